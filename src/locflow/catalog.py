@@ -1,0 +1,250 @@
+"""Read, merge and write PO catalogs: atomic, deterministic, and never a needless rewrite."""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .errors import LocflowError
+from .states import strip_markers
+
+if TYPE_CHECKING:
+    import polib
+
+WRAPWIDTH = 78
+FUZZY_CUTOFF = 0.6
+_LINE_RE = re.compile(r"\(line (\d+)\)")
+
+
+def plural_forms(language: str) -> tuple[int, str]:
+    """(nplurals, Plural-Forms header value) from babel's locale data."""
+    from babel.messages.plurals import get_plural
+
+    rule = get_plural(language)
+    return rule.num_plurals, rule.plural_forms
+
+
+def read_po(path: Path, *, display: str | None = None) -> "polib.POFile":
+    """Parse a PO/POT file; a broken file becomes a LocflowError with file:line."""
+    import polib
+
+    shown = display or str(path)
+    if not path.is_file():
+        raise LocflowError("catalog not found", path=shown)
+    try:
+        return polib.pofile(str(path), wrapwidth=WRAPWIDTH)
+    except UnicodeDecodeError as exc:
+        raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
+                           hint="check the charset in its Content-Type header") from None
+    except LookupError as exc:
+        raise LocflowError(f"unknown charset: {exc}", path=shown) from None
+    except (OSError, ValueError) as exc:
+        m = _LINE_RE.search(str(exc))
+        reason = "PO syntax error" if m else f"cannot read catalog: {exc}"
+        raise LocflowError(reason, path=shown, line=int(m.group(1)) if m else None,
+                           hint="fix the entry by hand or restore it from version control") from None
+
+
+def render(po: "polib.POFile") -> bytes:
+    text = po.__unicode__()
+    if not text.endswith("\n"):
+        text += "\n"
+    return text.encode(po.encoding or "utf-8")
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Atomically replace `path` with `data` unless it already holds exactly that; True if written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(path, data)
+    return True
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def new_pofile(metadata: dict[str, str]) -> "polib.POFile":
+    import polib
+
+    po = polib.POFile(wrapwidth=WRAPWIDTH)
+    po.metadata = dict(metadata)
+    return po
+
+
+def catalog_metadata(project: str, language: str | None) -> dict[str, str]:
+    """Header of a new catalog (a POT when `language` is None). No dates: output stays reproducible."""
+    meta = {"Project-Id-Version": project, "Report-Msgid-Bugs-To": ""}
+    if language is not None:
+        meta["Language"] = language
+    meta.update({"MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
+                 "Content-Transfer-Encoding": "8bit"})
+    if language is not None:
+        meta["Plural-Forms"] = plural_forms(language)[1]
+    meta["Generated-By"] = "locflow"
+    return meta
+
+
+def _key(entry: "polib.POEntry") -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+def _format_flags(flags: Iterable[str]) -> list[str]:
+    return [f for f in flags if f != "fuzzy"]
+
+
+def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, project: str,
+          *, purge_obsolete: bool = False) -> "polib.POFile":
+    """msgmerge semantics: keep translations, fuzzy-match changed sources, obsolete the rest."""
+    import polib
+
+    nplurals = plural_forms(language)[0]
+    if old is None:
+        result = new_pofile(catalog_metadata(project, language))
+        old_entries: list[polib.POEntry] = []
+    else:
+        result = new_pofile(old.metadata)
+        result.header = old.header
+        result.metadata_is_fuzzy = old.metadata_is_fuzzy
+        result.encoding = old.encoding
+        old_entries = list(old)
+
+    by_key = {_key(e): e for e in old_entries if not e.obsolete}
+    obsolete_by_key = {_key(e): e for e in old_entries if e.obsolete}
+    used: set[int] = set()
+    pending: list[polib.POEntry] = []
+    merged: dict[int, polib.POEntry] = {}
+
+    for i, ref in enumerate(template):
+        if ref.obsolete:
+            continue
+        prior = by_key.get(_key(ref)) or obsolete_by_key.get(_key(ref))
+        if prior is not None:
+            used.add(id(prior))
+            merged[i] = _carry(ref, prior, nplurals, fuzzy_match=False)
+        else:
+            pending.append(ref)
+
+    # Fuzzy matching only among old entries no exact match claimed, within the same context.
+    pool: dict[str | None, dict[str, polib.POEntry]] = {}
+    for e in old_entries:
+        if not e.obsolete and id(e) not in used and _translated(e):
+            pool.setdefault(e.msgctxt, {}).setdefault(e.msgid, e)
+    for i, ref in enumerate(template):
+        if ref.obsolete or i in merged:
+            continue
+        candidates = pool.get(ref.msgctxt, {})
+        match = _best_match(ref.msgid, candidates)
+        if match is not None:
+            prior = candidates.pop(match)
+            used.add(id(prior))
+            merged[i] = _carry(ref, prior, nplurals, fuzzy_match=True)
+        else:
+            merged[i] = _fresh(ref, nplurals)
+
+    for i in sorted(merged):
+        result.append(merged[i])
+    if not purge_obsolete:
+        for e in old_entries:
+            if id(e) in used or not _translated(e):
+                continue  # like msgmerge: untranslated leftovers are dropped, not kept obsolete
+            result.append(_obsolete(e))
+    return result
+
+
+def _translated(entry: "polib.POEntry") -> bool:
+    return bool(entry.msgstr or any(entry.msgstr_plural.values()))
+
+
+def _best_match(msgid: str, candidates: dict[str, "polib.POEntry"]) -> str | None:
+    if not candidates:
+        return None
+    found = difflib.get_close_matches(msgid, list(candidates), n=1, cutoff=FUZZY_CUTOFF)
+    return found[0] if found else None
+
+
+def _fresh(ref: "polib.POEntry", nplurals: int) -> "polib.POEntry":
+    import polib
+
+    entry = polib.POEntry(
+        msgid=ref.msgid, msgctxt=ref.msgctxt, occurrences=list(ref.occurrences),
+        comment=ref.comment, flags=_format_flags(ref.flags),
+    )
+    if ref.msgid_plural:
+        entry.msgid_plural = ref.msgid_plural
+        entry.msgstr_plural = {i: "" for i in range(nplurals)}
+    return entry
+
+
+def _carry(ref: "polib.POEntry", prior: "polib.POEntry", nplurals: int, *, fuzzy_match: bool) -> "polib.POEntry":
+    """The template's entry with the prior translation, comments and state carried over."""
+    entry = _fresh(ref, nplurals)
+    entry.tcomment = prior.tcomment
+    fuzzy = "fuzzy" in prior.flags or fuzzy_match
+    old_forms = ([prior.msgstr_plural[k] for k in sorted(prior.msgstr_plural, key=int)]
+                 if prior.msgstr_plural else [prior.msgstr])
+    if ref.msgid_plural:
+        if not prior.msgid_plural or prior.msgid_plural != ref.msgid_plural:
+            fuzzy = fuzzy or any(old_forms)
+        forms = (old_forms + [""] * nplurals)[:nplurals]
+        entry.msgstr_plural = {i: s for i, s in enumerate(forms)}
+    else:
+        if prior.msgid_plural:
+            fuzzy = fuzzy or any(old_forms)
+        entry.msgstr = old_forms[0]
+    if fuzzy and not any(old_forms):
+        fuzzy = False  # an empty entry has nothing to review
+    if fuzzy:
+        entry.flags.append("fuzzy")
+        changed = fuzzy_match or prior.msgid_plural != ref.msgid_plural
+        if changed:
+            # The source moved under the translation: an approval or machine run no longer vouches for it.
+            entry.tcomment = strip_markers(prior.tcomment)
+            entry.previous_msgctxt = prior.msgctxt if prior.msgctxt != ref.msgctxt else None
+            entry.previous_msgid = prior.msgid
+            entry.previous_msgid_plural = prior.msgid_plural or None
+        else:
+            entry.previous_msgctxt = prior.previous_msgctxt
+            entry.previous_msgid = prior.previous_msgid
+            entry.previous_msgid_plural = prior.previous_msgid_plural
+    return entry
+
+
+def _obsolete(prior: "polib.POEntry") -> "polib.POEntry":
+    import polib
+
+    entry = polib.POEntry(
+        msgid=prior.msgid, msgctxt=prior.msgctxt, msgstr=prior.msgstr, tcomment=prior.tcomment,
+        flags=list(prior.flags), obsolete=True,
+    )
+    if prior.msgid_plural:
+        entry.msgid_plural = prior.msgid_plural
+        entry.msgstr_plural = dict(prior.msgstr_plural)
+    return entry

@@ -1,0 +1,191 @@
+"""The `locflow` command line: parse options, call the core, render. No logic lives here."""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+
+from . import __version__
+from .errors import EXIT_INTERRUPTED, LocflowError
+
+app = typer.Typer(
+    help="Localization workflow: pull strings into gettext catalogs, translate, review, check, publish.\n\n"
+         "Example: locflow sync",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class _State:
+    config: Optional[Path] = None
+    debug: bool = False
+
+
+state = _State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"locflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="workflow.yaml to use (default: search upwards)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for unexpected errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Localization workflow for the site's catalogs. Example: locflow status --format json"""
+    state.config = config
+    state.debug = debug
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """One coloured line for user errors; exit codes per DESIGN.md."""
+    try:
+        yield
+    except LocflowError as exc:
+        from rich.markup import escape
+
+        err = _console(stderr=True)
+        where = f"{escape(exc.where)}: " if exc.where else ""
+        err.print(f"[bold red]error:[/] {where}{escape(exc.message)}")
+        if exc.hint:
+            err.print(f"  [dim]hint:[/] {escape(exc.hint)}")
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _console(stderr=True).print("[yellow]interrupted[/]: finished work is saved; run the command again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _project():
+    from .project import Project
+
+    return Project.load(state.config)
+
+
+def _split(values: Optional[List[str]]) -> Optional[List[str]]:
+    """Accept both `--lang et --lang lv` and `--lang et,lv`."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+FORMAT_HELP = "Output format: text or json."
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None:
+    if fmt not in allowed:
+        raise LocflowError(f"unknown format `{fmt}`", hint="one of: " + ", ".join(allowed))
+
+
+@app.command()
+def init(
+    site: str = typer.Option(..., "--site", help="The site's name."),
+    source: str = typer.Option("en", "--source", help="Language of the UI labels."),
+    languages: str = typer.Option(..., "--languages", help="Comma-separated language codes."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing workflow.yaml."),
+) -> None:
+    """Create workflow.yaml and the project folders here. Example: locflow init --site "My News" --source en --languages et,lv"""
+    from .init import init_project
+
+    with _errors():
+        langs = [code.strip() for code in languages.split(",") if code.strip()]
+        path = init_project(Path.cwd(), site, source, langs, force=force)
+        typer.echo(f"created {path.name} and the folders site/templates, site/articles, locales, glossaries")
+
+
+@app.command()
+def pull(
+    purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+) -> None:
+    """Extract labels and articles into POT templates and merge them into every catalog. Example: locflow pull"""
+    from .pull import pull as do_pull
+
+    with _errors():
+        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run)
+        _print_pull(result, dry_run)
+
+
+def _print_pull(result, dry_run: bool) -> None:
+    if result.up_to_date:
+        typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
+        return
+    verb = "would update" if dry_run else "updated"
+    for path in result.written:
+        typer.echo(f"{verb} {path}")
+    typer.echo(f"{verb} {len(result.written)} of {result.templates + result.catalogs} files")
+
+
+@app.command()
+def status(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """Entries per review state, per language and catalog. Example: locflow status --catalog articles/<slug>"""
+    from .status import rollup, status as do_status
+
+    with _errors():
+        _check_format(fmt)
+        rows = do_status(_project(), _split(lang), _split(catalog))
+        if fmt == "json":
+            typer.echo(json.dumps({"catalogs": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
+            return
+        _status_table(rows if catalog else rollup(rows))
+
+
+def _status_table(rows) -> None:
+    from rich.table import Table
+
+    from .states import STATE_ORDER
+
+    table = Table(title=None, show_edge=False, header_style="bold")
+    table.add_column("lang")
+    table.add_column("catalog")
+    colours = {"untranslated": "red", "fuzzy": "yellow", "machine": "magenta", "reviewed": "cyan",
+               "approved": "green"}
+    for s in STATE_ORDER:
+        table.add_column(s.value, justify="right", style=colours[s.value])
+    table.add_column("total", justify="right")
+    table.add_column("publishable")
+    for r in rows:
+        table.add_row(r.language, r.catalog, *[str(r.states[s.value]) for s in STATE_ORDER], str(r.total),
+                      "yes" if r.publishable else "no")
+    _console().print(table)
+
+
+@app.command()
+def sync(
+    purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
+) -> None:
+    """Pull, then print the status summary. Example: locflow sync"""
+    from .pull import pull as do_pull
+    from .status import rollup, status as do_status
+
+    with _errors():
+        project = _project()
+        _print_pull(do_pull(project, purge_obsolete=purge_obsolete), dry_run=False)
+        _status_table(rollup(do_status(project)))
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m locflow`
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)

@@ -1,0 +1,276 @@
+"""workflow.yaml -> a typed, validated Config; every error names file:line:col."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import LocflowError
+
+CONFIG_NAME = "workflow.yaml"
+CATALOG_KINDS = ("labels", "articles")
+PUBLISH_STATES = ("machine", "reviewed", "approved")
+MAX_CONFIG_BYTES = 1_000_000
+
+TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation")
+CATALOG_KEYS = ("kind", "sources", "publish")
+TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "libre", "deepl", "microsoft")
+
+
+@dataclass(frozen=True)
+class CatalogConfig:
+    name: str
+    kind: str
+    sources: tuple[str, ...]
+    publish: str
+
+
+@dataclass(frozen=True)
+class TranslationConfig:
+    providers: tuple[str, ...] = ("memory", "google")
+    concurrency: int = 8
+    timeout: float = 20.0
+    retries: int = 4
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    site: str
+    source_language: str
+    languages: tuple[str, ...]
+    locales_dir: str
+    glossary: str | None
+    catalogs: dict[str, CatalogConfig]
+    translation: TranslationConfig
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    @property
+    def locales_path(self) -> Path:
+        return self.root / self.locales_dir
+
+
+def find_config(start: Path | None = None) -> Path:
+    """Walk up from `start` like git looks for `.git`."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    raise LocflowError(
+        f"no {CONFIG_NAME} in {here} or any parent folder",
+        hint="run `locflow init` to create one, or pass --config PATH",
+    )
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and validate workflow.yaml (found from the cwd when `path` is None)."""
+    cfg_path = Path(path) if path is not None else find_config()
+    if not cfg_path.is_file():
+        raise LocflowError("config file not found", path=cfg_path, hint="check --config")
+    raw = _read_text(cfg_path)
+    data = _parse_yaml(raw, cfg_path)
+    return _Validator(cfg_path).config(data)
+
+
+def _read_text(path: Path) -> str:
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        raise LocflowError(f"config file is {size} bytes, more than {MAX_CONFIG_BYTES}", path=path)
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LocflowError(f"not UTF-8 text (byte {exc.start})", path=path) from None
+
+
+def _parse_yaml(text: str, path: Path) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt")  # round-trip loader: keeps line numbers, constructs no objects
+    yaml.allow_duplicate_keys = False
+    try:
+        return yaml.load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise LocflowError(
+            f"invalid YAML: {problem}",
+            path=path,
+            line=mark.line + 1 if mark else None,
+            col=mark.column + 1 if mark else None,
+        ) from None
+    except (YAMLError, RecursionError) as exc:
+        raise LocflowError(f"invalid YAML: {exc}", path=path) from None
+
+
+class _Validator:
+    """Checks the loaded mapping, pointing at the offending key or value."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def error(self, message: str, node: Any = None, key: Any = None, *, value: bool = False,
+              index: int | None = None, hint: str | None = None) -> LocflowError:
+        line = col = None
+        lc = getattr(node, "lc", None)
+        try:
+            if lc is not None and index is not None:
+                line, col = lc.item(index)
+            elif lc is not None and key is not None:
+                line, col = lc.value(key) if value else lc.key(key)
+            elif lc is not None:
+                line, col = lc.line, lc.col
+        except (KeyError, IndexError, TypeError, AttributeError):
+            line = col = None
+        return LocflowError(
+            message,
+            path=self.path,
+            line=line + 1 if line is not None else None,
+            col=col + 1 if col is not None else None,
+            hint=hint,
+        )
+
+    def mapping(self, node: Any, what: str, allowed: tuple[str, ...], parent: Any = None,
+                parent_key: Any = None) -> dict:
+        if not isinstance(node, dict):
+            raise self.error(f"{what} must be a mapping", parent, parent_key, value=True)
+        for key in node:
+            if key not in allowed:
+                close = difflib.get_close_matches(str(key), allowed, n=1)
+                hint = f"did you mean `{close[0]}`?" if close else "valid keys: " + ", ".join(allowed)
+                raise self.error(f"unknown key `{key}` in {what}", node, key, hint=hint)
+        return node
+
+    def string(self, node: dict, key: str, default: str | None = None) -> str | None:
+        if key not in node:
+            return default
+        value = node[key]
+        if not isinstance(value, str) or not value.strip():
+            raise self.error(f"`{key}` must be a non-empty string", node, key, value=True)
+        return value
+
+    def number(self, node: dict, key: str, default: float, *, minimum: float, integer: bool) -> Any:
+        if key not in node:
+            return default
+        value = node[key]
+        ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok_type or value < minimum:
+            kind = "an integer" if integer else "a number"
+            raise self.error(f"`{key}` must be {kind} >= {minimum}", node, key, value=True)
+        return value
+
+    def language(self, code: Any, node: Any, *, key: Any = None, index: int | None = None) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        where = dict(key=key, value=True) if index is None else dict(index=index)
+        if not isinstance(code, str):
+            raise self.error(f"language code must be a string, got {code!r}", node, **where)
+        try:
+            Locale.parse(code)
+        except (UnknownLocaleError, ValueError, TypeError):
+            raise self.error(f"unknown language code `{code}`", node, hint="use an ISO 639 code such as `et` or `pt_BR`",
+                             **where) from None
+        return code
+
+    def config(self, data: Any) -> Config:
+        if data is None:
+            raise LocflowError("config file is empty", path=self.path, hint="run `locflow init`")
+        top = self.mapping(data, "workflow.yaml", TOP_KEYS)
+        for required in ("site", "source_language", "languages"):
+            if required not in top:
+                raise self.error(f"missing required key `{required}`", top)
+        site = self.string(top, "site")
+        source = self.language(top["source_language"], top, key="source_language")
+        languages = self._languages(top)
+        if source not in languages:
+            raise self.error(f"source_language `{source}` is not in `languages`", top, "source_language",
+                             value=True)
+        catalogs = self._catalogs(top)
+        translation = self._translation(top)
+        return Config(
+            path=self.path.resolve(),
+            site=site or "",
+            source_language=source,
+            languages=languages,
+            locales_dir=self.string(top, "locales_dir", "locales") or "locales",
+            glossary=self.string(top, "glossary"),
+            catalogs=catalogs,
+            translation=translation,
+        )
+
+    def _languages(self, top: dict) -> tuple[str, ...]:
+        seq = top["languages"]
+        if not isinstance(seq, list) or not seq:
+            raise self.error("`languages` must be a non-empty list", top, "languages", value=True)
+        seen: list[str] = []
+        for i, code in enumerate(seq):
+            self.language(code, seq, index=i)
+            if code in seen:
+                raise self.error(f"duplicate language `{code}`", seq, index=i)
+            seen.append(code)
+        return tuple(seen)
+
+    def _catalogs(self, top: dict) -> dict[str, CatalogConfig]:
+        node = top.get("catalogs")
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            raise self.error("`catalogs` must be a mapping", top, "catalogs", value=True)
+        result = {}
+        for name, spec in node.items():
+            if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
+                raise self.error(f"catalog name `{name}` must be letters, digits, - or _", node, name)
+            spec = self.mapping(spec, f"catalog `{name}`", CATALOG_KEYS, node, name)
+            kind = spec.get("kind", "labels")
+            if kind not in CATALOG_KINDS:
+                raise self.error(f"unknown catalog kind `{kind}`", spec, "kind", value=True,
+                                 hint="one of: " + ", ".join(CATALOG_KINDS))
+            sources = spec.get("sources", [])
+            if isinstance(sources, str):
+                sources = [sources]
+            if not isinstance(sources, list) or not all(isinstance(s, str) and s for s in sources):
+                raise self.error("`sources` must be a list of glob patterns", spec, "sources", value=True)
+            for i, pattern in enumerate(sources):
+                if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                    raise self.error(f"source pattern `{pattern}` leaves the project", spec["sources"], index=i)
+            publish = spec.get("publish", "reviewed")
+            if publish not in PUBLISH_STATES:
+                raise self.error(f"unknown publish state `{publish}`", spec, "publish", value=True,
+                                 hint="one of: " + ", ".join(PUBLISH_STATES))
+            result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish)
+        return result
+
+    def _translation(self, top: dict) -> TranslationConfig:
+        node = top.get("translation")
+        if node is None:
+            return TranslationConfig()
+        node = self.mapping(node, "translation", TRANSLATION_KEYS, top, "translation")
+        providers = node.get("providers", ["memory", "google"])
+        if isinstance(providers, str):
+            providers = [providers]
+        if not isinstance(providers, list) or not all(isinstance(p, str) for p in providers):
+            raise self.error("`providers` must be a list of provider names", node, "providers", value=True)
+        options: dict[str, dict[str, Any]] = {}
+        for name in ("libre", "deepl", "microsoft"):
+            if name in node:
+                opts = node[name]
+                if not isinstance(opts, dict):
+                    raise self.error(f"`{name}` must be a mapping", node, name, value=True)
+                for key in opts:
+                    if key in ("api_key", "key", "secret"):
+                        raise self.error(f"`{name}.{key}`: secrets must not be written in the config", opts, key,
+                                         hint="name an environment variable with `api_key_env` instead")
+                options[name] = {str(k): v for k, v in opts.items()}
+        return TranslationConfig(
+            providers=tuple(providers),
+            concurrency=self.number(node, "concurrency", 8, minimum=1, integer=True),
+            timeout=float(self.number(node, "timeout", 20.0, minimum=0.1, integer=False)),
+            retries=self.number(node, "retries", 4, minimum=0, integer=True),
+            options=options,
+        )

@@ -1,0 +1,49 @@
+"""The one exception type users see."""
+from __future__ import annotations
+
+from pathlib import Path
+
+# Exit codes of DESIGN.md, for every command.
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_PROVIDER = 3
+EXIT_INTERRUPTED = 130
+
+
+class LocflowError(Exception):
+    """A problem the user can fix; the CLI prints it as one line, no traceback."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: str | Path | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        exit_code: int = EXIT_USAGE,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.col = col
+        self.exit_code = exit_code
+
+    @property
+    def where(self) -> str:
+        """`file:line:col` as far as it is known."""
+        if self.path is None:
+            return ""
+        parts = [self.path]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.col is not None:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text} ({self.hint})" if self.hint else text

@@ -1,0 +1,106 @@
+"""Where a project's sources, templates and catalogs live, per DESIGN.md's layout."""
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CatalogConfig, Config, load_config
+from .errors import LocflowError
+
+
+@dataclass(frozen=True)
+class CatalogFile:
+    """One PO file: a catalog in one language."""
+
+    name: str  # "ui" or "articles/<slug>"
+    group: str  # the workflow.yaml catalog it belongs to
+    language: str
+    path: Path
+    publish: str
+
+
+class Project:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.root = config.root
+
+    @classmethod
+    def load(cls, config_path: Path | str | None = None) -> "Project":
+        return cls(load_config(config_path))
+
+    def display(self, path: Path) -> str:
+        """Path as users see it: relative to the project root."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def inside(self, path: Path) -> Path:
+        """Refuse paths (after following symlinks) that leave the project."""
+        resolved = path.resolve()
+        if resolved != self.root and self.root not in resolved.parents:
+            raise LocflowError(f"{self.display(path)} points outside the project", path=self.display(path))
+        return path
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def template_path(self, catalog: CatalogConfig, slug: str | None = None) -> Path:
+        base = self.config.locales_path / "templates"
+        return base / catalog.name / f"{slug}.pot" if slug else base / f"{catalog.name}.pot"
+
+    def po_path(self, catalog: CatalogConfig, language: str, slug: str | None = None) -> Path:
+        base = self.config.locales_path / language
+        return base / catalog.name / f"{slug}.po" if slug else base / "LC_MESSAGES" / f"{catalog.name}.po"
+
+    def source_files(self, catalog: CatalogConfig) -> list[Path]:
+        """Files matched by the catalog's globs, sorted; a glob matching nothing is an error."""
+        found: set[Path] = set()
+        for pattern in catalog.sources:
+            matches = [p for p in self.root.glob(pattern) if p.is_file()]
+            if not matches:
+                raise LocflowError(
+                    f"catalog `{catalog.name}`: source pattern `{pattern}` matches no file",
+                    path=self.display(self.config.path),
+                    hint="fix the glob in workflow.yaml; an empty source would make every entry obsolete",
+                )
+            found.update(self.inside(p) for p in matches)
+        return sorted(found, key=lambda p: p.relative_to(self.root).as_posix())
+
+    # --- catalogs ---------------------------------------------------------------------------
+
+    def catalog_files(self, languages: list[str] | None = None, catalogs: list[str] | None = None) -> list[CatalogFile]:
+        """Existing PO files, sorted by language then catalog name."""
+        self.check_languages(languages)
+        langs = languages or list(self.config.languages)
+        result = []
+        for cat in self.config.catalogs.values():
+            for lang in langs:
+                if cat.kind == "labels":
+                    path = self.po_path(cat, lang)
+                    if path.is_file():
+                        result.append(CatalogFile(cat.name, cat.name, lang, path, cat.publish))
+                else:
+                    folder = self.config.locales_path / lang / cat.name
+                    for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
+                        result.append(CatalogFile(f"{cat.name}/{path.stem}", cat.name, lang, path, cat.publish))
+        if catalogs:
+            result = [c for c in result if any(_catalog_matches(c, pattern) for pattern in catalogs)]
+            for pattern in catalogs:
+                if not any(_catalog_matches(c, pattern) for c in result):
+                    known = sorted({c.name for c in self.catalog_files(languages)} | set(self.config.catalogs))
+                    raise LocflowError(f"no catalog matches `{pattern}`",
+                                       hint="known: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else ""))
+        order = {lang: i for i, lang in enumerate(self.config.languages)}
+        return sorted(result, key=lambda c: (order.get(c.language, 99), c.group, c.name))
+
+    def check_languages(self, languages: list[str] | None) -> None:
+        for lang in languages or []:
+            if lang not in self.config.languages:
+                raise LocflowError(f"unknown language `{lang}`",
+                                   hint="the project's languages: " + ", ".join(self.config.languages))
+
+
+def _catalog_matches(catalog: CatalogFile, pattern: str) -> bool:
+    pattern = pattern.strip("/")
+    return catalog.name == pattern or catalog.group == pattern or fnmatch.fnmatchcase(catalog.name, pattern)

@@ -1,0 +1,145 @@
+"""`locflow pull`: sources -> POT templates -> merged per-language catalogs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .catalog import catalog_metadata, merge, new_pofile, read_po, render, write_if_changed
+from .config import CatalogConfig
+from .errors import LocflowError
+from .project import Project
+
+if TYPE_CHECKING:
+    import polib
+
+    from .sources.articles import Article
+
+
+@dataclass(frozen=True)
+class PullResult:
+    written: tuple[str, ...]
+    templates: int
+    catalogs: int
+
+    @property
+    def up_to_date(self) -> bool:
+        return not self.written
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A catalog file and the exact bytes a pull would give it."""
+
+    path: Path
+    data: bytes
+
+
+def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False) -> PullResult:
+    """Extract every catalog with sources and merge it into its languages; write only what changed."""
+    plans = plan(project, purge_obsolete=purge_obsolete)
+    written = []
+    for item in plans:
+        if dry_run:
+            if not item.path.is_file() or item.path.read_bytes() != item.data:
+                written.append(project.display(item.path))
+        elif write_if_changed(item.path, item.data):
+            written.append(project.display(item.path))
+    templates = sum(1 for p in plans if p.path.suffix == ".pot")
+    return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates)
+
+
+def plan(project: Project, *, purge_obsolete: bool = False) -> list[Planned]:
+    """What each template and catalog should contain after a pull, computed without writing."""
+    result: list[Planned] = []
+    for catalog in project.config.catalogs.values():
+        if not catalog.sources:
+            continue
+        if catalog.kind == "labels":
+            result += _plan_labels(project, catalog, purge_obsolete)
+        else:
+            result += _plan_articles(project, catalog, purge_obsolete)
+    return result
+
+
+def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool) -> Planned:
+    old = read_po(path, display=project.display(path)) if path.exists() else None
+    merged = merge(template, old, language, project.config.site, purge_obsolete=purge)
+    return Planned(path, render(merged))
+
+
+def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[Planned]:
+    from .sources.templates import extract_templates
+
+    import polib
+
+    messages = extract_templates(project.root, project.source_files(catalog))
+    pot = new_pofile(catalog_metadata(project.config.site, None))
+    for m in messages:
+        entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
+                              comment="\n".join(m.comments), flags=_format_flags(m.msgid, m.msgid_plural))
+        if m.msgid_plural:
+            entry.msgid_plural = m.msgid_plural
+            entry.msgstr_plural = {0: "", 1: ""}
+        pot.append(entry)
+    plans = [Planned(project.template_path(catalog), render(pot))]
+    for lang in project.config.languages:
+        plans.append(_merged(project, pot, project.po_path(catalog, lang), lang, purge))
+    return plans
+
+
+def load_articles(project: Project, catalog: CatalogConfig) -> list["Article"]:
+    """All articles of a catalog, validated: known language, unique slug."""
+    from .sources.articles import load_article
+
+    articles: list[Article] = []
+    seen: dict[str, str] = {}
+    for path in project.source_files(catalog):
+        shown = project.display(path)
+        article = load_article(path, shown)
+        if article.language not in project.config.languages:
+            line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
+            raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
+                               path=shown, line=line, hint="languages: " + ", ".join(project.config.languages))
+        if article.slug in seen:
+            raise LocflowError(f"slug `{article.slug}` is also used by {seen[article.slug]}", path=shown, line=2)
+        seen[article.slug] = shown
+        articles.append(article)
+    return articles
+
+
+def article_template(project: Project, article: "Article") -> "polib.POFile":
+    import polib
+
+    pot = new_pofile(catalog_metadata(project.config.site, None))
+    shown = project.display(article.path)
+    by_id: dict[str, polib.POEntry] = {}
+    for unit in article.units:
+        entry = by_id.get(unit.msgid)
+        if entry is None:
+            # Article prose is no format string: "50% of" must not be flagged python-format.
+            entry = by_id[unit.msgid] = polib.POEntry(msgid=unit.msgid, comment=unit.kind)
+            pot.append(entry)
+        elif unit.kind not in entry.comment.split(", "):
+            entry.comment += ", " + unit.kind
+        entry.occurrences.append((shown, str(unit.line)))
+    return pot
+
+
+def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool) -> list[Planned]:
+    plans = []
+    for article in load_articles(project, catalog):
+        pot = article_template(project, article)
+        plans.append(Planned(project.template_path(catalog, article.slug), render(pot)))
+        for lang in project.config.languages:
+            if lang != article.language:
+                plans.append(_merged(project, pot, project.po_path(catalog, lang, article.slug), lang, purge))
+    return plans
+
+
+def _format_flags(msgid: str, plural: str | None) -> list[str]:
+    """`python-format` where the string has %-placeholders, as xgettext and pybabel mark them."""
+    from babel.messages.catalog import PYTHON_FORMAT
+
+    texts = [msgid] + ([plural] if plural else [])
+    return ["python-format"] if any(PYTHON_FORMAT.search(t) for t in texts) else []

@@ -1,0 +1,1 @@
+"""Extractors: where translatable strings come from."""

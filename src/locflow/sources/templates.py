@@ -1,0 +1,54 @@
+"""UI labels from Jinja2 templates, through babel's extraction and Jinja2's extractor."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import LocflowError
+
+COMMENT_TAGS = ("Translators:", "TRANSLATORS:")
+# babel's defaults already map pgettext/npgettext to (context, message) arguments.
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+
+
+@dataclass
+class Message:
+    msgid: str
+    msgid_plural: str | None = None
+    msgctxt: str | None = None
+    locations: list[tuple[str, int]] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+
+def extract_templates(root: Path, files: list[Path]) -> list[Message]:
+    """Messages in first-seen order (files in the given order, then line), duplicates merged."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
+    from jinja2 import TemplateSyntaxError
+
+    found: dict[tuple[str | None, str], Message] = {}
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        try:
+            items = list(extract_from_file("jinja2.ext:babel_extract", str(path), keywords=DEFAULT_KEYWORDS,
+                                           comment_tags=COMMENT_TAGS, options=JINJA_OPTIONS,
+                                           strip_comment_tags=True))
+        except TemplateSyntaxError as exc:
+            raise LocflowError(f"template syntax error: {exc.message}", path=rel, line=exc.lineno) from None
+        except UnicodeDecodeError as exc:
+            raise LocflowError(f"template is not UTF-8 (byte {exc.start})", path=rel) from None
+        for lineno, message, comments, context in items:
+            singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+            if not singular:
+                continue
+            key = (context, singular)
+            entry = found.get(key)
+            if entry is None:
+                entry = found[key] = Message(msgid=singular, msgid_plural=plural, msgctxt=context)
+            elif plural and not entry.msgid_plural:
+                entry.msgid_plural = plural
+            if (rel, lineno) not in entry.locations:
+                entry.locations.append((rel, lineno))
+            for comment in comments:
+                if comment not in entry.comments:
+                    entry.comments.append(comment)
+    return list(found.values())

@@ -1,0 +1,77 @@
+"""`locflow status`: entries per review state, per catalog and language."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .catalog import read_po
+from .project import CatalogFile, Project
+from .states import STATE_ORDER, State, state_of
+
+
+@dataclass(frozen=True)
+class CatalogStatus:
+    catalog: str
+    language: str
+    path: str
+    total: int
+    translated: int
+    fuzzy: int
+    untranslated: int
+    obsolete: int
+    states: dict[str, int] = field(default_factory=dict)
+    publishable: bool = False
+
+    def to_json(self) -> dict:
+        return {"catalog": self.catalog, "language": self.language, "path": self.path, "total": self.total,
+                "translated": self.translated, "fuzzy": self.fuzzy, "untranslated": self.untranslated,
+                "obsolete": self.obsolete, "states": dict(self.states), "publishable": self.publishable}
+
+
+def catalog_status(project: Project, cat: CatalogFile) -> CatalogStatus:
+    po = read_po(cat.path, display=project.display(cat.path))
+    counts = {s: 0 for s in STATE_ORDER}
+    obsolete = 0
+    for entry in po:
+        if entry.obsolete:
+            obsolete += 1
+        else:
+            counts[state_of(entry)] += 1
+    return summarize(cat.name, cat.language, project.display(cat.path), counts, obsolete, State(cat.publish))
+
+
+def summarize(name: str, language: str, path: str, counts: dict[State, int], obsolete: int,
+              publish: State) -> CatalogStatus:
+    total = sum(counts.values())
+    return CatalogStatus(
+        catalog=name, language=language, path=path, total=total,
+        translated=counts[State.REVIEWED] + counts[State.APPROVED],
+        fuzzy=counts[State.MACHINE] + counts[State.FUZZY],
+        untranslated=counts[State.UNTRANSLATED], obsolete=obsolete,
+        states={s.value: counts[s] for s in STATE_ORDER},
+        publishable=all(n == 0 for s, n in counts.items() if s.rank < publish.rank),
+    )
+
+
+def status(project: Project, languages: list[str] | None = None,
+           catalogs: list[str] | None = None) -> list[CatalogStatus]:
+    return [catalog_status(project, cat) for cat in project.catalog_files(languages, catalogs)]
+
+
+def rollup(rows: list[CatalogStatus]) -> list[CatalogStatus]:
+    """Article catalogs summed per language and group: one row per (language, group)."""
+    groups: dict[tuple[str, str], list[CatalogStatus]] = {}
+    for row in rows:
+        group = row.catalog.split("/", 1)[0]
+        groups.setdefault((row.language, group), []).append(row)
+    result = []
+    for (language, group), items in groups.items():
+        if len(items) == 1 and items[0].catalog == group:
+            result.append(items[0])
+            continue
+        states = {s.value: sum(i.states[s.value] for i in items) for s in STATE_ORDER}
+        result.append(CatalogStatus(
+            catalog=f"{group}/* ({len(items)})", language=language, path="", total=sum(i.total for i in items),
+            translated=sum(i.translated for i in items), fuzzy=sum(i.fuzzy for i in items),
+            untranslated=sum(i.untranslated for i in items), obsolete=sum(i.obsolete for i in items),
+            states=states, publishable=all(i.publishable for i in items)))
+    return result
