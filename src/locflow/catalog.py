@@ -120,8 +120,11 @@ def _format_flags(flags: Iterable[str]) -> list[str]:
     return [f for f in flags if f != "fuzzy"]
 
 
+SOURCE_HEADER = "X-Source-Language"
+
+
 def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, project: str,
-          *, purge_obsolete: bool = False) -> "polib.POFile":
+          *, purge_obsolete: bool = False, source_language: str | None = None) -> "polib.POFile":
     """msgmerge semantics: keep translations, fuzzy-match changed sources, obsolete the rest."""
     import polib
 
@@ -135,6 +138,9 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
         result.metadata_is_fuzzy = old.metadata_is_fuzzy
         result.encoding = old.encoding
         old_entries = list(old)
+    if source_language is not None:
+        # Article catalogs say which language they are translated from: the MT engine needs it.
+        result.metadata[SOURCE_HEADER] = source_language
 
     by_key = {_key(e): e for e in old_entries if not e.obsolete}
     obsolete_by_key = {_key(e): e for e in old_entries if e.obsolete}

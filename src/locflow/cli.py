@@ -171,17 +171,98 @@ def _status_table(rows) -> None:
 
 
 @app.command()
+def translate(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    provider: Optional[str] = typer.Option(None, "--provider", "-p", help="Use only this provider."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Send nothing: count segments, characters and cost."),
+    retranslate_machine: bool = typer.Option(False, "--retranslate-machine",
+                                             help="Also replace entries still in machine state."),
+) -> None:
+    """Machine-translate untranslated entries; they are saved as `machine` and wait for review. Example: locflow translate --lang et --provider google"""
+    with _errors():
+        result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine)
+        raise typer.Exit(result.exit_code)
+
+
+def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine):
+    from .mt.engine import TranslateOptions, translate as do_translate
+
+    console = _console(stderr=True)
+    progress_bar = None
+    task = None
+    state_box: dict = {}
+
+    def progress(done: int, total: int, chars: int) -> None:
+        nonlocal progress_bar, task
+        if console.is_terminal:
+            if progress_bar is None:
+                from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                           TimeRemainingColumn)
+
+                progress_bar = Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),
+                                        TextColumn("{task.fields[chars]} chars"), TimeRemainingColumn(),
+                                        console=console, transient=True)
+                progress_bar.start()
+                task = progress_bar.add_task("mt", total=total, chars=0)
+            progress_bar.update(task, completed=done, chars=chars)
+        elif done == total or done - state_box.get("last", 0) >= max(1, total // 10):
+            state_box["last"] = done
+            console.print(f"translated {done}/{total} segments, {chars} characters")
+
+    options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
+                               retranslate_machine=retranslate_machine, progress=progress)
+    try:
+        result = do_translate(project, options)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    _print_translate(result)
+    return result
+
+
+def _print_translate(result) -> None:
+    from rich.markup import escape
+
+    out = _console()
+    if result.dry_run:
+        if not result.estimates and not result.memory_hits:
+            out.print("nothing to translate")
+            return
+        for e in result.estimates:
+            cost = f", about {e.cost:.2f} in provider fees" if e.cost else ""
+            out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{cost}")
+        out.print(f"memory: {result.memory_hits} exact matches, no request needed")
+        return
+    if not (result.translated or result.memory_hits or result.broken or result.failed):
+        out.print("nothing to translate")
+        return
+    out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
+              f"{result.broken} kept fuzzy (a token did not survive), {result.failed} failed; "
+              f"{result.requests} requests, {result.characters} characters in {result.elapsed:.1f}s")
+    for report in result.providers:
+        if report.failures:
+            off = " (switched off)" if report.switched_off else ""
+            out.print(f"[red]{escape(report.name)}[/]: {report.failures} failed requests{off}: "
+                      + escape("; ".join(report.errors)))
+    if result.failed:
+        out.print(f"[yellow]{result.failed} entries left untranslated: rerun `locflow translate` to resume[/]")
+
+
+@app.command()
 def sync(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
 ) -> None:
-    """Pull, then print the status summary. Example: locflow sync"""
+    """Pull, translate what is missing, then print the status summary. Example: locflow sync"""
     from .pull import pull as do_pull
     from .status import rollup, status as do_status
 
     with _errors():
         project = _project()
         _print_pull(do_pull(project, purge_obsolete=purge_obsolete), dry_run=False)
+        result = _run_translate(project, None, None, None, False, False)
         _status_table(rollup(do_status(project)))
+        raise typer.Exit(result.exit_code)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m locflow`

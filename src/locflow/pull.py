@@ -62,9 +62,10 @@ def plan(project: Project, *, purge_obsolete: bool = False) -> list[Planned]:
     return result
 
 
-def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool) -> Planned:
+def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool,
+            source: str | None = None) -> Planned:
     old = read_po(path, display=project.display(path)) if path.exists() else None
-    merged = merge(template, old, language, project.config.site, purge_obsolete=purge)
+    merged = merge(template, old, language, project.config.site, purge_obsolete=purge, source_language=source)
     return Planned(path, render(merged))
 
 
@@ -133,7 +134,8 @@ def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool) -> lis
         plans.append(Planned(project.template_path(catalog, article.slug), render(pot)))
         for lang in project.config.languages:
             if lang != article.language:
-                plans.append(_merged(project, pot, project.po_path(catalog, lang, article.slug), lang, purge))
+                plans.append(_merged(project, pot, project.po_path(catalog, lang, article.slug), lang, purge,
+                                     article.language))
     return plans
 
 

@@ -1,0 +1,1 @@
+"""Machine translation: providers, masking, plurals and the engine."""
