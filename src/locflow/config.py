@@ -15,7 +15,8 @@ MAX_CONFIG_BYTES = 1_000_000
 
 TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation")
 CATALOG_KEYS = ("kind", "sources", "publish")
-TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "libre", "deepl", "microsoft")
+PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory")
+TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", *PROVIDER_SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class TranslationConfig:
     concurrency: int = 8
     timeout: float = 20.0
     retries: int = 4
+    backoff: float = 0.5  # seconds; doubled on every retry, plus jitter
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -257,7 +259,7 @@ class _Validator:
         if not isinstance(providers, list) or not all(isinstance(p, str) for p in providers):
             raise self.error("`providers` must be a list of provider names", node, "providers", value=True)
         options: dict[str, dict[str, Any]] = {}
-        for name in ("libre", "deepl", "microsoft"):
+        for name in PROVIDER_SECTIONS:
             if name in node:
                 opts = node[name]
                 if not isinstance(opts, dict):
@@ -272,5 +274,6 @@ class _Validator:
             concurrency=self.number(node, "concurrency", 8, minimum=1, integer=True),
             timeout=float(self.number(node, "timeout", 20.0, minimum=0.1, integer=False)),
             retries=self.number(node, "retries", 4, minimum=0, integer=True),
+            backoff=float(self.number(node, "backoff", 0.5, minimum=0, integer=False)),
             options=options,
         )

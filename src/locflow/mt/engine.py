@@ -324,7 +324,7 @@ class _Runner:
         from .providers import ProviderContext, make_provider
 
         cfg = project.config.translation
-        ctx = ProviderContext(cfg.timeout, cfg.retries,
+        ctx = ProviderContext(cfg.timeout, cfg.retries, cfg.backoff,
                               environ=opts.environ if opts.environ is not None else _environ())
         self.providers: list[Provider] = [make_provider(name, project.config, ctx) for name in chain]
         self.concurrency = cfg.concurrency
