@@ -27,6 +27,49 @@ def plural_forms(language: str) -> tuple[int, str]:
     return rule.num_plurals, rule.plural_forms
 
 
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_PO_LINE = re.compile(
+    rf'^(?:#~\|?\s*|#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s*{_STRING}|{_STRING})\s*$'
+)
+
+
+_KEYWORD = re.compile(r"^(?:#~\|?\s*|#\|\s*)?(msgctxt|msgid_plural|msgid|msgstr)")
+
+
+def syntax_error(text: str) -> tuple[int, str] | None:
+    """First problem msgfmt would reject that polib lets through, as (line, message).
+
+    polib reads an unterminated string up to the line's end and accepts a msgid without a
+    msgstr; msgfmt rejects both, so locflow does too.
+    """
+    open_msgid: int | None = None  # line of a msgid still waiting for its msgstr
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if stripped.startswith("#") and not stripped.startswith(("#~", "#|")):
+            continue
+        if not _PO_LINE.match(stripped):
+            if stripped.startswith(("#~", "#|")) and not stripped.lstrip("#~| ").startswith(('"', "msg")):
+                continue  # an obsolete or previous-msgid comment line that carries no string
+            return number, f"PO syntax error: {stripped[:40]!r} is not a valid line"
+        if stripped.startswith(("#|", "#~|")):
+            continue  # previous msgid of a fuzzy entry: not a definition
+        keyword = _KEYWORD.match(stripped)
+        if keyword is None:
+            continue
+        word = keyword.group(1)
+        if word in ("msgctxt", "msgid") and open_msgid is not None:
+            return open_msgid, "PO syntax error: msgid without msgstr"
+        if word == "msgid":
+            open_msgid = number
+        elif word == "msgstr":
+            open_msgid = None
+    if open_msgid is not None:
+        return open_msgid, "PO syntax error: msgid without msgstr"
+    return None
+
+
 def read_po(path: Path, *, display: str | None = None) -> "polib.POFile":
     """Parse a PO/POT file; a broken file becomes a LocflowError with file:line."""
     import polib
@@ -35,7 +78,15 @@ def read_po(path: Path, *, display: str | None = None) -> "polib.POFile":
     if not path.is_file():
         raise LocflowError("catalog not found", path=shown)
     try:
-        return polib.pofile(str(path), wrapwidth=WRAPWIDTH)
+        raw = path.read_bytes()
+        text = raw.decode(_charset(raw))
+    except (UnicodeDecodeError, LookupError):
+        text = None  # polib reports it below, with its own wording
+    if text is not None and (problem := syntax_error(text)):
+        raise LocflowError(problem[1], path=shown, line=problem[0],
+                           hint="fix the entry by hand or restore it from version control")
+    try:
+        po = polib.pofile(str(path), wrapwidth=WRAPWIDTH)
     except UnicodeDecodeError as exc:
         raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
                            hint="check the charset in its Content-Type header") from None
@@ -46,6 +97,24 @@ def read_po(path: Path, *, display: str | None = None) -> "polib.POFile":
         reason = "PO syntax error" if m else f"cannot read catalog: {exc}"
         raise LocflowError(reason, path=shown, line=int(m.group(1)) if m else None,
                            hint="fix the entry by hand or restore it from version control") from None
+    seen: set[tuple[str | None, str]] = set()
+    for entry in po:
+        key = (entry.msgctxt, entry.msgid)
+        if not entry.obsolete and key in seen:
+            raise LocflowError(f"duplicate message definition {entry.msgid[:40]!r}", path=shown,
+                               line=entry.linenum, hint="merge the two entries into one")
+        if not entry.obsolete:
+            seen.add(key)
+    return po
+
+
+_CHARSET = re.compile(rb"charset=([A-Za-z0-9._-]+)")
+
+
+def _charset(raw: bytes) -> str:
+    m = _CHARSET.search(raw[:4096])
+    name = m.group(1).decode("ascii") if m else "utf-8"
+    return "utf-8" if name.upper() == "CHARSET" else name
 
 
 def render(po: "polib.POFile") -> bytes:

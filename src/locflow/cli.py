@@ -50,7 +50,10 @@ def main(
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+    import shutil
+
+    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((120, 24)).columns, 120)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
 
 
 @contextmanager
@@ -155,7 +158,7 @@ def _status_table(rows) -> None:
 
     from .states import STATE_ORDER
 
-    table = Table(title=None, show_edge=False, header_style="bold")
+    table = Table(title=None, show_edge=False, header_style="bold", min_width=90)
     table.add_column("lang")
     table.add_column("catalog")
     colours = {"untranslated": "red", "fuzzy": "yellow", "machine": "magenta", "reviewed": "cyan",
@@ -250,10 +253,58 @@ def _print_translate(result) -> None:
 
 
 @app.command()
+def check(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="Run only these checks."),
+    skip: Optional[List[str]] = typer.Option(None, "--skip", help="Do not run these checks."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, junit or github."),
+    list_checks: bool = typer.Option(False, "--list", help="List every check with its severity and exit."),
+) -> None:
+    """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
+    from .checks import run_checks
+    from .checks.reporters import FORMATS, print_text, render_github, render_json, render_junit
+
+    with _errors():
+        _check_format(fmt, FORMATS)
+        project = _project()
+        if list_checks:
+            _list_checks(project)
+            return
+        result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip))
+        if fmt == "json":
+            typer.echo(render_json(result))
+        elif fmt == "junit":
+            typer.echo(render_junit(result))
+        elif fmt == "github":
+            typer.echo(render_github(result))
+        else:
+            print_text(result, _console(), show_info=bool(only))
+        raise typer.Exit(result.exit_code)
+
+
+def _list_checks(project) -> None:
+    from rich.table import Table
+
+    from .checks.runner import all_checks, severities
+
+    configured = severities(project)
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("check", "severity", "description"):
+        table.add_column(column)
+    for cid, default, description in all_checks():
+        sev = configured.get(cid, default)
+        table.add_row(cid, sev if sev == default else f"{sev} (default {default})", description)
+    _console().print(table)
+
+
+@app.command()
 def sync(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
 ) -> None:
-    """Pull, translate what is missing, then print the status summary. Example: locflow sync"""
+    """Pull, translate what is missing, check, then print the status summary. Example: locflow sync"""
+    from .checks import run_checks
+    from .checks.reporters import print_text
     from .pull import pull as do_pull
     from .status import rollup, status as do_status
 
@@ -261,8 +312,13 @@ def sync(
         project = _project()
         _print_pull(do_pull(project, purge_obsolete=purge_obsolete), dry_run=False)
         result = _run_translate(project, None, None, None, False, False)
+        checked = run_checks(project)
+        # Warnings are for `locflow check`; sync reports errors only, to stay readable.
+        from .checks.runner import CheckResult
+
+        print_text(CheckResult(tuple(f for f in checked.findings if f.severity == "error")), _console())
         _status_table(rollup(do_status(project)))
-        raise typer.Exit(result.exit_code)
+        raise typer.Exit(result.exit_code or checked.exit_code)
 
 
 def run() -> None:  # pragma: no cover - console entry for `python -m locflow`

@@ -13,7 +13,8 @@ CATALOG_KINDS = ("labels", "articles")
 PUBLISH_STATES = ("machine", "reviewed", "approved")
 MAX_CONFIG_BYTES = 1_000_000
 
-TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation")
+TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation", "checks")
+CHECK_SEVERITIES = ("error", "warning", "info", "off")
 CATALOG_KEYS = ("kind", "sources", "publish")
 PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory")
 TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", *PROVIDER_SECTIONS)
@@ -47,6 +48,7 @@ class Config:
     glossary: str | None
     catalogs: dict[str, CatalogConfig]
     translation: TranslationConfig
+    checks: dict[str, str] = field(default_factory=dict)  # check id -> severity or "off"
 
     @property
     def root(self) -> Path:
@@ -91,24 +93,9 @@ def _read_text(path: Path) -> str:
 
 
 def _parse_yaml(text: str, path: Path) -> Any:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from .yamlio import load_yaml
 
-    yaml = YAML(typ="rt")  # round-trip loader: keeps line numbers, constructs no objects
-    yaml.allow_duplicate_keys = False
-    try:
-        return yaml.load(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise LocflowError(
-            f"invalid YAML: {problem}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-            col=mark.column + 1 if mark else None,
-        ) from None
-    except (YAMLError, RecursionError) as exc:
-        raise LocflowError(f"invalid YAML: {exc}", path=path) from None
+    return load_yaml(text, str(path))
 
 
 class _Validator:
@@ -204,7 +191,26 @@ class _Validator:
             glossary=self.string(top, "glossary"),
             catalogs=catalogs,
             translation=translation,
+            checks=self._checks(top),
         )
+
+    def _checks(self, top: dict) -> dict[str, str]:
+        node = top.get("checks")
+        if node is None:
+            return {}
+        from .checks.runner import all_checks
+
+        known = tuple(cid for cid, _, _ in all_checks())
+        node = self.mapping(node, "checks", known, top, "checks")
+        result = {}
+        for cid, severity in node.items():
+            if severity is False:
+                severity = "off"  # YAML reads a bare `off` as false
+            if severity not in CHECK_SEVERITIES:
+                raise self.error(f"severity of `{cid}` must be one of: " + ", ".join(CHECK_SEVERITIES), node, cid,
+                                 value=True)
+            result[str(cid)] = str(severity)
+        return result
 
     def _languages(self, top: dict) -> tuple[str, ...]:
         seq = top["languages"]

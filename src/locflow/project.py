@@ -24,6 +24,7 @@ class Project:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.root = config.root
+        self._dnt: tuple[str, ...] | None = None
 
     @classmethod
     def load(cls, config_path: Path | str | None = None) -> "Project":
@@ -93,6 +94,15 @@ class Project:
                                        hint="known: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else ""))
         order = {lang: i for i, lang in enumerate(self.config.languages)}
         return sorted(result, key=lambda c: (order.get(c.language, 99), c.group, c.name))
+
+    def dnt_terms(self) -> tuple[str, ...]:
+        """Do-not-translate terms of the glossary (none when the project has no glossary file)."""
+        if self._dnt is None:
+            from .glossary import load_glossary
+
+            glossary = load_glossary(self)
+            self._dnt = tuple(sorted({t for c in glossary.concepts if c.kind == "dnt" for t in c.dnt_forms()}))
+        return self._dnt
 
     def check_languages(self, languages: list[str] | None) -> None:
         for lang in languages or []:

@@ -7,6 +7,7 @@ it gives back the original file byte for byte.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -104,17 +105,9 @@ def _line_offsets(lines: list[str]) -> list[int]:
 
 
 def _front_matter(yaml_text: str, shown: str) -> tuple[dict, dict[str, tuple[int, int]]]:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ..yamlio import load_yaml
 
-    try:
-        data = YAML(typ="rt").load(yaml_text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise LocflowError(f"broken front matter: {exc.problem or exc.context}", path=shown,
-                           line=mark.line + 2 if mark else None, col=mark.column + 1 if mark else None) from None
-    except YAMLError as exc:
-        raise LocflowError(f"broken front matter: {exc}", path=shown, line=2) from None
+    data = load_yaml(yaml_text, shown, line_offset=1, what="broken front matter")
     if not isinstance(data, dict):
         raise LocflowError("front matter must be a mapping of fields", path=shown, line=2, col=1)
     missing = [f for f in REQUIRED_FIELDS if f not in data]
@@ -125,7 +118,13 @@ def _front_matter(yaml_text: str, shown: str) -> tuple[dict, dict[str, tuple[int
     for key in data:
         line, col = data.lc.value(key)
         positions[str(key)] = (line + 1, col)  # line within the file (0-based) once `---` is counted
-    meta = {str(k): (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
+    meta = {str(k): v for k, v in data.items()}
+    try:
+        _dt.date.fromisoformat(str(meta["date"]))
+    except ValueError:
+        line, col = positions["date"]
+        raise LocflowError(f"`date` {meta['date']!r} is not a date", path=shown, line=line + 1, col=col + 1,
+                           hint="write it as YYYY-MM-DD") from None
     slug = meta["slug"]
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         line, col = positions["slug"]

@@ -1,0 +1,124 @@
+"""What a check is: an id, a default severity, a description, and one function that decides.
+
+Entry checks take (context, entry) and yield messages; catalog checks take the context and
+yield (line, message) pairs. Register with `@entry_check` / `@catalog_check`; the docstring's
+first line is the description `locflow check --list` prints.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+if TYPE_CHECKING:
+    import polib
+
+    from ..project import CatalogFile, Project
+
+SEVERITIES = ("error", "warning", "info")
+IGNORE_MARKER = "locflow: ignore "
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    severity: str
+    catalog: str
+    language: str
+    path: str
+    line: int | None
+    msgctxt: str | None
+    msgid: str | None
+    message: str
+
+    def to_json(self) -> dict:
+        return {"check": self.check, "severity": self.severity, "catalog": self.catalog,
+                "language": self.language, "path": self.path, "line": self.line, "msgctxt": self.msgctxt,
+                "msgid": self.msgid, "message": self.message}
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.path, self.line or 0, self.check, self.msgctxt or "", self.msgid or "", self.message)
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    severity: str
+    scope: str  # "entry" or "catalog"
+    func: Callable
+    description: str
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def _register(check_id: str, severity: str, scope: str) -> Callable:
+    def wrap(func: Callable) -> Callable:
+        doc = (func.__doc__ or "").strip().splitlines()
+        REGISTRY[check_id] = Check(check_id, severity, scope, func, doc[0] if doc else check_id)
+        return func
+
+    return wrap
+
+
+def entry_check(check_id: str, severity: str) -> Callable:
+    return _register(check_id, severity, "entry")
+
+
+def catalog_check(check_id: str, severity: str) -> Callable:
+    return _register(check_id, severity, "catalog")
+
+
+@dataclass
+class CatalogContext:
+    """Everything a check may need about one catalog, computed once."""
+
+    project: "Project"
+    file: "CatalogFile"
+    po: "polib.POFile"
+    display: str
+    source_language: str
+    nplurals: int
+    dnt_terms: tuple[str, ...] = ()
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def language(self) -> str:
+        return self.file.language
+
+    @property
+    def is_source(self) -> bool:
+        return self.source_language == self.file.language
+
+
+def ignored_checks(entry: "polib.POEntry") -> set[str]:
+    """Checks a translator switched off for one entry: `# locflow: ignore placeholders numbers`."""
+    names: set[str] = set()
+    for line in (entry.tcomment or "").split("\n"):
+        line = line.strip()
+        if line.startswith(IGNORE_MARKER):
+            names.update(line[len(IGNORE_MARKER):].replace(",", " ").split())
+    return names
+
+
+def forms(entry: "polib.POEntry") -> list[str]:
+    if entry.msgid_plural:
+        return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)]
+    return [entry.msgstr]
+
+
+def form_pairs(entry: "polib.POEntry") -> Iterator[tuple[int | None, str, str]]:
+    """(plural index or None, source text, translation) for every non-empty form."""
+    if entry.msgid_plural:
+        for i, text in enumerate(forms(entry)):
+            if text:
+                yield i, (entry.msgid if i == 0 else entry.msgid_plural), text
+    elif entry.msgstr:
+        yield None, entry.msgid, entry.msgstr
+
+
+def where(index: int | None) -> str:
+    return "" if index is None else f"msgstr[{index}]: "
+
+
+Messages = Iterable[str]

@@ -1,0 +1,59 @@
+"""Placeholders: python-format, brace-format and printf must survive translation."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .base import CatalogContext, entry_check, form_pairs, where
+
+PYTHON_NAMED = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
+PRINTF = re.compile(r"%(?:\d+\$)?[-#0 +']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGcrsaApn]")
+BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
+
+
+def _printf(text: str) -> list[str]:
+    text = text.replace("%%", "")
+    return [m.group() for m in PRINTF.finditer(text) if not m.group().startswith("%(")]
+
+
+@entry_check("placeholders", "error")
+def placeholders(ctx: CatalogContext, entry) -> list[str]:
+    """python-format, brace-format and printf placeholders missing, extra or renamed (per plural form)."""
+    problems = []
+    python = "python-format" in entry.flags or "c-format" in entry.flags
+    brace = "python-brace-format" in entry.flags or (not python and BRACE.search(entry.msgid) is not None
+                                                     and "no-python-brace-format" not in entry.flags)
+    for index, source, text in form_pairs(entry):
+        # A plural form used for exactly one number may spell it out ("одна статья"): the count may go.
+        optional = _count_names(entry) if index is not None else set()
+        if python:
+            problems += _compare("placeholder", Counter(PYTHON_NAMED.findall(source)),
+                                 Counter(PYTHON_NAMED.findall(text)), optional, index)
+            src, got = _printf(source), _printf(text)
+            if src != got and not (index is not None and not got and len(src) == 1):
+                problems.append(f"{where(index)}printf placeholders {' '.join(src) or 'none'} became "
+                                f"{' '.join(got) or 'none'}")
+        if brace:
+            problems += _compare("brace placeholder", Counter(BRACE.findall(source)),
+                                 Counter(BRACE.findall(text)), optional, index)
+    return problems
+
+
+def _count_names(entry) -> set[str]:
+    names = set(PYTHON_NAMED.findall(entry.msgid_plural or "")) | set(BRACE.findall(entry.msgid_plural or ""))
+    return names if len(names) == 1 else {n for n in names if n in ("count", "num", "n", "number")}
+
+
+def _compare(kind: str, want: Counter, got: Counter, optional: set[str], index: int | None) -> list[str]:
+    out = []
+    missing = [n for n in want if got[n] == 0 and n not in optional]
+    extra = [n for n in got if want[n] == 0]
+    for name in missing:
+        out.append(f"{where(index)}{kind} {_show(kind, name)} is missing")
+    for name in extra:
+        out.append(f"{where(index)}{kind} {_show(kind, name)} is not in the source")
+    return out
+
+
+def _show(kind: str, name: str) -> str:
+    return "{" + name + "}" if kind.startswith("brace") else f"%({name})"

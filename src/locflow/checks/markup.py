@@ -1,0 +1,63 @@
+"""Markup, numbered tags, entities, URLs and e-mail addresses must come through unchanged."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .base import CatalogContext, entry_check, form_pairs, where
+
+NUMBERED = re.compile(r"<(/?)(\d+)(/?)>")
+HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9:-]*)(?:\s[^<>]*)?/?>")
+ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);")
+URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'\]\[)]*[^\s<>\"'\]\[.,;:!?)]")
+EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def _tags(text: str) -> Counter:
+    found = Counter(m.group() for m in NUMBERED.finditer(text))
+    found.update(m.group() if m.group().startswith("</") else "<" + m.group(1).lower() + ">"
+                 for m in HTML_TAG.finditer(text))
+    found.update(ENTITY.findall(text))
+    return found
+
+
+def _balanced(text: str) -> str | None:
+    stack: list[str] = []
+    for m in NUMBERED.finditer(text):
+        closing, number, selfclosing = m.groups()
+        if selfclosing:
+            continue
+        if not closing:
+            stack.append(number)
+        elif not stack or stack.pop() != number:
+            return f"tag </{number}> closes out of order"
+    return f"tag <{stack[-1]}> is never closed" if stack else None
+
+
+@entry_check("markup", "error")
+def markup(ctx: CatalogContext, entry) -> list[str]:
+    """HTML/XML tags, entities and the article segmenter's numbered tags: the same set, balanced."""
+    problems = []
+    for index, source, text in form_pairs(entry):
+        want, got = _tags(source), _tags(text)
+        for tag in sorted(want - got):
+            problems.append(f"{where(index)}{tag} is missing")
+        for tag in sorted(got - want):
+            problems.append(f"{where(index)}{tag} is not in the source")
+        if not want - got and not got - want and (problem := _balanced(text)):
+            problems.append(where(index) + problem)
+    return problems
+
+
+@entry_check("urls", "error")
+def urls(ctx: CatalogContext, entry) -> list[str]:
+    """URLs and e-mail addresses changed, dropped or added."""
+    problems = []
+    for index, source, text in form_pairs(entry):
+        for pattern, kind in ((URL, "URL"), (EMAIL, "e-mail address")):
+            want, got = Counter(pattern.findall(source)), Counter(pattern.findall(text))
+            for item in sorted(want - got):
+                problems.append(f"{where(index)}{kind} {item} is missing or changed")
+            for item in sorted(got - want):
+                problems.append(f"{where(index)}{kind} {item} is not in the source")
+    return problems

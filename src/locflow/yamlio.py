@@ -1,0 +1,57 @@
+"""Safe YAML loading with positions, shared by workflow.yaml and article front matter."""
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import LocflowError
+
+MAX_DEPTH = 50
+
+
+def _loader():
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        """Round-trip (keeps line numbers, builds no arbitrary objects); timestamps stay strings.
+
+        ruamel turns `2026-13-45` into a crash inside datetime; as a string it reaches our own
+        validation, which can say where it is.
+        """
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+    yaml = YAML(typ="rt")
+    yaml.Constructor = Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def load_yaml(text: str, path: str, *, line_offset: int = 0, what: str = "invalid YAML") -> Any:
+    """Parse YAML; errors name path:line:col (`line_offset` lines precede `text` in the file)."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        data = _loader().load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        raise LocflowError(f"{what}: {problem}", path=path,
+                           line=mark.line + 1 + line_offset if mark else None,
+                           col=mark.column + 1 if mark else None) from None
+    except RecursionError:
+        raise LocflowError(f"{what}: nested too deeply", path=path) from None
+    except (YAMLError, ValueError, TypeError) as exc:
+        raise LocflowError(f"{what}: {exc}", path=path) from None
+    if _depth(data) > MAX_DEPTH:
+        raise LocflowError(f"{what}: nested more than {MAX_DEPTH} levels deep", path=path)
+    return data
+
+
+def _depth(node: Any, level: int = 0) -> int:
+    if level > MAX_DEPTH:
+        return level
+    if isinstance(node, dict):
+        return max((_depth(v, level + 1) for v in node.values()), default=level + 1)
+    if isinstance(node, list):
+        return max((_depth(v, level + 1) for v in node), default=level + 1)
+    return level

@@ -1,0 +1,202 @@
+"""Extraction: UI labels from Jinja2 templates (plurals, contexts, comments) into the POT."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .conftest import build_project, po, pull, write
+from locflow.errors import LocflowError
+from locflow.sources.templates import extract_templates
+
+PAGE = """\
+{# a note for the developers, not for translators #}
+<a href="/">{{ _("Home") }}</a>
+{# Translators: label of the newsletter submit button #}
+<button>{{ pgettext("button", "Subscribe") }}</button>
+<h3>{{ pgettext("heading", "Subscribe") }}</h3>
+{# Translators: estimated reading time #}
+<span>{{ ngettext("%(num)d min read", "%(num)d mins read", minutes) }}</span>
+<p>{% trans author=article.author %}By {{ author }}{% endtrans %}</p>
+<p>{% trans count=n %}{{ count }} article
+   found{% pluralize %}{{ count }} articles found{% endtrans %}</p>
+<p>{{ npgettext("comments", "%(num)d reply", "%(num)d replies", r) }}</p>
+<p>{{ gettext("Related Articles") }}</p>
+<p>{{ _("") }}</p>
+"""
+
+FOOTER = """\
+{# Translators: top navigation link to the front page #}
+<a href="/">{{ _("Home") }}</a>
+<p>{{ _("All rights reserved.") }}</p>
+"""
+
+
+def extract(tmp_path: Path, files: dict[str, str]):
+    paths = [write(tmp_path / name, text) for name, text in files.items()]
+    return extract_templates(tmp_path, paths)
+
+
+def by_key(messages):
+    return {(m.msgctxt, m.msgid): m for m in messages}
+
+
+def test_every_gettext_form_is_extracted(tmp_path):
+    messages = extract(tmp_path, {"page.html": PAGE})
+    assert [(m.msgctxt, m.msgid, m.msgid_plural) for m in messages] == [
+        (None, "Home", None),
+        ("button", "Subscribe", None),
+        ("heading", "Subscribe", None),
+        (None, "%(num)d min read", "%(num)d mins read"),
+        (None, "By %(author)s", None),
+        (None, "%(count)s article found", "%(count)s articles found"),  # trimmed, like `babel.cfg: trimmed`
+        ("comments", "%(num)d reply", "%(num)d replies"),
+        (None, "Related Articles", None),
+    ]
+
+
+def test_locations_are_file_and_line(tmp_path):
+    found = by_key(extract(tmp_path, {"page.html": PAGE}))
+    assert found[(None, "Home")].locations == [("page.html", 2)]
+    assert found[("heading", "Subscribe")].locations == [("page.html", 5)]
+    assert found[(None, "%(count)s article found")].locations == [("page.html", 9)]
+    assert found[("comments", "%(num)d reply")].locations == [("page.html", 11)]
+
+
+def test_only_translator_comments_are_extracted_and_tag_is_stripped(tmp_path):
+    found = by_key(extract(tmp_path, {"page.html": PAGE}))
+    assert found[("button", "Subscribe")].comments == ["label of the newsletter submit button"]
+    assert found[("heading", "Subscribe")].comments == []
+    assert found[(None, "%(num)d min read")].comments == ["estimated reading time"]
+    assert found[(None, "Home")].comments == []  # the developer note has no `Translators:` tag
+
+
+def test_duplicates_across_files_merge_locations_and_comments(tmp_path):
+    messages = extract(tmp_path, {"a/page.html": PAGE, "b/footer.html": FOOTER})
+    homes = [m for m in messages if m.msgid == "Home"]
+    assert len(homes) == 1
+    assert homes[0].locations == [("a/page.html", 2), ("b/footer.html", 2)]
+    assert homes[0].comments == ["top navigation link to the front page"]
+    # first-seen order: the footer's new string comes after everything in page.html
+    assert messages[-1].msgid == "All rights reserved."
+
+
+def test_same_msgid_in_two_contexts_stays_two_messages(tmp_path):
+    messages = extract(tmp_path, {"page.html": PAGE})
+    assert sorted(m.msgctxt for m in messages if m.msgid == "Subscribe") == ["button", "heading"]
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path):
+    # A template Jinja cannot parse must stop the pull: silently skipping it would make
+    # every one of its strings obsolete in every catalog.
+    broken = '<p>{{ _("Home") }}</p>\n<p>{{ _("Oops" }}</p>\n'
+    with pytest.raises(LocflowError) as info:
+        extract(tmp_path, {"broken.html": broken})
+    assert info.value.path == "broken.html"
+    assert info.value.line == 2
+
+
+def test_unclosed_trans_block_is_an_error(tmp_path):
+    with pytest.raises(LocflowError) as info:
+        extract(tmp_path, {"broken.html": "<p>{{ _('Home') }}</p>\n<p>{% trans %}Never closed\n"})
+    assert info.value.path == "broken.html"
+    assert info.value.line is not None
+
+
+def test_template_not_utf8(tmp_path):
+    path = write(tmp_path / "latin.html", "<p>{{ _('Caf\xe9') }}</p>\n".encode("latin-1"))
+    with pytest.raises(LocflowError) as info:
+        extract_templates(tmp_path, [path])
+    assert "UTF-8" in info.value.message
+    assert info.value.path == "latin.html"
+
+
+# --- the POT a pull writes -----------------------------------------------------------------------
+
+@pytest.fixture
+def pot(tmp_path):
+    root = build_project(tmp_path / "proj", templates={"page.html": PAGE, "partials/footer.html": FOOTER})
+    assert pull(root).exit_code == 0
+    return root / "locales" / "templates" / "ui.pot"
+
+
+def test_pot_entries_carry_context_plural_comments_and_references(pot):
+    catalog = po(pot)
+    entries = {(e.msgctxt, e.msgid): e for e in catalog}
+    assert len(entries) == len(catalog) == 9
+    reading = entries[(None, "%(num)d min read")]
+    assert reading.msgid_plural == "%(num)d mins read"
+    assert reading.comment == "estimated reading time"
+    assert reading.occurrences == [("site/templates/page.html", "7")]
+    assert reading.msgstr_plural == {0: "", 1: ""}
+    assert entries[("button", "Subscribe")].comment == "label of the newsletter submit button"
+    assert entries[(None, "Home")].occurrences == [("site/templates/page.html", "2"),
+                                                   ("site/templates/partials/footer.html", "2")]
+
+
+def test_pot_marks_python_format_only_where_there_are_placeholders(pot):
+    entries = {(e.msgctxt, e.msgid): e for e in po(pot)}
+    assert "python-format" in entries[(None, "By %(author)s")].flags
+    assert "python-format" in entries[("comments", "%(num)d reply")].flags
+    assert "python-format" not in entries[(None, "Related Articles")].flags
+    assert "python-format" not in entries[("button", "Subscribe")].flags
+
+
+def test_pot_header_has_no_language_and_no_dates(pot):
+    catalog = po(pot)
+    assert "Language" not in catalog.metadata
+    assert "Plural-Forms" not in catalog.metadata
+    assert "POT-Creation-Date" not in catalog.metadata  # reproducible: no timestamps
+    assert catalog.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+
+
+def test_pot_is_valid_for_gettext_tools(pot, tmp_path):
+    # msgcat parses and re-emits it; it must agree on the set of messages.
+    out = tmp_path / "roundtrip.pot"
+    proc = subprocess.run(["msgcat", "-o", str(out), str(pot)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    ours = {(e.msgctxt, e.msgid, e.msgid_plural or None) for e in po(pot)}
+    theirs = {(e.msgctxt, e.msgid, e.msgid_plural or None) for e in po(out)}
+    assert ours == theirs
+
+
+def test_article_units_become_pot_entries(tmp_path):
+    article = """\
+---
+slug: radar-upgrade
+title: "Coastal radar gets an upgrade"
+language: en
+date: 2026-10-01
+section: Defence
+author: Kadri Saar
+summary: "Three stations receive new antennas."
+---
+
+Three stations on the coast receive new antennas this month.
+
+## What changes
+
+Three stations on the coast receive new antennas this month.
+
+The work costs about 50% of the **original** budget.
+"""
+    root = build_project(tmp_path / "proj", articles={"radar.md": article})
+    assert pull(root).exit_code == 0
+    catalog = po(root / "locales" / "templates" / "articles" / "radar-upgrade.pot")
+    entries = {e.msgid: e for e in catalog}
+    assert list(entries) == [
+        "Coastal radar gets an upgrade",
+        "Three stations receive new antennas.",
+        "Three stations on the coast receive new antennas this month.",
+        "What changes",
+        "The work costs about 50% of the <1>original</1> budget.",
+    ]
+    assert entries["Coastal radar gets an upgrade"].comment == "title"
+    assert entries["Three stations receive new antennas."].comment == "summary"
+    assert entries["What changes"].comment == "heading"
+    repeated = entries["Three stations on the coast receive new antennas this month."]
+    assert repeated.comment == "paragraph"
+    assert repeated.occurrences == [("site/articles/radar.md", "11"), ("site/articles/radar.md", "15")]
+    # article prose is not a format string
+    assert entries["The work costs about 50% of the <1>original</1> budget."].flags == []

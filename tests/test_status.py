@@ -1,0 +1,415 @@
+"""`locflow status`: review states per catalog, counts equal to `msgfmt --statistics`."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+
+from .conftest import REPO, msgfmt_statistics, write
+from locflow.errors import LocflowError
+from locflow.project import Project
+from locflow.states import State, msgstr_sha, state_of
+from locflow.status import status
+
+MANAGED = """\
+site: Test Press
+source_language: en
+languages: [en, et, lv, ru, uk]
+catalogs:
+  ui:
+    kind: labels
+    publish: reviewed
+  articles:
+    kind: articles
+    publish: approved
+"""
+
+
+def sha(*forms: str) -> str:
+    if len(forms) == 1:
+        return msgstr_sha(polib.POEntry(msgid="x", msgstr=forms[0]))
+    return msgstr_sha(polib.POEntry(msgid="x", msgid_plural="xs", msgstr_plural=dict(enumerate(forms))))
+
+
+# A third-party Latvian catalog, written by hand: plurals, contexts, multi-line strings,
+# obsolete and fuzzy entries, previous msgids, format flags, and locflow's own markers.
+LATVIAN = f"""\
+# Latvian translation of a third-party catalog.
+# Copyright (C) 2024 Someone
+#
+#, fuzzy
+msgid ""
+msgstr ""
+"Project-Id-Version: thirdparty 1.0\\n"
+"PO-Revision-Date: 2024-01-01 10:00+0200\\n"
+"Last-Translator: Someone <s@example.org>\\n"
+"Language-Team: Latvian\\n"
+"Language: lv\\n"
+"MIME-Version: 1.0\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Content-Transfer-Encoding: 8bit\\n"
+"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n != 0 ? 1 : 2);\\n"
+
+#. Extracted comment
+#: src/main.c:10
+#, c-format
+msgid "Hello, %s!"
+msgstr "Sveiki, %s!"
+
+#: src/main.c:12
+#, c-format
+msgid "%d file"
+msgid_plural "%d files"
+msgstr[0] "%d fails"
+msgstr[1] "%d faili"
+msgstr[2] "%d failu"
+
+#, c-format
+msgid "%d folder"
+msgid_plural "%d folders"
+msgstr[0] ""
+msgstr[1] "%d mapes"
+msgstr[2] ""
+
+#, c-format
+msgid "%d link"
+msgid_plural "%d links"
+msgstr[0] "%d saite"
+msgstr[1] ""
+msgstr[2] ""
+
+msgctxt "menu"
+msgid "Open"
+msgstr "Atvērt"
+
+msgctxt "state"
+msgid "Open"
+msgstr ""
+
+msgctxt ""
+msgid "Close"
+msgstr "Aizvērt"
+
+#, fuzzy
+msgid "Save"
+msgstr "Saglabāt"
+
+#, fuzzy
+msgid "Save as"
+msgstr ""
+
+#, fuzzy, c-format
+#| msgid "%d old item"
+#| msgid_plural "%d old items"
+msgid "%d item"
+msgid_plural "%d items"
+msgstr[0] "%d vienums"
+msgstr[1] "%d vienumi"
+msgstr[2] "%d vienumu"
+
+#, fuzzy
+msgid "%d thing"
+msgid_plural "%d things"
+msgstr[0] ""
+msgstr[1] "%d lietas"
+msgstr[2] ""
+
+msgid ""
+"A long multi-line message that wraps over several lines in the file and "
+"also contains\\n"
+"an embedded newline."
+msgstr ""
+"Garš vairākrindu ziņojums\\n"
+"ar iegultu jaunu rindu."
+
+msgid "Whitespace only"
+msgstr " "
+
+# translator comment
+# locflow: machine google 2024-05-01
+#, fuzzy
+msgid "Machine translated"
+msgstr "Mašīntulkots"
+
+# locflow: machine deepl 2024-05-01
+msgid "Machine output a reviewer accepted"
+msgstr "Pieņemts"
+
+# locflow: approved Anna Ozola 2024-05-02 {sha("Apstiprināts")}
+msgid "Approved"
+msgstr "Apstiprināts"
+
+# locflow: approved Anna 2024-05-02 {sha("%d ziņa", "%d ziņas", "%d ziņu")}
+#, c-format
+msgid "%d message"
+msgid_plural "%d messages"
+msgstr[0] "%d ziņa"
+msgstr[1] "%d ziņas"
+msgstr[2] "%d ziņu"
+
+# locflow: approved Anna 2024-05-02 {sha("Vecais")}
+msgid "Edited after approval"
+msgstr "Jaunais"
+
+# locflow: approved Anna 2024-05-02 {sha("Atpakaļ")}
+#, fuzzy
+msgid "Sent back by a reviewer"
+msgstr "Atpakaļ"
+
+#, no-c-format
+msgid "100% sure"
+msgstr "100% droši"
+
+msgid "Untranslated"
+msgstr ""
+
+#~ msgid "Obsolete one"
+#~ msgstr "Novecojis viens"
+
+#, fuzzy
+#~| msgid "Obsolete tw"
+#~ msgid "Obsolete two"
+#~ msgstr "Novecojis divi"
+
+#~ msgid "%d obsolete"
+#~ msgid_plural "%d obsoletes"
+#~ msgstr[0] "a"
+#~ msgstr[1] "b"
+#~ msgstr[2] "c"
+"""
+
+LATVIAN_STATES = {"untranslated": 5, "fuzzy": 3, "machine": 1, "reviewed": 10, "approved": 2}
+
+RUSSIAN = """\
+msgid ""
+msgstr ""
+"Language: ru\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n"
+
+#, python-format
+msgid "%(num)d min read"
+msgid_plural "%(num)d mins read"
+msgstr[0] "%(num)d минута чтения"
+msgstr[1] "%(num)d минуты чтения"
+msgstr[2] "%(num)d минут чтения"
+
+msgctxt "button"
+msgid "Subscribe"
+msgstr "Подписаться"
+
+msgctxt "heading"
+msgid "Subscribe"
+msgstr ""
+
+#, fuzzy
+#| msgctxt "heading"
+#| msgid "Subscribe now"
+msgctxt "heading"
+msgid "Subscribe today"
+msgstr "Подпишитесь сегодня"
+
+msgid ""
+"Free Press is an independent newsroom covering national security in the "
+"Baltic states, Poland, Romania and Ukraine."
+msgstr ""
+"Свободная пресса — независимая редакция, освещающая национальную "
+"безопасность стран Балтии, Польши, Румынии и Украины."
+
+#~ msgctxt "aria"
+#~ msgid "Breadcrumb"
+#~ msgstr "Навигация"
+"""
+
+# Same content in three encodings/line-ending styles msgfmt accepts.
+ESTONIAN_LATIN1 = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+    'msgid "Caf\xe9"\nmsgstr "Kohvik \xe4"\n\n#, fuzzy\nmsgid "Men\xfc"\nmsgstr "Men\xfc\xfc"\n\n'
+    'msgid "Empty"\nmsgstr ""\n'
+).encode("latin-1")
+
+UKRAINIAN_CRLF = (
+    'msgid ""\r\nmsgstr ""\r\n"Content-Type: text/plain; charset=UTF-8\\n"\r\n\r\n'
+    'msgid "Home"\r\nmsgstr "Головна"\r\n\r\n#, fuzzy\r\nmsgid "Trending"\r\nmsgstr "Популярне"\r\n\r\n'
+    'msgid "Our Picks"\r\nmsgstr ""\r\n'
+).encode("utf-8")
+
+ENGLISH_NO_HEADER = 'msgid "Home"\nmsgstr "Home"\n\nmsgid "Search"\nmsgstr ""\n'
+
+FILES = {
+    "lv": LATVIAN,
+    "ru": RUSSIAN,
+    "et": ESTONIAN_LATIN1,
+    "uk": UKRAINIAN_CRLF,
+    "en": ENGLISH_NO_HEADER,
+}
+
+
+@pytest.fixture
+def managed(tmp_path) -> Path:
+    """A project whose catalogs have no sources: status works on the PO files as they are."""
+    root = tmp_path / "proj"
+    write(root / "workflow.yaml", MANAGED)
+    for lang, text in FILES.items():
+        write(root / "locales" / lang / "LC_MESSAGES" / "ui.po", text)
+    return root
+
+
+def rows(root: Path, **kw) -> dict[tuple[str, str], dict]:
+    return {(r.language, r.catalog): r.to_json() for r in status(Project.load(root / "workflow.yaml"), **kw)}
+
+
+@pytest.mark.parametrize("lang", list(FILES))
+def test_counts_equal_msgfmt_statistics(managed, lang):
+    path = managed / "locales" / lang / "LC_MESSAGES" / "ui.po"
+    row = rows(managed)[(lang, "ui")]
+    expected = msgfmt_statistics(path)
+    got = {k: row[k] for k in ("translated", "fuzzy", "untranslated")}
+    assert got == expected
+    assert row["total"] == sum(expected.values())
+    # the DESIGN.md identities between the three msgfmt numbers and the five states
+    states = row["states"]
+    assert row["translated"] == states["reviewed"] + states["approved"]
+    assert row["fuzzy"] == states["machine"] + states["fuzzy"]
+    assert row["untranslated"] == states["untranslated"]
+
+
+def test_review_states_of_the_third_party_catalog(managed):
+    row = rows(managed)[("lv", "ui")]
+    assert row["states"] == LATVIAN_STATES
+    assert row["obsolete"] == 3
+    assert row["publishable"] is False
+
+
+def test_each_entry_gets_the_documented_state(managed):
+    catalog = polib.pofile(str(managed / "locales" / "lv" / "LC_MESSAGES" / "ui.po"))
+    got = {e.msgid: state_of(e) for e in catalog if not e.obsolete}
+    assert got["Machine translated"] is State.MACHINE
+    assert got["Machine output a reviewer accepted"] is State.REVIEWED  # marker without fuzzy: reviewed
+    assert got["Approved"] is State.APPROVED
+    assert got["%d message"] is State.APPROVED  # the sha covers every plural form
+    assert got["Edited after approval"] is State.REVIEWED
+    assert got["Sent back by a reviewer"] is State.FUZZY
+    assert got["Save"] is State.FUZZY
+    assert got["Save as"] is State.UNTRANSLATED  # fuzzy but empty: msgfmt counts it untranslated
+    assert got["%d thing"] is State.UNTRANSLATED  # first form empty
+    assert got["%d link"] is State.REVIEWED  # first form filled
+    assert got["Whitespace only"] is State.REVIEWED
+
+
+def test_editing_an_approved_plural_form_makes_it_reviewed(managed):
+    path = managed / "locales" / "lv" / "LC_MESSAGES" / "ui.po"
+    path.write_text(LATVIAN.replace('msgstr[2] "%d ziņu"', 'msgstr[2] "%d ziņām"'), encoding="utf-8")
+    states = rows(managed)[("lv", "ui")]["states"]
+    assert states["approved"] == LATVIAN_STATES["approved"] - 1
+    assert states["reviewed"] == LATVIAN_STATES["reviewed"] + 1
+
+
+def test_json_has_exactly_the_documented_keys(managed, run_cli):
+    result = run_cli("status", "--format", "json", cwd=managed)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None
+    data = json.loads(result.stdout)
+    assert list(data) == ["catalogs"]
+    assert len(data["catalogs"]) == len(FILES)
+    for row in data["catalogs"]:
+        assert set(row) == {"catalog", "language", "path", "total", "translated", "fuzzy", "untranslated",
+                            "obsolete", "states", "publishable"}
+        assert set(row["states"]) == {"untranslated", "machine", "fuzzy", "reviewed", "approved"}
+        assert row["catalog"] == "ui"
+        assert row["path"] == f"locales/{row['language']}/LC_MESSAGES/ui.po"
+        assert all(isinstance(row[k], int) for k in ("total", "translated", "fuzzy", "untranslated", "obsolete"))
+        assert isinstance(row["publishable"], bool)
+    # languages in workflow.yaml order
+    assert [r["language"] for r in data["catalogs"]] == ["en", "et", "lv", "ru", "uk"]
+
+
+def test_article_catalogs_are_named_by_slug_and_gated_at_approved(managed):
+    good = f"""\
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+# locflow: approved Mari 2026-10-01 {sha("Pealkiri")}
+msgid "Title"
+msgstr "Pealkiri"
+"""
+    write(managed / "locales" / "et" / "articles" / "harbour-drill.po", good)
+    write(managed / "locales" / "et" / "articles" / "radar-upgrade.po", good.replace("# locflow: approved", "# ok"))
+    got = rows(managed, languages=["et"])
+    drill = got[("et", "articles/harbour-drill")]
+    assert drill["path"] == "locales/et/articles/harbour-drill.po"
+    assert drill["states"]["approved"] == 1 and drill["publishable"] is True
+    radar = got[("et", "articles/radar-upgrade")]
+    assert radar["states"]["reviewed"] == 1 and radar["publishable"] is False  # reviewed < approved
+
+
+def test_labels_publish_at_reviewed(managed):
+    write(managed / "locales" / "uk" / "LC_MESSAGES" / "ui.po",
+          'msgid "Home"\nmsgstr "Головна"\n\n# locflow: approved X 2026-10-01 00000000\nmsgid "Search"\nmsgstr "Пошук"\n')
+    assert rows(managed)[("uk", "ui")]["publishable"] is True
+    write(managed / "locales" / "uk" / "LC_MESSAGES" / "ui.po",
+          'msgid "Home"\nmsgstr "Головна"\n\n# locflow: machine google 2026-10-01\n#, fuzzy\nmsgid "Search"\n'
+          'msgstr "Пошук"\n')
+    assert rows(managed)[("uk", "ui")]["publishable"] is False
+
+
+def test_filters_by_language_and_catalog(managed):
+    write(managed / "locales" / "lv" / "articles" / "harbour-drill.po", 'msgid "Title"\nmsgstr ""\n')
+    assert set(rows(managed, languages=["lv"])) == {("lv", "ui"), ("lv", "articles/harbour-drill")}
+    assert set(rows(managed, catalogs=["articles"])) == {("lv", "articles/harbour-drill")}
+    assert set(rows(managed, catalogs=["articles/harbour-*"])) == {("lv", "articles/harbour-drill")}
+    with pytest.raises(LocflowError):
+        rows(managed, languages=["fr"])
+    with pytest.raises(LocflowError):
+        rows(managed, catalogs=["nope"])
+
+
+# --- catalogs msgfmt refuses are errors, never counts ------------------------------------------------
+
+HEAD = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+BROKEN = {
+    "unknown keyword": HEAD + 'msgid "a"\nmsgstr "b"\n\nbogus "c"\nmsgstr "d"\n',
+    "unterminated string": HEAD + 'msgid "a"\nmsgstr "b"\n\nmsgid "c\nmsgstr "d"\n\nmsgid "e"\nmsgstr "f"\n',
+    "msgid without msgstr": HEAD + 'msgid "a"\nmsgstr "b"\n\nmsgid "c"\n',
+    "duplicate definition": HEAD + 'msgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n',
+}
+
+
+def msgfmt_error_line(path: Path) -> int:
+    proc = subprocess.run(["msgfmt", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert proc.returncode != 0, "msgfmt accepted the broken catalog"
+    return int(re.search(re.escape(str(path)) + r":(\d+):", proc.stderr).group(1))
+
+
+@pytest.mark.parametrize("case", list(BROKEN))
+def test_catalog_msgfmt_rejects_is_an_error_with_file_and_line(managed, case):
+    path = write(managed / "locales" / "ru" / "LC_MESSAGES" / "ui.po", BROKEN[case])
+    with pytest.raises(LocflowError) as info:
+        status(Project.load(managed / "workflow.yaml"))
+    err = info.value
+    assert err.path == "locales/ru/LC_MESSAGES/ui.po"
+    assert err.exit_code == 2
+    assert err.line is not None and abs(err.line - msgfmt_error_line(path)) <= 1, str(err)
+
+
+# --- the committed sample project --------------------------------------------------------------
+
+def test_sample_project_counts_equal_msgfmt(tmp_path):
+    root = tmp_path / "sample"
+    for name in ("site", "locales"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "workflow.yaml", root / "workflow.yaml")
+    got = status(Project.load(root / "workflow.yaml"))
+    files = sorted(p.relative_to(root).as_posix() for p in (root / "locales").rglob("*.po"))
+    assert sorted(r.path for r in got) == files
+    assert any(r.catalog.startswith("articles/") for r in got)
+    for row in got:
+        expected = msgfmt_statistics(root / row.path)
+        assert (row.translated, row.fuzzy, row.untranslated) == (
+            expected["translated"], expected["fuzzy"], expected["untranslated"]), row.path
