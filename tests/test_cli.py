@@ -10,7 +10,7 @@ from typing import Callable
 import pytest
 import typer.main
 
-from .conftest import ARTICLE_EN, REPO, WORKFLOW, build_project, po, run_locflow, snapshot, write
+from .conftest import ARTICLE_EN, REPO, WORKFLOW, po, run_locflow, snapshot, write
 from locflow import __version__
 from locflow.cli import app
 from locflow.config import load_config

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import polib
 import pytest
 
 from .conftest import ARTICLE_ET, REPO, WORKFLOW, entry, po, pull, snapshot, write

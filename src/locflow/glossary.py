@@ -40,6 +40,9 @@ FALLBACK_ENDINGS = {
     "uk": ["ами", "ями", "ові", "еві", "ом", "ем", "ів", "ах", "ях", "і", "ї", "а", "я", "у", "ю", "и", "е", "о"],
 }
 MIN_STEM = 3
+MAX_ENDING = 4
+INFLECTING = {"et", "lv", "lt", "pl", "ro", "ru", "uk", "fi", "cs", "sk", "hu"}
+VOWELS = set("aeiouyāēīūõäöüąęóiаеёиоуыэюяіїє")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -203,10 +206,23 @@ def _word_matches(part: str, word: str, language: str, case_sensitive: bool, inf
         return True
     if not inflect or (case_sensitive and part[:1] != word[:1]):
         return False
+    if part.isupper() and word.startswith(part):
+        rest = word[len(part):]
+        return rest.islower() and len(rest) <= 3  # et ELi, ELis; lv NATO-s is split at the hyphen
+    a, b = a.lower(), b.lower()
     if not part[:1].isalpha() or len(a) < MIN_STEM:
-        return False
+        return False  # other short words match exactly or not at all
     stem_a = stem(a, language, endings)
-    return len(stem_a) >= MIN_STEM - 1 and stem(b, language, endings) == stem_a
+    if len(stem_a) >= MIN_STEM and stem(b, language, endings) == stem_a:
+        return True
+    if language.split("_")[0] not in INFLECTING:
+        return False
+    # Case endings the stemmer does not strip the same way on both words (et Kiiev/Kiievis,
+    # ru Киев/Киеве): the term, its stem or the term without its final vowel, plus a short ending.
+    bases = {a, stem_a if len(stem_a) >= max(MIN_STEM, len(a) - 2) else a}
+    if a[-1] in VOWELS and len(a) - 1 >= MIN_STEM:
+        bases.add(a[:-1])
+    return any(b.startswith(base) and 0 < len(b) - len(base) <= MAX_ENDING for base in bases)
 
 
 def occurs(forms: Iterable[str], text: str, language: str, *, case_sensitive: bool = False,

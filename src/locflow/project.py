@@ -4,9 +4,13 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import CatalogConfig, Config, load_config
 from .errors import LocflowError
+
+if TYPE_CHECKING:
+    from .glossary import Glossary
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class Project:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.root = config.root
-        self._dnt: tuple[str, ...] | None = None
+        self._glossary: Glossary | None = None
 
     @classmethod
     def load(cls, config_path: Path | str | None = None) -> "Project":
@@ -95,14 +99,18 @@ class Project:
         order = {lang: i for i, lang in enumerate(self.config.languages)}
         return sorted(result, key=lambda c: (order.get(c.language, 99), c.group, c.name))
 
-    def dnt_terms(self) -> tuple[str, ...]:
-        """Do-not-translate terms of the glossary (none when the project has no glossary file)."""
-        if self._dnt is None:
+    def glossary(self) -> "Glossary":
+        """The termbase, loaded once (empty when the project has no glossary file)."""
+        if self._glossary is None:
             from .glossary import load_glossary
 
-            glossary = load_glossary(self)
-            self._dnt = tuple(sorted({t for c in glossary.concepts if c.kind == "dnt" for t in c.dnt_forms()}))
-        return self._dnt
+            self._glossary = load_glossary(self)
+        return self._glossary
+
+    def dnt_terms(self) -> tuple[str, ...]:
+        """Do-not-translate terms, longest first."""
+        terms = {t for c in self.glossary().concepts if c.kind == "dnt" for t in c.dnt_forms()}
+        return tuple(sorted(terms, key=lambda t: (-len(t), t)))
 
     def check_languages(self, languages: list[str] | None) -> None:
         for lang in languages or []:

@@ -1,7 +1,7 @@
 """`locflow check`: one small unit per check, a registry, a runner and reporters."""
 from __future__ import annotations
 
-from . import chars, consistency, format, language, markup  # noqa: F401  (registers the checks)
+from . import chars, consistency, format, glossary, language, markup  # noqa: F401  (registers the checks)
 from .base import REGISTRY, Check, Finding
 from .runner import CheckResult, run_checks
 
