@@ -119,6 +119,8 @@ def _charset(raw: bytes) -> str:
 
 def render(po: "polib.POFile") -> bytes:
     text = po.__unicode__()
+    if not po.header and text.startswith("#\n"):
+        text = text[2:]  # polib writes a lone "#" for an empty header comment; keep files as they were
     if not text.endswith("\n"):
         text += "\n"
     return text.encode(po.encoding or "utf-8")
@@ -227,18 +229,24 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
         else:
             pending.append(ref)
 
-    # Fuzzy matching only among old entries no exact match claimed, within the same context.
+    # Like msgmerge, any translated old entry may lend its translation to a changed string:
+    # obsolete ones and ones an exact match already claimed too. Same context is preferred.
     pool: dict[str | None, dict[str, polib.POEntry]] = {}
+    everything: dict[str, polib.POEntry] = {}
     for e in old_entries:
-        if not e.obsolete and id(e) not in used and _translated(e):
+        if _translated(e):
             pool.setdefault(e.msgctxt, {}).setdefault(e.msgid, e)
+            everything.setdefault(e.msgid, e)
     for i, ref in enumerate(template):
         if ref.obsolete or i in merged:
             continue
-        candidates = pool.get(ref.msgctxt, {})
-        match = _best_match(ref.msgid, candidates)
-        if match is not None:
-            prior = candidates.pop(match)
+        same = pool.get(ref.msgctxt, {})
+        match = _best_match(ref.msgid, same)
+        prior = same.get(match) if match is not None else None
+        if prior is None:
+            match = _best_match(ref.msgid, everything)
+            prior = everything.get(match) if match is not None else None
+        if prior is not None:
             used.add(id(prior))
             merged[i] = _carry(ref, prior, nplurals, fuzzy_match=True)
         else:

@@ -26,6 +26,7 @@ class CatalogConfig:
     kind: str
     sources: tuple[str, ...]
     publish: str
+    source_positions: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # (line, col) per pattern
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,23 @@ class Config:
     @property
     def locales_path(self) -> Path:
         return self.root / self.locales_dir
+
+
+def language_problem(code: str) -> str | None:
+    """Why `code` is no usable language code, or None (babel's locale data decides)."""
+    from babel import Locale, UnknownLocaleError
+
+    if code.lower() in ("und", "root", "mul", "zxx"):
+        return f"`{code}` is not a language"
+    if "-" in code:
+        return f"unknown language code `{code}`: gettext writes `{code.replace('-', '_')}`"
+    try:
+        parsed = Locale.parse(code)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return f"unknown language code `{code}`"
+    if parsed.language != code.split("_")[0].lower():
+        return f"`{code}` is an old code for `{parsed.language}`: write `{parsed.language}`"
+    return None
 
 
 def find_config(start: Path | None = None) -> Path:
@@ -155,17 +173,15 @@ class _Validator:
         return value
 
     def language(self, code: Any, node: Any, *, key: Any = None, index: int | None = None) -> str:
-        from babel import Locale, UnknownLocaleError
+        from babel import Locale
 
         where = dict(key=key, value=True) if index is None else dict(index=index)
         if not isinstance(code, str):
             raise self.error(f"language code must be a string, got {code!r}", node, **where)
-        try:
-            Locale.parse(code)
-        except (UnknownLocaleError, ValueError, TypeError):
-            raise self.error(f"unknown language code `{code}`", node, hint="use an ISO 639 code such as `et` or `pt_BR`",
-                             **where) from None
-        return code
+        problem = language_problem(code)
+        if problem:
+            raise self.error(problem, node, hint="use an ISO 639 code such as `et` or `pt_BR`", **where)
+        return str(Locale.parse(code))
 
     def config(self, data: Any) -> Config:
         if data is None:
@@ -175,7 +191,8 @@ class _Validator:
             if required not in top:
                 raise self.error(f"missing required key `{required}`", top)
         site = self.string(top, "site")
-        source = self.language(top["source_language"], top, key="source_language")
+        self.language(top["source_language"], top, key="source_language")
+        source = top["source_language"]
         languages = self._languages(top)
         if source not in languages:
             raise self.error(f"source_language `{source}` is not in `languages`", top, "source_language",
@@ -187,7 +204,7 @@ class _Validator:
             site=site or "",
             source_language=source,
             languages=languages,
-            locales_dir=self.string(top, "locales_dir", "locales") or "locales",
+            locales_dir=self._locales_dir(top),
             glossary=self.string(top, "glossary"),
             catalogs=catalogs,
             translation=translation,
@@ -212,15 +229,24 @@ class _Validator:
             result[str(cid)] = str(severity)
         return result
 
+    def _locales_dir(self, top: dict) -> str:
+        value = self.string(top, "locales_dir", "locales") or "locales"
+        if Path(value).is_absolute() or ".." in Path(value).parts:
+            raise self.error(f"locales_dir `{value}` leaves the project", top, "locales_dir", value=True,
+                             hint="use a folder inside the project, e.g. `locales`")
+        return value
+
     def _languages(self, top: dict) -> tuple[str, ...]:
         seq = top["languages"]
         if not isinstance(seq, list) or not seq:
             raise self.error("`languages` must be a non-empty list", top, "languages", value=True)
         seen: list[str] = []
+        normal: dict[str, str] = {}
         for i, code in enumerate(seq):
-            self.language(code, seq, index=i)
-            if code in seen:
-                raise self.error(f"duplicate language `{code}`", seq, index=i)
+            canonical = self.language(code, seq, index=i)
+            if canonical.lower() in normal:
+                raise self.error(f"duplicate language `{code}` (same as `{normal[canonical.lower()]}`)", seq, index=i)
+            normal[canonical.lower()] = code
             seen.append(code)
         return tuple(seen)
 
@@ -251,7 +277,15 @@ class _Validator:
             if publish not in PUBLISH_STATES:
                 raise self.error(f"unknown publish state `{publish}`", spec, "publish", value=True,
                                  hint="one of: " + ", ".join(PUBLISH_STATES))
-            result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish)
+            positions = []
+            for i in range(len(sources)):
+                try:
+                    line, col = spec["sources"].lc.item(i)
+                except (AttributeError, KeyError, TypeError):
+                    line, col = spec.lc.value("sources") if "sources" in spec else (0, 0)
+                positions.append((line + 1, col + 1))
+            result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish,
+                                         source_positions=tuple(positions))
         return result
 
     def _translation(self, top: dict) -> TranslationConfig:

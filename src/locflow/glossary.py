@@ -54,7 +54,7 @@ class Concept:
     note: str
     terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     forbidden: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    line: int = 0
+    line: int = field(default=0, compare=False)
 
     def preferred(self, language: str) -> str | None:
         forms = self.terms.get(language)
@@ -228,3 +228,59 @@ def _word_matches(part: str, word: str, language: str, case_sensitive: bool, inf
 def occurs(forms: Iterable[str], text: str, language: str, *, case_sensitive: bool = False,
            endings: dict | None = None) -> bool:
     return any(find(f, text, language, case_sensitive=case_sensitive, endings=endings) for f in forms)
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def glossary_path(project: "Project") -> Path:
+    if not project.config.glossary:
+        raise LocflowError("workflow.yaml names no glossary file", path=project.display(project.config.path),
+                           hint="add `glossary: glossaries/terms.csv`")
+    return project.inside(project.root / project.config.glossary)
+
+
+def save_glossary(project: "Project", glossary: Glossary) -> bool:
+    from .catalog import write_if_changed
+
+    return write_if_changed(glossary_path(project), write_csv(glossary).encode("utf-8"))
+
+
+def read_any(path: Path, languages: tuple[str, ...], shown: str) -> Glossary:
+    """CSV or TBX, by file extension."""
+    if not path.is_file():
+        raise LocflowError("file not found", path=shown)
+    if path.suffix.lower() in (".tbx", ".xml"):
+        from .glossary_tbx import read_tbx
+
+        return read_tbx(path, languages, shown)
+    if path.suffix.lower() == ".csv":
+        return read_csv(path, languages, shown)
+    raise LocflowError(f"unknown glossary format `{path.suffix}`", path=shown, hint="use .csv or .tbx")
+
+
+def merge_concepts(base: Glossary, incoming: Iterable[Concept]) -> tuple[Glossary, int, int]:
+    """Concepts with a known id replace the old ones in place; new ids are appended."""
+    concepts = list(base.concepts)
+    index = {c.id: i for i, c in enumerate(concepts)}
+    added = updated = 0
+    for concept in incoming:
+        if concept.id in index:
+            if concepts[index[concept.id]] != concept:
+                concepts[index[concept.id]] = concept
+                updated += 1
+        else:
+            index[concept.id] = len(concepts)
+            concepts.append(concept)
+            added += 1
+    return Glossary(base.languages, tuple(concepts), base.path), added, updated
+
+
+def export_text(project: "Project", glossary: Glossary, suffix: str) -> str:
+    if suffix.lower() in (".tbx", ".xml"):
+        from .glossary_tbx import write_tbx
+
+        return write_tbx(glossary, f"{project.config.site} glossary")
+    if suffix.lower() == ".csv":
+        return write_csv(glossary)
+    raise LocflowError(f"unknown glossary format `{suffix}`", hint="use .csv or .tbx")

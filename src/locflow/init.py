@@ -38,6 +38,11 @@ def init_project(folder: Path, site: str, source: str, languages: list[str], *, 
     target = folder / CONFIG_NAME
     if target.exists() and not force:
         raise LocflowError(f"{CONFIG_NAME} already exists", path=target, hint="use --force to overwrite it")
+    from .config import language_problem
+
+    for code in [source, *languages]:
+        if problem := language_problem(code):
+            raise LocflowError(f"--languages/--source: {problem}", hint="use ISO 639 codes such as `et,lv,ru`")
     langs = [source] + [code for code in languages if code != source]
     if len(set(langs)) != len(langs):
         dup = next(c for c in langs if langs.count(c) > 1)

@@ -61,12 +61,13 @@ class Project:
     def source_files(self, catalog: CatalogConfig) -> list[Path]:
         """Files matched by the catalog's globs, sorted; a glob matching nothing is an error."""
         found: set[Path] = set()
-        for pattern in catalog.sources:
+        for i, pattern in enumerate(catalog.sources):
             matches = [p for p in self.root.glob(pattern) if p.is_file()]
             if not matches:
+                line, col = catalog.source_positions[i] if i < len(catalog.source_positions) else (None, None)
                 raise LocflowError(
                     f"catalog `{catalog.name}`: source pattern `{pattern}` matches no file",
-                    path=self.display(self.config.path),
+                    path=str(self.config.path), line=line, col=col,
                     hint="fix the glob in workflow.yaml; an empty source would make every entry obsolete",
                 )
             found.update(self.inside(p) for p in matches)

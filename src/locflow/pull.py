@@ -1,6 +1,7 @@
 """`locflow pull`: sources -> POT templates -> merged per-language catalogs."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -140,8 +141,9 @@ def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool) -> lis
 
 
 def _format_flags(msgid: str, plural: str | None) -> list[str]:
-    """`python-format` where the string has %-placeholders, as xgettext and pybabel mark them."""
-    from babel.messages.catalog import PYTHON_FORMAT
-
+    """`python-format` where the string has %-placeholders (no space flag: "50% of" is prose)."""
     texts = [msgid] + ([plural] if plural else [])
-    return ["python-format"] if any(PYTHON_FORMAT.search(t) for t in texts) else []
+    return ["python-format"] if any(_PYTHON_FORMAT.search(t.replace("%%", "")) for t in texts) else []
+
+
+_PYTHON_FORMAT = re.compile(r"%(?:\(\w+\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrs]")

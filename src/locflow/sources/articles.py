@@ -83,7 +83,7 @@ def load_article(path: Path, display: str | None = None) -> Article:
 def parse_article(text: str, path: Path, shown: str | None = None) -> Article:
     shown = shown or str(path)
     lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip("\r\n") != "---":
+    if not lines or lines[0].rstrip("\r\n").lstrip("\ufeff") != "---":
         raise LocflowError("article has no front matter", path=shown, line=1, col=1,
                            hint="start the file with a `---` line, the YAML fields, and another `---`")
     close = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") in ("---", "...")), None)

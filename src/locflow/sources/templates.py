@@ -8,7 +8,9 @@ from ..errors import LocflowError
 
 COMMENT_TAGS = ("Translators:", "TRANSLATORS:")
 # babel's defaults already map pgettext/npgettext to (context, message) arguments.
-JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+# silent=false: Jinja's extractor otherwise swallows syntax errors and drops the file's strings,
+# which a merge would then turn into obsolete entries.
+JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false"}
 
 
 @dataclass
