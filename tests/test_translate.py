@@ -327,3 +327,33 @@ def test_sigint_keeps_finished_work_and_rerun_resumes(tmp_path, server):
     for lang in ("et", "lv"):
         for p in (tmp_path / "locales" / lang).rglob("*.po"):
             assert all(state_of(e) is State.MACHINE for e in entries(p))
+
+
+GLOSSARY = """\
+id,kind,case_sensitive,note,en,et,lv,lt,pl,ro,ru,uk
+brand,dnt,yes,,Test Press,,,,,,,
+nato,term,yes,,NATO,NATO,NATO,NATO,NATO,NATO,НАТО,НАТО
+kyiv,term,no,,Kyiv,Kiiev,Kijiva,Kyjivas,Kijów,Kiev,Киев,Київ; Києв*
+"""
+
+
+def test_glossary_terms_are_masked_and_verified(tmp_path, server):
+    server.reset()
+    write_project(tmp_path, server.url)
+    (tmp_path / "glossaries").mkdir()
+    (tmp_path / "glossaries/terms.csv").write_text(GLOSSARY, encoding="utf-8")
+    text = (tmp_path / "workflow.yaml").read_text().replace("site: Test Press", "site: Test Press\nglossary: glossaries/terms.csv")
+    (tmp_path / "workflow.yaml").write_text(text)
+    template = tmp_path / "site/templates/page.html"
+    template.write_text(template.read_text() + '<p>{{ _("Test Press reports on NATO and Kyiv today.") }}</p>\n')
+    proj = Project.load(tmp_path / "workflow.yaml")
+    pull(proj)
+    translate(proj, TranslateOptions(languages=["ru", "uk"], catalogs=["ui"]))
+    sent = [r["params"]["q"] for r in server.requests if "reports" in r["params"]["q"]]
+    assert sent and all("Test Press" not in q and "NATO" not in q for q in sent)  # masked before sending
+    for lang in ("ru", "uk"):
+        e = next(e for e in entries(tmp_path / f"locales/{lang}/LC_MESSAGES/ui.po") if "reports" in e.msgid)
+        assert "Test Press" in e.msgstr and "НАТО" in e.msgstr and "NATO" not in e.msgstr
+        # the fake server upper-cases "Kyiv" instead of translating it: the mandated form is missing
+        assert state_of(e) is State.FUZZY
+        assert "glossary: 'Kyiv' should be" in e.tcomment and "(kyiv)" in e.tcomment

@@ -251,7 +251,7 @@ def _print_translate(result) -> None:
         out.print("nothing to translate")
         return
     out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
-              f"{result.broken} kept fuzzy (a token did not survive), {result.failed} failed; "
+              f"{result.broken} kept fuzzy (a token, number or glossary term did not survive), {result.failed} failed; "
               f"{result.requests} requests, {result.characters} characters in {result.elapsed:.1f}s")
     for report in result.providers:
         if report.failures:

@@ -83,6 +83,7 @@ class _Catalog:
     po: "polib.POFile"
     source: str
     dirty: bool = False
+    context: object = None  # the checks' CatalogContext, built on first use
 
 
 @dataclass
@@ -129,6 +130,7 @@ def translate(project: Project, options: TranslateOptions | None = None) -> Tran
             catalogs.append(_Catalog(cat, po, src))
 
     memory = _memory(project) if "memory" in chain else {}
+    dnt = project.dnt_terms()
     memory_hits = 0
     pending: list[_Entry] = []
     for index, cat in enumerate(catalogs):
@@ -146,14 +148,15 @@ def translate(project: Project, options: TranslateOptions | None = None) -> Tran
                 memory_hits += 1
                 continue
             printf = "python-format" in entry.flags
+            swap = invariant_terms(project, cat.source, cat.file.language)
             jobs = []
             if entry.msgid_plural:
                 source_rule = source_rule or parse_plural_forms(None, cat.source)
                 for job in plural_jobs(entry.msgid, entry.msgid_plural, source_rule, target_rule):
-                    masked = mask(job.source, printf=printf)
+                    masked = mask(job.source, dnt, printf=printf, replacements=swap)
                     jobs.append((job, masked, (cat.source, cat.file.language, masked.text)))
             else:
-                masked = mask(entry.msgid, printf=printf)
+                masked = mask(entry.msgid, dnt, printf=printf, replacements=swap)
                 jobs.append((None, masked, (cat.source, cat.file.language, masked.text)))
             pending.append(_Entry(index, entry, jobs))
 
@@ -182,7 +185,7 @@ def translate(project: Project, options: TranslateOptions | None = None) -> Tran
         # Entries with nothing to request (memory hits, token-only strings) are final already.
         for item in pending:
             if len(item.results) == len(item.jobs):
-                _finish(item, catalogs, today)
+                _finish(item, catalogs, today, project)
         if runner is not None:
             runner.start(list(unique))
             remaining = len(unique)
@@ -201,7 +204,7 @@ def translate(project: Project, options: TranslateOptions | None = None) -> Tran
                         else:
                             item.results[j] = (provider, text)
                         if item.failed or len(item.results) == len(item.jobs):
-                            _finish(item, catalogs, today)
+                            _finish(item, catalogs, today, project)
                     if opts.progress:
                         opts.progress(done_segments, len(unique), done_chars)
                 if time.monotonic() - last_save >= opts.save_interval:
@@ -255,7 +258,35 @@ def _broken(entry: "polib.POEntry") -> bool:
     return f"{MARKER} mt-problem " in (entry.tcomment or "")
 
 
-def _finish(item: _Entry, catalogs: list[_Catalog], today: str) -> None:
+def invariant_terms(project: Project, source: str, target: str) -> dict[str, str]:
+    """Source term -> mandated translation, where the translation never inflects (acronyms: NATO -> НАТО).
+
+    Those can be masked and put in directly; inflecting terms are left to MT and verified after.
+    """
+    result = {}
+    for concept in project.glossary().concepts:
+        preferred = concept.preferred(target)
+        if concept.kind != "term" or not preferred or not preferred.isupper() or not concept.case_sensitive:
+            continue
+        for form in concept.terms.get(source, ()):
+            if form.isupper() and not form.endswith("*"):
+                result[form] = preferred
+    return result
+
+
+def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") -> list[str]:
+    """Mandated terms missed and forbidden wordings used by the machine translation."""
+    if not project.glossary().concepts:
+        return []
+    from ..checks.glossary import glossary_forbidden, glossary_mandated
+    from ..checks.runner import context
+
+    if cat.context is None:
+        cat.context = context(project, cat.file, cat.po)
+    return [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+
+
+def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project) -> None:
     if item.failed:
         return
     forms: list[str] = []
@@ -274,6 +305,8 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str) -> None:
         forms.append(value)
     name = next((p for p in providers if p != "copy"), "copy")
     _fill(item.entry, forms, name, today, problems)
+    if not problems and (terms := _glossary_problems(project, catalogs[item.catalog], item.entry)):
+        _fill(item.entry, forms, name, today, ["glossary: " + t for t in terms])
     catalogs[item.catalog].dirty = True
 
 

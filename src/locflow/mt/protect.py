@@ -44,16 +44,22 @@ def _compile(printf: bool, terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in parts))
 
 
-def mask(text: str, terms: tuple[str, ...] = (), *, printf: bool = True) -> Masked:
-    """Tokens in order of appearance; `terms` are do-not-translate glossary terms."""
+def mask(text: str, terms: tuple[str, ...] = (), *, printf: bool = True,
+         replacements: dict[str, str] | None = None) -> Masked:
+    """Tokens in order of appearance.
+
+    `terms` are do-not-translate glossary terms (restored as they are); `replacements` maps a
+    source term to its invariant mandated translation (NATO -> НАТО), restored as the latter.
+    """
     body = text.strip()
     start = text.find(body) if body else len(text)
     lead, trail = text[:start], text[start + len(body):]
-    pattern = _compile(printf, tuple(terms))
+    swap = replacements or {}
+    pattern = _compile(printf, tuple(dict.fromkeys([*terms, *sorted(swap)])))
     tokens: list[str] = []
 
     def replace(m: re.Match[str]) -> str:
-        tokens.append(m.group())
+        tokens.append(swap.get(m.group(), m.group()))
         return _TOKEN_FORMAT.format(len(tokens))
 
     return Masked(pattern.sub(replace, body), tuple(tokens), lead, trail)
