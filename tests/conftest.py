@@ -178,9 +178,9 @@ def pull(root: Path, *args: str) -> Run:
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:
-    """(mtime_ns, bytes) of every file under root, keyed by relative path."""
+    """(mtime_ns, bytes) of every project file under root (not locflow's own `.locflow/` cache)."""
     return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(root.rglob("*")) if p.is_file()}
+            for p in sorted(root.rglob("*")) if p.is_file() and ".locflow" not in p.relative_to(root).parts}
 
 
 def po(path: Path) -> polib.POFile:

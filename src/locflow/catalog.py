@@ -70,23 +70,27 @@ def syntax_error(text: str) -> tuple[int, str] | None:
     return None
 
 
-def read_po(path: Path, *, display: str | None = None) -> "polib.POFile":
-    """Parse a PO/POT file; a broken file becomes a LocflowError with file:line."""
+def read_po(path: Path, *, display: str | None = None, data: bytes | None = None) -> "polib.POFile":
+    """Parse a PO/POT file (or its bytes); a broken file becomes a LocflowError with file:line."""
     import polib
 
     shown = display or str(path)
-    if not path.is_file():
-        raise LocflowError("catalog not found", path=shown)
+    if data is None:
+        if not path.is_file():
+            raise LocflowError("catalog not found", path=shown)
+        data = path.read_bytes()
     try:
-        raw = path.read_bytes()
-        text = raw.decode(_charset(raw))
-    except (UnicodeDecodeError, LookupError):
-        text = None  # polib reports it below, with its own wording
-    if text is not None and (problem := syntax_error(text)):
+        text = data.decode(_charset(data))
+    except LookupError as exc:
+        raise LocflowError(f"unknown charset: {exc}", path=shown) from None
+    except UnicodeDecodeError as exc:
+        raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
+                           hint="check the charset in its Content-Type header") from None
+    if problem := syntax_error(text):
         raise LocflowError(problem[1], path=shown, line=problem[0],
                            hint="fix the entry by hand or restore it from version control")
     try:
-        po = polib.pofile(str(path), wrapwidth=WRAPWIDTH)
+        po = polib.pofile(text.lstrip("\ufeff"), wrapwidth=WRAPWIDTH, encoding=_charset(data))
     except UnicodeDecodeError as exc:
         raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
                            hint="check the charset in its Content-Type header") from None

@@ -34,6 +34,18 @@ class Planned:
 
     path: Path
     data: bytes
+    # True when the file already says the same, even if an editor formatted it differently:
+    # a pull never rewrites a catalog only to re-wrap what Poedit or msgcat wrote.
+    same: bool = False
+
+    @property
+    def changes(self) -> bool:
+        if self.same:
+            return False
+        try:
+            return self.path.read_bytes() != self.data
+        except FileNotFoundError:
+            return True
 
 
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False) -> PullResult:
@@ -41,11 +53,11 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
     plans = plan(project, purge_obsolete=purge_obsolete)
     written = []
     for item in plans:
-        if dry_run:
-            if not item.path.is_file() or item.path.read_bytes() != item.data:
-                written.append(project.display(item.path))
-        elif write_if_changed(item.path, item.data):
-            written.append(project.display(item.path))
+        if not item.changes:
+            continue
+        if not dry_run:
+            write_if_changed(item.path, item.data)
+        written.append(project.display(item.path))
     templates = sum(1 for p in plans if p.path.suffix == ".pot")
     return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates)
 
@@ -67,7 +79,8 @@ def _merged(project: Project, template: "polib.POFile", path: Path, language: st
             source: str | None = None) -> Planned:
     old = read_po(path, display=project.display(path)) if path.exists() else None
     merged = merge(template, old, language, project.config.site, purge_obsolete=purge, source_language=source)
-    return Planned(path, render(merged))
+    data = render(merged)
+    return Planned(path, data, same=old is not None and render(old) == data)
 
 
 def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[Planned]:

@@ -2,10 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalog import read_po
 from .project import CatalogFile, Project
 from .states import STATE_ORDER, State, state_of
+
+if TYPE_CHECKING:
+    from .cache import FileCache
 
 
 @dataclass(frozen=True)
@@ -27,16 +32,23 @@ class CatalogStatus:
                 "obsolete": self.obsolete, "states": dict(self.states), "publishable": self.publishable}
 
 
-def catalog_status(project: Project, cat: CatalogFile) -> CatalogStatus:
-    po = read_po(cat.path, display=project.display(cat.path))
-    counts = {s: 0 for s in STATE_ORDER}
-    obsolete = 0
-    for entry in po:
-        if entry.obsolete:
-            obsolete += 1
-        else:
-            counts[state_of(entry)] += 1
-    return summarize(cat.name, cat.language, project.display(cat.path), counts, obsolete, State(cat.publish))
+def count_states(data: bytes, display: str) -> dict[str, int]:
+    """Entries per state (and obsolete) of one catalog's bytes: what the cache stores."""
+    counts = {s.value: 0 for s in STATE_ORDER}
+    counts["obsolete"] = 0
+    for entry in read_po(Path(display), display=display, data=data):
+        counts["obsolete" if entry.obsolete else state_of(entry).value] += 1
+    return counts
+
+
+def catalog_status(project: Project, cat: CatalogFile, cache: "FileCache | None" = None) -> CatalogStatus:
+    shown = project.display(cat.path)
+    if cache is None:
+        counts = count_states(cat.path.read_bytes(), shown)
+    else:
+        counts = cache.get(cat.path, lambda data: count_states(data, shown))
+    by_state = {s: counts[s.value] for s in STATE_ORDER}
+    return summarize(cat.name, cat.language, shown, by_state, counts["obsolete"], State(cat.publish))
 
 
 def summarize(name: str, language: str, path: str, counts: dict[State, int], obsolete: int,
@@ -54,7 +66,15 @@ def summarize(name: str, language: str, path: str, counts: dict[State, int], obs
 
 def status(project: Project, languages: list[str] | None = None,
            catalogs: list[str] | None = None) -> list[CatalogStatus]:
-    return [catalog_status(project, cat) for cat in project.catalog_files(languages, catalogs)]
+    from .cache import FileCache, enabled
+
+    files = project.catalog_files(languages, catalogs)
+    cache = FileCache(project.root, "status") if enabled() else None
+    try:
+        return [catalog_status(project, cat, cache) for cat in files]
+    finally:
+        if cache is not None:
+            cache.save()
 
 
 def rollup(rows: list[CatalogStatus]) -> list[CatalogStatus]:

@@ -1,6 +1,7 @@
 """Run the registered checks over a project's catalogs."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from ..catalog import SOURCE_HEADER, plural_forms, read_po
@@ -61,20 +62,66 @@ def selected(project: Project, only: list[str] | None, skip: list[str] | None) -
 
 def run_checks(project: Project, languages: list[str] | None = None, catalogs: list[str] | None = None,
                only: list[str] | None = None, skip: list[str] | None = None) -> CheckResult:
+    from ..cache import FileCache, enabled
+
     active = selected(project, only, skip)
     files = project.catalog_files(languages, catalogs)
+    cache = FileCache(project.root, "check", _signature(project, active)) if enabled() else None
     findings: list[Finding] = []
-    for cat in files:
-        findings += check_catalog(project, cat, active)
-    if "stale" in active:
-        findings += _stale(project, files, active["stale"], languages, catalogs)
+    try:
+        for cat in files:
+            if cache is None:
+                findings += check_catalog(project, cat, active)
+            else:
+                rows = cache.get(cat.path, lambda data, c=cat: [f.to_json() for f in
+                                                                check_catalog(project, c, active, data)])
+                findings += [Finding(**row) for row in rows]
+        if "stale" in active:
+            if cache is None:
+                findings += _stale(project, files, active["stale"], languages, catalogs)
+            else:
+                key = "@stale:" + json.dumps([languages, catalogs])
+                rows = cache.value(key, _stale_fingerprint(project, cache),
+                                   lambda: [f.to_json() for f in _stale(project, files, active["stale"], languages,
+                                                                         catalogs)])
+                findings += [Finding(**row) for row in rows]
+    finally:
+        if cache is not None:
+            cache.save()
     return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)))
 
 
-def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str]) -> list[Finding]:
+def _signature(project: Project, active: dict[str, str]) -> str:
+    """Everything besides a catalog's own bytes that its findings depend on."""
+    from ..cache import digest
+
+    parts = [project.config.path.read_bytes()]
+    if project.config.glossary and (project.root / project.config.glossary).is_file():
+        parts.append((project.root / project.config.glossary).read_bytes())
+    parts.append(json.dumps(sorted(active.items())).encode())
+    return digest(b"\0".join(parts))
+
+
+def _stale_fingerprint(project: Project, cache) -> str:
+    """Hashes of every file a pull reads: sources, existing catalogs and templates."""
+    from ..cache import digest
+
+    paths: set = set()
+    for catalog in project.config.catalogs.values():
+        if catalog.sources:
+            try:
+                paths.update(project.source_files(catalog))
+            except LocflowError:
+                return "unreadable-sources"  # never cached as clean; _stale reports the problem
+    paths.update(p for p in project.config.locales_path.rglob("*.po*") if p.is_file())
+    rows = sorted(f"{project.display(p)}={cache.hash(p)}" for p in paths)
+    return digest("\n".join(rows).encode())
+
+
+def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], data: bytes | None = None) -> list[Finding]:
     shown = project.display(cat.path)
     try:
-        po = read_po(cat.path, display=shown)
+        po = read_po(cat.path, display=shown, data=data)
     except LocflowError as exc:
         if "po-syntax" not in active:
             return []
@@ -131,14 +178,13 @@ def _stale(project: Project, files: list[CatalogFile], severity: str, languages,
                                                                                  catalogs))
         if not in_scope:
             continue
-        current = item.path.read_bytes() if item.path.is_file() else None
-        if current == item.data:
+        if not item.changes:
             continue
         rel = project.display(item.path)
         lang = item.path.relative_to(project.config.locales_path).parts[0]
         name = _catalog_name(project, item.path)
-        message = ("missing: run `locflow pull` to create it" if current is None
-                   else "out of date with its sources: run `locflow pull`")
+        message = ("out of date with its sources: run `locflow pull`" if item.path.is_file()
+                   else "missing: run `locflow pull` to create it")
         out.append(Finding("stale", severity, name, lang, rel, None, None, None, message))
     return out
 

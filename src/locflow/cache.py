@@ -1,0 +1,101 @@
+"""A cache of per-file results under `.locflow/`, keyed by file content, never stale.
+
+A file's entry is trusted when its size and mtime_ns are unchanged and it was not modified
+within the racy window around the cache write (as git does); otherwise the content hash
+decides, and a changed file is re-read. Results are JSON-able data; a corrupt or foreign
+cache file is ignored, never an error.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from . import __version__
+
+CACHE_DIR = ".locflow"
+RACY_SECONDS = 2.0
+
+
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class FileCache:
+    """One JSON file mapping relative paths to (stat, hash, value) for one kind of result."""
+
+    def __init__(self, root: Path, name: str, signature: str = "") -> None:
+        self.root = root
+        key = digest(f"{__version__}\0{signature}".encode())[:12]
+        self.path = root / CACHE_DIR / "cache" / f"{name}-{key}.json"
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.dirty = False
+        self.written_at = 0.0
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("version") == __version__:
+                self.entries = data.get("files", {})
+                self.written_at = float(data.get("written_at", 0.0))
+        except (OSError, ValueError, AttributeError):
+            self.entries = {}
+
+    def get(self, path: Path, compute: Callable[[bytes], Any], *, key: str | None = None) -> Any:
+        """Cached value for the file, or `compute(content)` stored for next time."""
+        rel = key or path.relative_to(self.root).as_posix()
+        st = path.stat()
+        item = self.entries.get(rel)
+        if item and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
+                and st.st_mtime < self.written_at - RACY_SECONDS:
+            return item["value"]
+        data = path.read_bytes()
+        h = digest(data)
+        if item and item["hash"] == h:
+            item.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+            self.dirty = True
+            return item["value"]
+        value = compute(data)
+        self.entries[rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "hash": h, "value": value}
+        self.dirty = True
+        return value
+
+    def hash(self, path: Path) -> str:
+        """Content hash of a file, re-read only when its stat changed."""
+        return self.get(path, digest, key="#" + path.relative_to(self.root).as_posix())
+
+    def value(self, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
+        """A result that depends on many files, keyed by a fingerprint the caller computes."""
+        item = self.entries.get(key)
+        if item and item.get("hash") == fingerprint:
+            return item["value"]
+        value = compute()
+        self.entries[key] = {"size": -1, "mtime_ns": -1, "hash": fingerprint, "value": value}
+        self.dirty = True
+        return value
+
+    def prune(self, keep: set[str]) -> None:
+        for rel in [r for r in self.entries if r not in keep and r[:1] not in "@#"]:
+            del self.entries[rel]
+            self.dirty = True
+
+    def save(self) -> None:
+        """Best effort: a read-only tree or a full disk only costs speed next time."""
+        if not self.dirty:
+            return
+        from .catalog import atomic_write
+
+        payload = {"version": __version__, "written_at": time.time(), "files": self.entries}
+        try:
+            atomic_write(self.path, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            ignore = self.root / CACHE_DIR / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", encoding="utf-8")
+        except OSError:
+            return
+        self.dirty = False
+
+
+def enabled() -> bool:
+    return os.environ.get("LOCFLOW_NO_CACHE", "") in ("", "0")

@@ -1,0 +1,84 @@
+"""The content-keyed cache under .locflow/: warm runs agree with cold ones and never go stale."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from locflow.checks import run_checks
+from locflow.project import Project
+from locflow.status import status
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def sample(tmp_path):
+    for name in ("site", "locales", "glossaries"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "workflow.yaml", tmp_path / "workflow.yaml")
+    return tmp_path
+
+
+def as_json(rows):
+    return json.dumps([r.to_json() for r in rows], sort_keys=True)
+
+
+def test_warm_status_equals_cold_and_follows_an_edit(sample, monkeypatch):
+    project = Project.load(sample / "workflow.yaml")
+    cold = as_json(status(project))
+    assert list((sample / ".locflow/cache").glob("status-*.json"))
+    assert as_json(status(project)) == cold
+    path = sample / "locales/et/LC_MESSAGES/ui.po"
+    po = polib.pofile(str(path))
+    po[0].msgstr = ""  # reviewed -> untranslated
+    po.save()
+    warm = {(r.language, r.catalog): r for r in status(project)}
+    monkeypatch.setenv("LOCFLOW_NO_CACHE", "1")
+    fresh = {(r.language, r.catalog): r for r in status(project)}
+    assert warm == fresh
+    assert warm[("et", "ui")].states["untranslated"] == 1
+
+
+def test_same_size_edit_is_seen(sample, monkeypatch):
+    project = Project.load(sample / "workflow.yaml")
+    before = {(r.language, r.catalog): r.states for r in status(project)}
+    path = sample / "locales/uk/articles/chisinau-energy-interconnection.po"
+    text = path.read_text(encoding="utf-8")
+    assert "#, fuzzy\n" in text
+    path.write_text(text.replace("#, fuzzy\n", "#, fuzzz\n", 1), encoding="utf-8")  # same size, one state changes
+    after = {(r.language, r.catalog): r.states for r in status(project)}
+    key = ("uk", "articles/chisinau-energy-interconnection")
+    assert after[key]["machine"] == before[key]["machine"] - 1
+    assert after[key]["reviewed"] == before[key]["reviewed"] + 1
+
+
+def test_check_cache_reports_a_new_fault(sample):
+    project = Project.load(sample / "workflow.yaml")
+    assert run_checks(project, languages=["pl"]).summary["error"] == 0
+    path = sample / "locales/pl/LC_MESSAGES/ui.po"
+    po = polib.pofile(str(path))
+    entry = next(e for e in po if e.msgid == "By %(author)s")
+    entry.msgstr = "Autor: %(autor)s"
+    po.save()
+    result = run_checks(project, languages=["pl"])
+    assert [(f.check, f.msgid) for f in result.findings if f.severity == "error"] == [
+        ("placeholders", "By %(author)s"), ("placeholders", "By %(author)s")]
+    # a config change invalidates the cached findings: switch the check off
+    cfg = sample / "workflow.yaml"
+    cfg.write_text(cfg.read_text() + "checks:\n  placeholders: off\n", encoding="utf-8")
+    project = Project.load(cfg)
+    assert run_checks(project, languages=["pl"]).summary["error"] == 0
+
+
+def test_stale_follows_source_edits(sample):
+    project = Project.load(sample / "workflow.yaml")
+    assert not [f for f in run_checks(project, only=["stale"]).findings]
+    article = sample / "site/articles/baltic-air-policing-rotation.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\nOne more paragraph for the record.\n", encoding="utf-8")
+    stale = run_checks(project, only=["stale"]).findings
+    assert {f.language for f in stale} == {"et", "lv", "lt", "pl", "ro", "ru", "uk"}
+    assert all(f.catalog == "articles/baltic-air-policing-rotation" for f in stale)
