@@ -417,7 +417,7 @@ def test_po_syntax_error_reports_line_and_other_catalogs_are_still_checked(tmp_p
 
 
 def test_po_syntax_msgid_without_msgstr(tmp_path):
-    text, (line,) = po_text("pl", 'msgid "Stay In Touch"', 'msgid "Latest News"\nmsgstr "Najnowsze wiadomości"')
+    text, (line, _) = po_text("pl", 'msgid "Stay In Touch"', 'msgid "Latest News"\nmsgstr "Najnowsze wiadomości"')
     root = managed(tmp_path, {"pl/LC_MESSAGES/ui.po": text})
     found = findings(root)
     assert [(f.check, f.path, f.line) for f in found] == [("po-syntax", "locales/pl/LC_MESSAGES/ui.po", line)]
@@ -488,7 +488,8 @@ def faulty(tmp_path) -> Path:
     et, _ = po_text("et", '#, python-format\nmsgid "By %(author)s"\nmsgstr "Autor"',
                     'msgid "Stay In Touch"\nmsgstr ""')
     lv, _ = po_text("lv", 'msgid "All rights reserved."\nmsgstr "Visas tiesības aizsargātas"')
-    ru_article, _ = po_text("ru", 'msgid "Read the <1>full report</1>."\nmsgstr "Читайте полный доклад."',
+    ru_article, _ = po_text("ru", f'# locflow: approved anna 2026-10-02 {sha("Читайте доклад, код.")}\n'
+                                  'msgid "Read the report, code <1/>."\nmsgstr "Читайте доклад, код."',
                             home=False, extra='"X-Source-Language: en\\n"\n')
     return managed(tmp_path / "faulty", {"et/LC_MESSAGES/ui.po": et, "lv/LC_MESSAGES/ui.po": lv,
                                          "ru/articles/harbour-drill.po": ru_article})
