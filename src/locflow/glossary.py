@@ -157,6 +157,14 @@ def _stemmer(language: str):
 
 def stem(word: str, language: str, endings: dict[str, list[str]] | None = None) -> str:
     """Snowball where the language has one; otherwise the longest listed ending is cut off."""
+    if endings:
+        return _stem(word, language, tuple((k, tuple(v)) for k, v in sorted(endings.items())))
+    return _stem(word, language, ())
+
+
+@functools.lru_cache(maxsize=65536)
+def _stem(word: str, language: str, endings_items: tuple) -> str:
+    endings = {k: list(v) for k, v in endings_items}
     lower = word.lower()
     stemmer = _stemmer(language)
     if stemmer is not None:

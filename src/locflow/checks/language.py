@@ -30,28 +30,46 @@ def _detector(languages: tuple[str, ...]):
     return LanguageDetectorBuilder.from_languages(*known).build() if len(known) >= 2 else None
 
 
+def _sample(ctx: CatalogContext, text: str) -> str | None:
+    """The words worth judging, or None when the string is too short to judge."""
+    sample = plain(text)
+    for term in ctx.dnt_terms:
+        sample = sample.replace(term, " ")
+    words = _WORD.findall(sample)
+    if len(words) < MIN_WORDS or sum(len(w) for w in words) < MIN_LETTERS:
+        return None
+    return " ".join(words)
+
+
+def _scores(ctx: CatalogContext) -> dict[str, dict[str, float]]:
+    """Confidence values for every judgeable string of the catalog, computed in one parallel batch."""
+    if "wrong-language" not in ctx.extra:
+        samples = sorted({s for entry in ctx.po if not entry.obsolete
+                          for _, _, text in form_pairs(entry) if (s := _sample(ctx, text))})
+        languages = tuple(sorted(set(ctx.project.config.languages) | set(LEAKS)))
+        detector = _detector(languages) if samples else None
+        scores: dict[str, dict[str, float]] = {}
+        if detector is not None:
+            for sample, values in zip(samples, detector.compute_language_confidence_values_in_parallel(samples)):
+                scores[sample] = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+        ctx.extra["wrong-language"] = scores
+    return ctx.extra["wrong-language"]
+
+
 @entry_check("wrong-language", "warning")
 def wrong_language(ctx: CatalogContext, entry) -> list[str]:
     """The translation reads as another language than the catalog's (strings of 2+ words only)."""
-    languages = tuple(sorted(set(ctx.project.config.languages) | set(LEAKS)))
+    own_code = ctx.language.split("_")[0]
     problems = []
     for index, source, text in form_pairs(entry):
-        sample = plain(text)
-        for term in ctx.dnt_terms:
-            sample = sample.replace(term, " ")
-        words = _WORD.findall(sample)
-        if len(words) < MIN_WORDS or sum(len(w) for w in words) < MIN_LETTERS:
-            continue
-        if ctx.is_source is False and text.strip() == source.strip():
+        if not ctx.is_source and text.strip() == source.strip():
             continue  # a copy of the source is the `identical` check's business
-        detector = _detector(languages)
-        if detector is None:
-            return []
-        values = {v.language.iso_code_639_1.name.lower(): v.value
-                  for v in detector.compute_language_confidence_values(" ".join(words))}
+        sample = _sample(ctx, text)
+        values = _scores(ctx).get(sample) if sample else None
+        if not values:
+            continue
         best = max(values, key=values.get)
-        own = values.get(ctx.language.split("_")[0], 0.0)
-        if best != ctx.language.split("_")[0] and values[best] >= CONFIDENCE and own < 0.05:
+        if best != own_code and values[best] >= CONFIDENCE and values.get(own_code, 0.0) < 0.05:
             problems.append(f"{where(index)}reads as {_name(best)}, not {_name(ctx.language)}")
     return problems
 
