@@ -647,10 +647,13 @@ def test_list_shows_configured_severity(mixed, run_cli):
     assert "off" in wrong
 
 
-def test_two_runs_are_byte_identical(faulty, run_cli):
+def test_two_runs_are_byte_identical(faulty, tmp_path, run_cli):
+    copy = shutil.copytree(faulty, tmp_path / "copy")  # before any run: no shared cache
     first = run_cli("check", "--format", "json", cwd=faulty).stdout
     second = run_cli("check", "--format", "json", cwd=faulty).stdout
-    assert first == second
+    third = run_cli("check", "--format", "json", cwd=copy).stdout
+    assert json.loads(first)["findings"]
+    assert first == second == third
     assert run_cli("check", "--format", "junit", cwd=faulty).stdout == \
         run_cli("check", "--format", "junit", cwd=faulty).stdout
 

@@ -13,7 +13,8 @@ CATALOG_KINDS = ("labels", "articles")
 PUBLISH_STATES = ("machine", "reviewed", "approved")
 MAX_CONFIG_BYTES = 1_000_000
 
-TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation", "checks")
+TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation", "checks",
+            "lock_timeout")
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
 CATALOG_KEYS = ("kind", "sources", "publish")
 PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory")
@@ -50,6 +51,7 @@ class Config:
     catalogs: dict[str, CatalogConfig]
     translation: TranslationConfig
     checks: dict[str, str] = field(default_factory=dict)  # check id -> severity or "off"
+    lock_timeout: float = 60.0  # seconds a second writing run waits for the project lock
 
     @property
     def root(self) -> Path:
@@ -209,6 +211,7 @@ class _Validator:
             catalogs=catalogs,
             translation=translation,
             checks=self._checks(top),
+            lock_timeout=float(self.number(top, "lock_timeout", 60.0, minimum=0, integer=False)),
         )
 
     def _checks(self, top: dict) -> dict[str, str]:

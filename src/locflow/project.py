@@ -113,6 +113,12 @@ class Project:
         terms = {t for c in self.glossary().concepts if c.kind == "dnt" for t in c.dnt_forms()}
         return tuple(sorted(terms, key=lambda t: (-len(t), t)))
 
+    def lock(self, waiting=None):
+        """Hold the project lock while writing catalogs (see locflow.lock)."""
+        from .lock import project_lock
+
+        return project_lock(self.root, self.config.lock_timeout, waiting)
+
     def check_languages(self, languages: list[str] | None) -> None:
         for lang in languages or []:
             if lang not in self.config.languages:

@@ -48,16 +48,20 @@ class Planned:
             return True
 
 
-def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False) -> PullResult:
+def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
+         waiting=None) -> PullResult:
     """Extract every catalog with sources and merge it into its languages; write only what changed."""
-    plans = plan(project, purge_obsolete=purge_obsolete)
-    written = []
-    for item in plans:
-        if not item.changes:
-            continue
-        if not dry_run:
-            write_if_changed(item.path, item.data)
-        written.append(project.display(item.path))
+    if dry_run:
+        plans = plan(project, purge_obsolete=purge_obsolete)
+        written = [project.display(p.path) for p in plans if p.changes]
+    else:
+        with project.lock(waiting):
+            plans = plan(project, purge_obsolete=purge_obsolete)
+            written = []
+            for item in plans:
+                if item.changes:
+                    write_if_changed(item.path, item.data)
+                    written.append(project.display(item.path))
     templates = sum(1 for p in plans if p.path.suffix == ".pot")
     return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates)
 

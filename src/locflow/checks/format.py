@@ -24,8 +24,8 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
     brace = "python-brace-format" in entry.flags or (not python and BRACE.search(entry.msgid) is not None
                                                      and "no-python-brace-format" not in entry.flags)
     for index, source, text in form_pairs(entry):
-        # A plural form used for exactly one number may spell it out ("одна статья"): the count may go.
-        optional = _count_names(entry) if index is not None else set()
+        # A plural form used for exactly one number may spell it out ("one article"): the count may go.
+        optional = _count_names(entry) if index is not None and _single_number(ctx, index) else set()
         if python:
             problems += _compare("placeholder", Counter(PYTHON_NAMED.findall(source)),
                                  Counter(PYTHON_NAMED.findall(text)), optional, index)
@@ -37,6 +37,20 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
             problems += _compare("brace placeholder", Counter(BRACE.findall(source)),
                                  Counter(BRACE.findall(text)), optional, index)
     return problems
+
+
+def _single_number(ctx: CatalogContext, index: int) -> bool:
+    """True when the catalog's Plural-Forms selects form `index` for one number only (en: 1)."""
+    cache = ctx.extra.setdefault("single-number-forms", {})
+    if index not in cache:
+        from ..mt.plurals import parse_plural_forms
+
+        rule = parse_plural_forms(ctx.po.metadata.get("Plural-Forms"), ctx.language)
+        try:
+            cache[index] = sum(1 for n in range(1000) if rule.index(n) == index) == 1
+        except (ValueError, SyntaxError, ZeroDivisionError):
+            cache[index] = False
+    return cache[index]
 
 
 def _count_names(entry) -> set[str]:

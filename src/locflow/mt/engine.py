@@ -97,6 +97,7 @@ class TranslateOptions:
     progress: Callable[[int, int, int], None] | None = None  # (segments done, total, characters done)
     environ: dict[str, str] | None = None
     today: str | None = None
+    waiting: Callable[[str], None] | None = None  # told when another run holds the project lock
 
 
 def source_language(project: Project, cat: CatalogFile, po: "polib.POFile") -> str:
@@ -111,6 +112,13 @@ def source_language(project: Project, cat: CatalogFile, po: "polib.POFile") -> s
 
 def translate(project: Project, options: TranslateOptions | None = None) -> TranslateResult:
     opts = options or TranslateOptions()
+    if opts.dry_run:
+        return _translate(project, opts)
+    with project.lock(opts.waiting):
+        return _translate(project, opts)
+
+
+def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     started = time.monotonic()
     chain = [opts.provider] if opts.provider else list(project.config.translation.providers)
     from .providers import REGISTRY

@@ -1,0 +1,295 @@
+"""`locflow review --lang L`: walk the entries that need review, one key per decision.
+
+Each decision is applied to a fresh read of the catalog under the project lock and saved at
+once, so quitting, a crash or a concurrent `locflow translate` loses nothing.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from .catalog import read_po, render, write_if_changed
+from .project import CatalogFile, Project
+from .review import _blocking, _today, set_approved, set_rejected
+from .states import MARKER, State, machine_provider, msgstr_forms, state_of, strip_markers
+
+if TYPE_CHECKING:
+    import polib
+
+KEYS = "\\[a]pprove  \\[e]dit  \\[E]ditor  \\[r]eject  \\[s]kip  \\[u]ndo  \\[q]uit"
+Key = tuple[str | None, str]
+
+
+@dataclass
+class _Step:
+    index: int
+    cat: CatalogFile
+    key: Key
+    before: dict
+
+
+def _needs_review(cat: CatalogFile, entry: "polib.POEntry") -> bool:
+    state = state_of(entry)
+    return state is not State.UNTRANSLATED and state.rank < State(cat.publish).rank
+
+
+def _queue(project: Project, language: str, catalogs: list[str] | None) -> list[tuple[CatalogFile, Key]]:
+    queue = []
+    for cat in project.catalog_files([language], catalogs):
+        for e in read_po(cat.path, display=project.display(cat.path)):
+            if not e.obsolete and _needs_review(cat, e):
+                queue.append((cat, (e.msgctxt, e.msgid)))
+    return queue
+
+
+def _snapshot(e: "polib.POEntry") -> dict:
+    return {"msgstr": e.msgstr, "msgstr_plural": dict(e.msgstr_plural), "flags": list(e.flags),
+            "tcomment": e.tcomment, "previous_msgid": e.previous_msgid,
+            "previous_msgid_plural": e.previous_msgid_plural, "previous_msgctxt": e.previous_msgctxt}
+
+
+def _restore(e: "polib.POEntry", snap: dict) -> None:
+    for name, value in snap.items():
+        setattr(e, name, value)
+
+
+class Session:
+    """The review loop, with its input and output passed in so tests and terminals share it."""
+
+    def __init__(self, project: Project, language: str, catalogs: list[str] | None, reviewer: str, console,
+                 getkey: Callable[[], str], ask: Callable[[str, str], str | None],
+                 edit: Callable[[str], str | None], today: str | None = None) -> None:
+        self.project, self.language, self.reviewer, self.console = project, language, reviewer, console
+        self.getkey, self.ask, self.edit = getkey, ask, edit
+        self.today = _today(today)
+        self.queue = _queue(project, language, catalogs)
+        self.history: list[_Step] = []
+        self.counts = {"approved": 0, "edited": 0, "rejected": 0, "skipped": 0}
+
+    # -- catalog access: always a fresh read under the lock --------------------------------------
+
+    def _change(self, cat: CatalogFile, key: Key, change: Callable[["polib.POEntry"], bool | None]) -> bool:
+        with self.project.lock():
+            po = read_po(cat.path, display=self.project.display(cat.path))
+            entry = next((e for e in po if not e.obsolete and (e.msgctxt, e.msgid) == key), None)
+            if entry is None or change(entry) is False:
+                return False
+            write_if_changed(cat.path, render(po))
+            return True
+
+    def _load(self, cat: CatalogFile, key: Key) -> tuple["polib.POFile", "polib.POEntry | None"]:
+        po = read_po(cat.path, display=self.project.display(cat.path))
+        return po, next((e for e in po if not e.obsolete and (e.msgctxt, e.msgid) == key), None)
+
+    # -- the loop ---------------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        i = 0
+        if not self.queue:
+            self.console.print("nothing to review")
+            return self.counts
+        while i < len(self.queue):
+            cat, key = self.queue[i]
+            po, entry = self._load(cat, key)
+            if entry is None:
+                i += 1
+                continue
+            self.show(i, cat, po, entry)
+            choice = self.getkey()
+            if choice == "q":
+                break
+            if choice == "s":
+                self.counts["skipped"] += 1
+                i += 1
+            elif choice == "u":
+                i = self.undo(i)
+            elif choice == "a":
+                i += self.approve(i, cat, po, entry)
+            elif choice in ("e", "E"):
+                self.edit_entry(i, cat, entry, external=choice == "E")
+            elif choice == "r":
+                i += self.reject(i, cat, entry)
+            else:
+                self.console.print(f"[yellow]unknown key {choice!r}[/]: {KEYS}")
+        self.console.print("review: " + ", ".join(f"{n} {k}" for k, n in self.counts.items()))
+        return self.counts
+
+    def _remember(self, i: int, cat: CatalogFile, entry: "polib.POEntry") -> None:
+        self.history.append(_Step(i, cat, (entry.msgctxt, entry.msgid), _snapshot(entry)))
+
+    def approve(self, i: int, cat: CatalogFile, po, entry) -> int:
+        reasons = [] if all(msgstr_forms(entry)) else ["empty translation"]
+        reasons += _blocking(self.project, cat, po, entry)
+        if reasons:
+            self.console.print("[red]cannot approve:[/] " + "; ".join(reasons))
+            return 0
+        self._remember(i, cat, entry)
+        self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_approved(e, self.reviewer, self.today))
+        self.counts["approved"] += 1
+        self.console.print("[green]approved[/]")
+        return 1
+
+    def reject(self, i: int, cat: CatalogFile, entry) -> int:
+        reason = self.ask("reason", "")
+        if not reason or not reason.strip():
+            self.console.print("[yellow]not rejected: a rejection needs a reason[/]")
+            return 0
+        self._remember(i, cat, entry)
+        self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_rejected(e, self.reviewer, reason, self.today))
+        self.counts["rejected"] += 1
+        self.console.print("[yellow]rejected[/]")
+        return 1
+
+    def edit_entry(self, i: int, cat: CatalogFile, entry, *, external: bool) -> None:
+        forms = msgstr_forms(entry)
+        new_forms = []
+        for n, form in enumerate(forms):
+            label = f"msgstr[{n}]" if entry.msgid_plural else "translation"
+            value = self.edit(form) if external else self.ask(label, form)
+            if value is None:
+                self.console.print("[yellow]edit cancelled[/]")
+                return
+            new_forms.append(value.rstrip("\n") if external else value)
+        if new_forms == forms:
+            self.console.print("unchanged")
+            return
+        self._remember(i, cat, entry)
+
+        def change(e) -> None:
+            if e.msgid_plural:
+                e.msgstr_plural = {k: v for k, v in enumerate(new_forms)}
+            else:
+                e.msgstr = new_forms[0]
+            # A person wrote this text: it is reviewed now, no longer a machine suggestion.
+            e.flags = [f for f in e.flags if f != "fuzzy"]
+            e.previous_msgid = e.previous_msgid_plural = e.previous_msgctxt = None
+            e.tcomment = strip_markers(e.tcomment or "", ("machine", "approved", "mt-problem", "rejected"))
+
+        self._change(cat, (entry.msgctxt, entry.msgid), change)
+        self.counts["edited"] += 1
+        self.console.print("[cyan]saved as reviewed[/]: press a to approve it, s to move on")
+
+    def undo(self, i: int) -> int:
+        if not self.history:
+            self.console.print("[yellow]nothing to undo[/]")
+            return i
+        step = self.history.pop()
+        self._change(step.cat, step.key, lambda e: _restore(e, step.before))
+        self.console.print("[magenta]undone[/]")
+        return step.index
+
+    # -- display ----------------------------------------------------------------------------------
+
+    def show(self, i: int, cat: CatalogFile, po, entry) -> None:
+        from rich.markup import escape
+        from rich.panel import Panel
+
+        state = state_of(entry)
+        provider = machine_provider(entry)
+        lines = []
+        if entry.msgctxt:
+            lines.append(f"[bold]context     [/]{escape(entry.msgctxt)}")
+        lines.append(f"[bold]source      [/]{escape(entry.msgid)}")
+        if entry.msgid_plural:
+            lines.append(f"[bold]plural      [/]{escape(entry.msgid_plural)}")
+        for n, form in enumerate(msgstr_forms(entry)):
+            label = f"msgstr\\[{n}]" if entry.msgid_plural else "translation"
+            lines.append(f"[bold]{label:<12}[/]{escape(form)}")
+        if entry.comment:
+            lines.append(f"[dim]extracted   [/]{escape(entry.comment)}")
+        for comment in (entry.tcomment or "").split("\n"):
+            if comment and not comment.startswith(f"{MARKER} machine"):
+                lines.append(f"[dim]comment     [/]{escape(comment)}")
+        if entry.previous_msgid and entry.previous_msgid != entry.msgid:
+            lines.append("[bold]was         [/]" + _diff(entry.previous_msgid, entry.msgid))
+        lines += self._glossary(cat, entry)
+        lines += self._findings(cat, po, entry)
+        title = f"[{i + 1}/{len(self.queue)}] {self.project.display(cat.path)}:{entry.linenum}  {state.value}"
+        if provider:
+            title += f" ({provider})"
+        self.console.print(Panel("\n".join(lines), title=escape(title), title_align="left"))
+        self.console.print(KEYS)
+
+    def _glossary(self, cat: CatalogFile, entry) -> list[str]:
+        from rich.markup import escape
+
+        from .checks.runner import context
+        from .glossary import find
+
+        ctx = context(self.project, cat, read_po(cat.path))
+        out = []
+        for concept in self.project.glossary().concepts:
+            forms = concept.terms.get(ctx.source_language, ())
+            if any(find(f, entry.msgid, ctx.source_language, case_sensitive=concept.case_sensitive) for f in forms):
+                target = concept.preferred(self.language) or concept.preferred(ctx.source_language)
+                out.append(f"[bold]glossary    [/]{escape(concept.preferred(ctx.source_language) or '')} → "
+                           f"{escape(target or '')}" + (f"  [dim]{escape(concept.note)}[/]" if concept.note else ""))
+        return out
+
+    def _findings(self, cat: CatalogFile, po, entry) -> list[str]:
+        from rich.markup import escape
+
+        from .checks import REGISTRY
+        from .checks.runner import context, severities
+
+        sev = severities(self.project)
+        ctx = context(self.project, cat, po)
+        out = []
+        for check in REGISTRY.values():
+            if check.scope != "entry" or sev.get(check.id, "off") == "off" or check.id == "unreviewed":
+                continue
+            for message in check.func(ctx, entry):
+                colour = "red" if sev[check.id] == "error" else "yellow"
+                out.append(f"[{colour}]{sev[check.id]:<12}[/]{check.id}: {escape(message)}")
+        return out
+
+
+def _diff(old: str, new: str) -> str:
+    """Word-level difference, as [-removed-] {+added+}."""
+    from rich.markup import escape
+
+    a, b = old.split(), new.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+        if op == "equal":
+            out.append(escape(" ".join(a[i1:i2])))
+        if op in ("delete", "replace"):
+            out.append("[red]\\[-" + escape(" ".join(a[i1:i2])) + "-][/]")
+        if op in ("insert", "replace"):
+            out.append("[green]{+" + escape(" ".join(b[j1:j2])) + "+}[/]")
+    return " ".join(out)
+
+
+def _terminal_key() -> str:
+    import click
+
+    return click.getchar()
+
+
+def _terminal_ask(label: str, current: str) -> str | None:
+    """A line of input, prefilled with the current text where readline is available."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - not on Linux
+        readline = None
+    if readline is not None:
+        readline.set_startup_hook(lambda: readline.insert_text(current))
+    try:
+        return input(f"{label}> ")
+    except EOFError:
+        return None
+    finally:
+        if readline is not None:
+            readline.set_startup_hook(None)
+
+
+def _terminal_edit(text: str) -> str | None:
+    import click
+
+    return click.edit(text + "\n", extension=".txt", require_save=True)
+
+
+def run_interactive(project: Project, language: str, catalogs: list[str] | None, reviewer: str, console) -> dict:
+    return Session(project, language, catalogs, reviewer, console, _terminal_key, _terminal_ask,
+                   _terminal_edit).run()
