@@ -35,14 +35,16 @@ SNOWBALL = {"en": "english", "et": "estonian", "lt": "lithuanian", "ro": "romani
 # Fallback for languages without a Snowball stemmer: longest matching ending is cut off.
 # Configurable per project in workflow.yaml under `glossary_endings: {lv: [...]}`.
 FALLBACK_ENDINGS = {
-    "lv": ["ajām", "ām", "iem", "ai", "am", "as", "es", "is", "os", "us", "ei", "u", "a", "e", "i", "s", "š", "o"],
+    "lv": ["ajām", "ām", "iem", "ai", "am", "as", "es", "is", "os", "us", "ei", "ā", "ē", "ī", "ū", "u", "a", "e", "i",
+           "s", "š", "o"],
     "pl": ["owie", "ami", "ach", "ów", "om", "em", "ie", "ią", "ę", "ą", "u", "a", "y", "i", "e", "o"],
-    "uk": ["ами", "ями", "ові", "еві", "ом", "ем", "ів", "ах", "ях", "і", "ї", "а", "я", "у", "ю", "и", "е", "о"],
+    "uk": ["ами", "ями", "ові", "еві", "ою", "ею", "ом", "ем", "ів", "ах", "ях", "і", "ї", "а", "я", "у", "ю", "и",
+           "е", "о"],
 }
 MIN_STEM = 3
-MAX_ENDING = 4
+MAX_ENDING = 3
+MIN_BASE = 4  # a shorter base plus an ending matches too much (uk Ризі would match ризик, "risk")
 INFLECTING = {"et", "lv", "lt", "pl", "ro", "ru", "uk", "fi", "cs", "sk", "hu"}
-VOWELS = set("aeiouyāēīūõäöüąęóiаеёиоуыэюяіїє")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -221,15 +223,17 @@ def _word_matches(part: str, word: str, language: str, case_sensitive: bool, inf
     if not part[:1].isalpha() or len(a) < MIN_STEM:
         return False  # other short words match exactly or not at all
     stem_a = stem(a, language, endings)
-    if len(stem_a) >= MIN_STEM and stem(b, language, endings) == stem_a:
+    # Stems must agree, and so must the literal letters up to the stem: Romanian Snowball folds
+    # the old cedilla ş into ș, which would make a forbidden "Chişinău" match the correct one.
+    literal = a[:max(1, min(len(stem_a), len(a)) - 1)]
+    if len(stem_a) >= MIN_STEM and stem(b, language, endings) == stem_a and b.startswith(literal):
         return True
     if language.split("_")[0] not in INFLECTING:
         return False
     # Case endings the stemmer does not strip the same way on both words (et Kiiev/Kiievis,
-    # ru Киев/Киеве): the term, its stem or the term without its final vowel, plus a short ending.
-    bases = {a, stem_a if len(stem_a) >= max(MIN_STEM, len(a) - 2) else a}
-    if a[-1] in VOWELS and len(a) - 1 >= MIN_STEM:
-        bases.add(a[:-1])
+    # ru Киев/Киеве): the term or its stem, plus a short ending. (Not the term minus its last
+    # vowel: et Riia would then match Riigi, "of the state".)
+    bases = {base for base in (a, stem_a) if len(base) >= MIN_BASE and a.startswith(base[:-1])}
     return any(b.startswith(base) and 0 < len(b) - len(base) <= MAX_ENDING for base in bases)
 
 

@@ -71,6 +71,14 @@ def _end(text: str) -> str:
     return _END_CLASSES.get(text[-1:], "") if text else ""
 
 
+def _abbreviation(text: str) -> bool:
+    words = text.strip().split()
+    if not words or not words[-1].endswith("."):
+        return False
+    last = words[-1][:-1]
+    return "." in last or (len(words) <= 2 and 0 < len(last) <= 6)
+
+
 @entry_check("end-punctuation", "warning")
 def end_punctuation(ctx: CatalogContext, entry) -> list[str]:
     """The sentence ends differently: full stop, question or exclamation mark, colon, ellipsis."""
@@ -81,6 +89,8 @@ def end_punctuation(ctx: CatalogContext, entry) -> list[str]:
             continue
         if {want, got} <= {".", "…"} or (want == ";" and got == "."):
             continue  # an ellipsis for a full stop, or a Slavic full stop for a semicolon, reads fine
+        if {want, got} == {"", "."} and (_abbreviation(source) or _abbreviation(text)):
+            continue  # "Mon" -> "esmasp.", "p.m." -> "pēcpusdienā": abbreviations, not sentences
         name = {"": "no punctuation", ".": "a full stop", "…": "an ellipsis", "!": "an exclamation mark",
                 "?": "a question mark", ":": "a colon", ";": "a semicolon"}
         problems.append(f"{where(index)}source ends with {name[want]}, translation with {name[got]}")

@@ -11,9 +11,18 @@ PRINTF = re.compile(r"%(?:\d+\$)?[-#0 +']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll
 BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 
 
+_POSITION = re.compile(r"^%(\d+)\$")
+
+
 def _printf(text: str) -> list[str]:
+    """printf conversions in argument order: `%2$d %1$s` counts as `%s %d` (positions reorder)."""
     text = text.replace("%%", "")
-    return [m.group() for m in PRINTF.finditer(text) if not m.group().startswith("%(")]
+    found = [m.group() for m in PRINTF.finditer(text) if not m.group().startswith("%(")]
+    positions = [_POSITION.match(f) for f in found]
+    if found and all(positions):
+        ordered = sorted(zip((int(p.group(1)) for p in positions), found))
+        return ["%" + f[len(p_.group(0)):] for (_, f), p_ in zip(ordered, (_POSITION.match(f) for _, f in ordered))]
+    return found
 
 
 @entry_check("placeholders", "error")

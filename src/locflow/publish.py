@@ -1,0 +1,213 @@
+"""`locflow publish`: only what reached its catalog's publish state goes out.
+
+UI entries below the gate fall back to the source text; an article goes out in a language
+only when every one of its entries there passes the gate and the catalog is current with the
+article. Outputs are written only when their bytes change, and files a previous run published
+that are no longer due are removed, so a held-back article can never linger.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .catalog import read_po, write_if_changed
+from .errors import LocflowError
+from .project import Project
+from .states import STATE_ORDER, State, msgstr_forms, state_of
+
+if TYPE_CHECKING:
+    import polib
+
+    from .sources.articles import Article
+
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class LabelBundle:
+    """The published UI strings of one language: what passed the gate."""
+
+    language: str
+    plural_forms: str
+    messages: dict[tuple[str | None, str], "polib.POEntry"] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    fallback: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleOutcome:
+    slug: str
+    language: str
+    published: bool
+    reason: str = ""
+    states: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    out: Path
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    manifest: dict
+
+    @property
+    def held_back(self) -> int:
+        return sum(len(v["articles"]["held_back"]) for v in self.manifest["languages"].values())
+
+
+def _state_counts(entries) -> dict[str, int]:
+    counts = {s.value: 0 for s in STATE_ORDER}
+    for e in entries:
+        counts[state_of(e).value] += 1
+    return counts
+
+
+def label_bundle(project: Project, language: str) -> LabelBundle:
+    """UI entries of one language at or above the labels catalog's publish state."""
+    from .catalog import plural_forms
+
+    bundle = LabelBundle(language, plural_forms(language)[1])
+    for catalog in project.config.catalogs.values():
+        if catalog.kind != "labels":
+            continue
+        path = project.po_path(catalog, language)
+        if not path.is_file():
+            continue
+        po = read_po(path, display=project.display(path))
+        bundle.plural_forms = po.metadata.get("Plural-Forms", bundle.plural_forms)
+        gate = State(catalog.publish)
+        active = [e for e in po if not e.obsolete]
+        for name, n in _state_counts(active).items():
+            bundle.counts[name] = bundle.counts.get(name, 0) + n
+        for e in active:
+            if state_of(e).rank >= gate.rank and all(msgstr_forms(e)):
+                bundle.messages[(e.msgctxt, e.msgid)] = e
+            else:
+                bundle.fallback += 1
+    return bundle
+
+
+def write_mo(bundle: LabelBundle) -> bytes:
+    """A compiled MO (babel.messages.mofile) holding only the published entries."""
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo as babel_write_mo
+
+    catalog = Catalog(locale=bundle.language, fuzzy=False)  # babel derives Plural-Forms from the locale
+    for (ctxt, msgid), e in sorted(bundle.messages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        if e.msgid_plural:
+            catalog.add((e.msgid, e.msgid_plural), tuple(msgstr_forms(e)), context=ctxt)
+        else:
+            catalog.add(e.msgid, e.msgstr, context=ctxt)
+    buffer = io.BytesIO()
+    babel_write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def bundle_json(bundle: LabelBundle) -> bytes:
+    """Front-end bundle: {"": header, "msgid" | "ctxt\\u0004msgid": str | [forms]}."""
+    data: dict[str, object] = {"": {"language": bundle.language, "plural_forms": bundle.plural_forms}}
+    for (ctxt, msgid), e in sorted(bundle.messages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        key = f"{ctxt}\u0004{msgid}" if ctxt else msgid
+        data[key] = msgstr_forms(e) if e.msgid_plural else e.msgstr
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def article_outcome(project: Project, article: "Article", language: str) -> tuple[ArticleOutcome, dict | None]:
+    """Whether the article may go out in `language`, and its translations if so."""
+    if language == article.language:
+        return ArticleOutcome(article.slug, language, True, "source language"), {}
+    catalog = next(c for c in project.config.catalogs.values() if c.kind == "articles")
+    path = project.po_path(catalog, language, article.slug)
+    if not path.is_file():
+        return ArticleOutcome(article.slug, language, False, "no catalog: run `locflow pull`"), None
+    po = read_po(path, display=project.display(path))
+    active = [e for e in po if not e.obsolete]
+    counts = _state_counts(active)
+    by_id = {e.msgid: e for e in active}
+    missing = [u for u in article.units if u.msgid not in by_id]
+    if missing:
+        return ArticleOutcome(article.slug, language, False,
+                              f"catalog is behind the article ({len(missing)} new segments): run `locflow pull`",
+                              counts), None
+    gate = State(catalog.publish)
+    below = {s.value: n for s, n in ((s, counts[s.value]) for s in STATE_ORDER) if n and s.rank < gate.rank}
+    if below:
+        detail = ", ".join(f"{n} {name}" for name, n in below.items())
+        return ArticleOutcome(article.slug, language, False, f"{detail} below `{gate.value}`", counts), None
+    return ArticleOutcome(article.slug, language, True, "", counts), {m: e.msgstr for m, e in by_id.items()}
+
+
+def translated_article(article: "Article", language: str, translations: dict[str, str]) -> str:
+    """The article's Markdown in `language`: units replaced, front matter `language` set."""
+    from .sources.articles import assemble
+
+    text = assemble(article, lambda u: translations.get(u.msgid))
+    return re.sub(r"(?m)^(language:[ \t]*)\S+", lambda m: m.group(1) + language, text, count=1)
+
+
+def publish(project: Project, languages: list[str] | None = None, out: Path | None = None) -> PublishResult:
+    from .pull import load_articles
+    from .site import render_site
+
+    project.check_languages(languages)
+    out_dir = out or project.root / "build"
+    langs = languages or list(project.config.languages)
+    catalog = next((c for c in project.config.catalogs.values() if c.kind == "articles" and c.sources), None)
+    articles = load_articles(project, catalog) if catalog else []
+    files: dict[str, bytes] = {}
+    manifest: dict = {"site": project.config.site, "languages": {}}
+    published: dict[str, list[tuple[Article, str]]] = {}
+    for lang in langs:
+        bundle = label_bundle(project, lang)
+        files[f"{lang}/LC_MESSAGES/ui.mo"] = write_mo(bundle)
+        files[f"{lang}/ui.json"] = bundle_json(bundle)
+        outcomes = []
+        for article in articles:
+            outcome, translations = article_outcome(project, article, lang)
+            outcomes.append(outcome)
+            if outcome.published:
+                text = article.text if lang == article.language else translated_article(article, lang, translations)
+                files[f"{lang}/articles/{article.slug}.md"] = text.encode("utf-8")
+                published.setdefault(lang, []).append((article, text))
+        manifest["languages"][lang] = {
+            "ui": {"published": len(bundle.messages), "fallback_to_source": bundle.fallback,
+                   "states": bundle.counts},
+            "articles": {
+                "published": sorted(o.slug for o in outcomes if o.published),
+                "held_back": [{"slug": o.slug, "reason": o.reason, "states": o.states}
+                              for o in sorted(outcomes, key=lambda o: o.slug) if not o.published],
+            },
+        }
+    files.update(render_site(project, langs, published))
+    manifest["files"] = sorted(files)
+    files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+    written, removed = _write(project, out_dir, files)
+    return PublishResult(out_dir, tuple(written), tuple(removed), manifest)
+
+
+def _write(project: Project, out_dir: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise LocflowError("output path is not a folder", path=str(out_dir))
+    previous: list[str] = []
+    try:
+        previous = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        previous = []
+    written, removed = [], []
+    for rel in sorted(files):
+        target = out_dir / rel
+        if write_if_changed(target, files[rel]):
+            written.append(rel)
+    for rel in previous:
+        if rel not in files and ".." not in Path(rel).parts and not Path(rel).is_absolute():
+            stale = out_dir / rel
+            if stale.is_file():
+                stale.unlink()
+                removed.append(rel)
+    return written, removed
+

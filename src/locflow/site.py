@@ -1,0 +1,140 @@
+"""Render the site's static pages in every language from the published translations.
+
+Jinja2 with the i18n extension (newstyle gettext, trimmed blocks, autoescape), fed by the
+same bundles `publish` writes: what did not pass the gate falls back to the English source.
+Dates through babel for each locale; the reading time through ngettext.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import gettext
+import io
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .project import Project
+
+if TYPE_CHECKING:
+    from .sources.articles import Article
+
+WORDS_PER_MINUTE = 200
+STYLE = """\
+body{font-family:Georgia,'Times New Roman',serif;margin:0;color:#1c1c1c;background:#fafafa}
+a{color:#0b4f8a}.site-header,.site-footer,.newsletter{padding:12px 24px;background:#fff;border-bottom:1px solid #ddd}
+.topbar{display:flex;justify-content:space-between;font:14px sans-serif}.language-list{display:inline;padding:0}
+.language-list li{display:inline;margin-left:8px}.logo{font-size:32px;font-weight:bold;text-decoration:none;color:#111}
+.menu,.submenu{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:14px;font:15px sans-serif}
+.layout{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,1fr);gap:24px;padding:24px}
+.card{background:#fff;padding:16px;margin-bottom:16px;border:1px solid #e3e3e3}.card-meta,.article-meta{font:13px sans-serif;color:#555}
+.card-meta span,.card-meta time,.article-meta span{margin-right:12px}.sidebar section{background:#fff;padding:12px;margin-bottom:16px}
+.article-body{font-size:18px;line-height:1.6}.article-body img{max-width:100%}
+"""
+
+
+@dataclass(frozen=True)
+class Link:
+    code: str
+    native_name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    slug: str
+    title: str
+    url: str
+    date: str
+    date_display: str
+    reading_minutes: int
+    section_label: str
+    author: str
+    summary: str
+    body_html: str
+
+
+def translations_for(project: Project, language: str) -> gettext.NullTranslations:
+    from .publish import label_bundle, write_mo
+
+    return gettext.GNUTranslations(io.BytesIO(write_mo(label_bundle(project, language))))
+
+
+def _environment(project: Project):
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(project.root / "site" / "templates")),
+                      extensions=["jinja2.ext.i18n"], autoescape=select_autoescape(default=True),
+                      undefined=StrictUndefined, keep_trailing_newline=True)
+    env.policies["ext.i18n.trimmed"] = True  # the same whitespace policy as extraction
+    return env
+
+
+def _markdown(text: str) -> str:
+    """Article body to HTML; raw HTML in the source is escaped, never passed through."""
+    from markdown_it import MarkdownIt
+
+    content = re.sub(r"\A\ufeff?---\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*\r?\n", "", text, count=1, flags=re.S)
+    return MarkdownIt("commonmark", {"html": False}).render(content)
+
+
+def _view(article: "Article", text: str, language: str, tr: gettext.NullTranslations) -> ArticleView:
+    from babel.dates import format_date
+
+    from .sources.articles import parse_article
+
+    parsed = parse_article(text, article.path)
+    meta = parsed.meta
+    words = len(re.findall(r"\w+", re.sub(r"\(https?://[^)]*\)", "", text)))
+    day = _dt.date.fromisoformat(str(meta["date"]))
+    return ArticleView(
+        slug=article.slug, title=meta["title"], url=f"/{language}/{article.slug}.html", date=day.isoformat(),
+        date_display=format_date(day, format="long", locale=language),
+        reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        section_label=tr.gettext(str(meta["section"])), author=str(meta["author"]), summary=meta["summary"],
+        body_html=_markdown(text),
+    )
+
+
+def _native(code: str) -> str:
+    from babel import Locale
+
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def render_site(project: Project, languages: list[str],
+                published: dict[str, list[tuple["Article", str]]]) -> dict[str, bytes]:
+    """Pages per language: index.html and one page per published article."""
+    from babel.dates import format_date
+
+    if not (project.root / "site" / "templates" / "home.html").is_file():
+        return {}
+    env = _environment(project)
+    files: dict[str, bytes] = {"static/style.css": STYLE.encode("utf-8")}
+    available = {lang: {a.slug for a, _ in published.get(lang, [])} for lang in languages}
+    for lang in languages:
+        tr = translations_for(project, lang)
+        env.install_gettext_translations(tr, newstyle=True)
+        views = sorted((_view(a, text, lang, tr) for a, text in published.get(lang, [])),
+                       key=lambda v: (v.date, v.slug), reverse=True)
+        edition = _dt.date.fromisoformat(views[0].date) if views else None
+        common = {
+            "lang": lang, "site_name": project.config.site,
+            "today_display": format_date(edition, format="full", locale=lang) if edition else "",
+            "year": edition.year if edition else "", "whats_hot": views[:3], "trending": views[:5],
+            "our_picks": sorted(views, key=lambda v: v.slug)[:3],
+        }
+        home_langs = [Link(code, _native(code), f"/{code}/") for code in languages]
+        html = env.get_template("home.html").render(**common, articles=views, languages=home_langs,
+                                                    article=None, related=[])
+        files[f"{lang}/index.html"] = html.encode("utf-8")
+        for view in views:
+            # The switcher lists only languages this article is published in.
+            links = [Link(code, _native(code), f"/{code}/{view.slug}.html") for code in languages
+                     if view.slug in available[code]]
+            related = [v for v in views if v.slug != view.slug][:3]
+            page = env.get_template("article.html").render(**common, article=view, languages=links,
+                                                           related=related)
+            files[f"{lang}/{view.slug}.html"] = page.encode("utf-8")
+    return files
