@@ -956,6 +956,7 @@ def test_a_held_lock_fails_after_lock_timeout(proj):
         elapsed = time.monotonic() - start
         assert holder.poll() is None, "the holder let go too early for this test to mean anything"
     finally:
+        holder.kill()
         holder.wait(timeout=30)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
@@ -989,7 +990,9 @@ def test_reject_and_reopen_take_the_lock_too(proj, action):
     try:
         proc = run_locflow("review", *action, "--lang", "et", "--catalog", "ui", "--reviewer", "Mari Tamm", cwd=proj) \
             if action[0] == "reject" else run_locflow("review", *action, "--lang", "et", "--catalog", "ui", cwd=proj)
+        assert holder.poll() is None, "the holder let go too early for this test to mean anything"
     finally:
+        holder.kill()
         holder.wait(timeout=30)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert (proj / ET_UI_PATH).read_bytes() == before

@@ -166,12 +166,22 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def new_pofile(metadata: dict[str, str]) -> "polib.POFile":
+def new_pofile(metadata: dict[str, str], header: str = "") -> "polib.POFile":
     import polib
 
     po = polib.POFile(wrapwidth=WRAPWIDTH)
     po.metadata = dict(metadata)
+    po.header = header
     return po
+
+
+def default_header(project: str, language: str | None) -> str:
+    """A header comment, so that polib's own save (which writes "#" for none) round-trips our files."""
+    if language is None:
+        return f"{project}: translation template."
+    from babel import Locale
+
+    return f"{project}: {Locale.parse(language).english_name} translations."
 
 
 def catalog_metadata(project: str, language: str | None) -> dict[str, str]:
@@ -205,11 +215,10 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
 
     nplurals = plural_forms(language)[0]
     if old is None:
-        result = new_pofile(catalog_metadata(project, language))
+        result = new_pofile(catalog_metadata(project, language), default_header(project, language))
         old_entries: list[polib.POEntry] = []
     else:
-        result = new_pofile(old.metadata)
-        result.header = old.header
+        result = new_pofile(old.metadata, old.header or default_header(project, language))
         result.metadata_is_fuzzy = old.metadata_is_fuzzy
         result.encoding = old.encoding
         old_entries = list(old)

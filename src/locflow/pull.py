@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalog import catalog_metadata, merge, new_pofile, read_po, render, write_if_changed
+from .catalog import catalog_metadata, default_header, merge, new_pofile, read_po, render, write_if_changed
 from .config import CatalogConfig
 from .errors import LocflowError
 from .project import Project
@@ -93,7 +93,7 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[
     import polib
 
     messages = extract_templates(project.root, project.source_files(catalog))
-    pot = new_pofile(catalog_metadata(project.config.site, None))
+    pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
                               comment="\n".join(m.comments), flags=_format_flags(m.msgid, m.msgid_plural))
@@ -130,7 +130,7 @@ def load_articles(project: Project, catalog: CatalogConfig) -> list["Article"]:
 def article_template(project: Project, article: "Article") -> "polib.POFile":
     import polib
 
-    pot = new_pofile(catalog_metadata(project.config.site, None))
+    pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     shown = project.display(article.path)
     by_id: dict[str, polib.POEntry] = {}
     for unit in article.units:

