@@ -88,6 +88,11 @@ def normalised(text: str) -> str:
 
 # --- a real terminal ----------------------------------------------------------------------------
 
+def _awaiting_key(screen: str) -> bool:
+    lines = [line for line in screen.splitlines() if line.strip()]
+    return bool(lines) and lines[-1].rstrip().endswith("[q]uit")
+
+
 class Terminal:
     """One tmux server of our own (its own -L socket) running one `locflow review`."""
 
@@ -108,6 +113,18 @@ class Terminal:
 
     def send(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", "review", *keys)
+
+    def press(self, key: str) -> None:
+        """One decision key, sent once locflow waits for it: click.getchar switches the terminal to
+        raw mode with TCSAFLUSH, which drops keys typed ahead."""
+        self.wait(_awaiting_key, "the key prompt")
+        time.sleep(0.2)
+        self.send(key)
+
+    def prompt(self, label: str) -> str:
+        screen = self.wait_text(label)
+        time.sleep(0.2)
+        return screen
 
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", "review", "-l", text)
@@ -200,7 +217,7 @@ def test_first_entry_shows_source_translation_comments_glossary_and_state(termin
     assert "locflow: machine" not in text  # the state is in the title; the raw marker is noise
     assert "glossary Chișinău → Chișinău" in text
     assert "[a]pprove" in text and "[r]eject" in text and "[u]ndo" in text and "[E]ditor" in text
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0
     assert "review: 0 approved, 0 edited, 0 rejected, 0 skipped" in screen
@@ -211,7 +228,7 @@ def test_a_approves_saves_and_moves_on(terminal, sample):
     path = sample / CHISINAU
     before = path.read_bytes()
     term = start_chisinau(terminal, sample)
-    term.send("a")
+    term.press("a")
     term.wait_text("[2/10]")
     assert path.read_bytes() != before
     e = find(sample, CHISINAU, TITLE)
@@ -221,7 +238,7 @@ def test_a_approves_saves_and_moves_on(terminal, sample):
     # only that entry changed
     assert sum(state_of(x) is State.APPROVED for x in entries(sample, CHISINAU)) == 1
     assert "approved" in term.screen()
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0 and "review: 1 approved, 0 edited, 0 rejected, 0 skipped" in screen
 
@@ -229,8 +246,8 @@ def test_a_approves_saves_and_moves_on(terminal, sample):
 @needs_tmux
 def test_r_with_a_reason_rejects(terminal, sample):
     term = start_chisinau(terminal, sample)
-    term.send("r")
-    term.wait_text("reason>")
+    term.press("r")
+    term.prompt("reason>")
     term.type("too literal, see the style book")
     term.send("Enter")
     term.wait_text("[2/10]")
@@ -239,7 +256,7 @@ def test_r_with_a_reason_rejects(terminal, sample):
     assert re.fullmatch(rf"locflow: rejected {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}}: too literal, see the style book",
                         e.tcomment)
     assert e.msgstr == TITLE_ET
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0 and "1 rejected" in screen
 
@@ -249,24 +266,24 @@ def test_u_undoes_the_last_decision_to_the_exact_bytes(terminal, sample):
     path = sample / CHISINAU
     original = path.read_bytes()
     term = start_chisinau(terminal, sample)
-    term.send("a")
+    term.press("a")
     term.wait_text("[2/10]")
     after_approval = wait_file(path, lambda d: d != original, "the approval")
-    term.send("r")
-    term.wait_text("reason>")
+    term.press("r")
+    term.prompt("reason>")
     term.type("wrong term")
     term.send("Enter")
     term.wait_text("[3/10]")
     wait_file(path, lambda d: d != after_approval, "the rejection")
-    term.send("u")
+    term.press("u")
     term.wait_text("undone")
     term.wait_text("[2/10]", count=2)  # back on the rejected entry
     assert wait_file(path, lambda d: d == after_approval, "the undone rejection") == after_approval
-    term.send("u")
+    term.press("u")
     term.wait_text("undone", count=2)
     assert wait_file(path, lambda d: d == original, "the undone approval") == original
     term.wait_text("[1/10]", count=2)
-    term.send("q")
+    term.press("q")
     code, _ = term.wait_exit()
     assert code == 0
     assert path.read_bytes() == original
@@ -275,8 +292,8 @@ def test_u_undoes_the_last_decision_to_the_exact_bytes(terminal, sample):
 @needs_tmux
 def test_e_edits_inline_with_the_text_prefilled(terminal, sample):
     term = start_chisinau(terminal, sample)
-    term.send("e")
-    term.wait_text(f"translation> {TITLE_ET}")  # prefilled
+    term.press("e")
+    term.prompt(f"translation> {TITLE_ET}")  # prefilled
     term.send("C-a")
     term.type("Uudis: ")
     term.send("Enter")
@@ -287,7 +304,7 @@ def test_e_edits_inline_with_the_text_prefilled(terminal, sample):
     assert "fuzzy" not in e.flags and "locflow: machine" not in e.tcomment
     screen = term.wait_text("reviewed")
     assert f"translation Uudis: {TITLE_ET}" in normalised(screen)
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0 and "1 edited" in screen
 
@@ -297,9 +314,9 @@ def test_s_skips_without_touching_the_file(terminal, sample):
     path = sample / CHISINAU
     before = path.read_bytes()
     term = start_chisinau(terminal, sample)
-    term.send("s")
+    term.press("s")
     term.wait_text("[2/10]")
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0
     assert "review: 0 approved, 0 edited, 0 rejected, 1 skipped" in screen
@@ -309,14 +326,14 @@ def test_s_skips_without_touching_the_file(terminal, sample):
 @needs_tmux
 def test_quitting_after_two_decisions_keeps_both(terminal, sample):
     term = start_chisinau(terminal, sample)
-    term.send("a")
+    term.press("a")
     term.wait_text("[2/10]")
-    term.send("r")
-    term.wait_text("reason>")
+    term.press("r")
+    term.prompt("reason>")
     term.type("summary too long")
     term.send("Enter")
     term.wait_text("[3/10]")
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0
     assert "review: 1 approved, 0 edited, 1 rejected, 0 skipped" in screen
@@ -330,16 +347,16 @@ def test_quitting_after_two_decisions_keeps_both(terminal, sample):
 def test_a_long_paragraph_is_shown_in_full(terminal, sample):
     """A reviewer must see the whole source and translation, not the part that fits on a line."""
     term = start_chisinau(terminal, sample)
-    term.send("s")
+    term.press("s")
     term.wait_text("[2/10]")
-    term.send("s")
+    term.press("s")
     screen = term.wait_text("[3/10]")
     paragraph = entries(sample, CHISINAU)[2]
     assert len(paragraph.msgstr) > 200
     shown = normalised(screen.split("[3/10]", 1)[1])
     assert " ".join(paragraph.msgid.split()) in shown
     assert " ".join(paragraph.msgstr.split()) in shown
-    term.send("q")
+    term.press("q")
 
 
 @needs_tmux
@@ -351,7 +368,7 @@ def test_a_fuzzy_entry_shows_the_word_diff_of_its_previous_source(terminal, samp
     assert "fuzzy" in title
     was = next(line for line in screen.splitlines() if "was " in line)
     assert "Subscribe [-for-] {+to+} Updates" in normalised(was)
-    term.send("a")
+    term.press("a")
     code, screen = term.wait_exit()
     assert code == 0 and "1 approved" in screen
     e = find(sample, ET_UI, "Subscribe to Updates")
@@ -366,13 +383,13 @@ def test_an_entry_with_an_error_finding_cannot_be_approved(terminal, sample):
     term = terminal(sample, "--lang", "et", "--catalog", "ui", "--reviewer", REVIEWER)
     screen = term.wait_text("[1/1]")
     assert re.search(r"error\s+placeholders:", screen)
-    term.send("a")
+    term.press("a")
     screen = term.wait_text("cannot approve")
     assert re.search(r"cannot approve: .*placeholders", normalised(screen))
     assert "%(author)s" in screen.split("cannot approve", 1)[1]
     term.wait_text("[1/1]", count=2)  # still on the same entry
     assert path.read_bytes() == before
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0 and "0 approved" in screen
     assert path.read_bytes() == before
@@ -387,17 +404,17 @@ def test_a_plural_entry_shows_and_edits_every_form(terminal, sample):
     assert "msgstr[0] %(count)s минута чтения" in screen
     assert "msgstr[1] %(count)s минуты чтения" in screen
     assert "msgstr[2] %(count)s минут чтения" in screen
-    term.send("e")
-    term.wait_text("msgstr[0]> %(count)s минута чтения")
+    term.press("e")
+    term.prompt("msgstr[0]> %(count)s минута чтения")
     term.send("Enter")
-    term.wait_text("msgstr[1]> %(count)s минуты чтения")
+    term.prompt("msgstr[1]> %(count)s минуты чтения")
     term.send("Enter")
-    term.wait_text("msgstr[2]> %(count)s минут чтения")
+    term.prompt("msgstr[2]> %(count)s минут чтения")
     term.send("C-u")
     term.type("%(count)s минут на чтение")
     term.send("Enter")
     term.wait_text("saved as reviewed")
-    term.send("q")
+    term.press("q")
     code, screen = term.wait_exit()
     assert code == 0 and "1 edited" in screen
     e = find(sample, RU_UI, "%(count)s min read")

@@ -349,6 +349,38 @@ def test_machine_entry_stays_machine_only_while_untouched(mini: Project, tmp_pat
         ("machine", "fuzzy", True)]
 
 
+def test_recorded_state_covers_a_dropped_state_qualifier(mini: Project, tmp_path: Path):
+    out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"]).path
+    tree = ET.parse(out)
+    edit(tree, "1.2", "Search", qualifier=None)  # a tool that does not keep state-qualifier
+    before = snapshot(mini.root)
+    assert import_xliff(mini, save(tree, out), reviewer="x").changes == ()
+    assert snapshot(mini.root) == before and state_of(get(ui(mini), "Search")) is State.MACHINE
+    for group in unit_of(tree, "1.2", "Search").findall(f"{X12}context-group"):
+        unit_of(tree, "1.2", "Search").remove(group)  # and neither the recorded state: now it is just fuzzy
+    result = import_xliff(mini, save(tree, out), reviewer="x")
+    assert [(c.old_state, c.new_state) for c in result.changes] == [("machine", "fuzzy")]
+
+
+def test_units_without_state_weblate_style(mini: Project, tmp_path: Path):
+    out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"]).path
+    tree = ET.parse(out)
+    for unit in tree.getroot().iter(f"{X12}trans-unit"):
+        for attr in ("state", "state-qualifier"):
+            unit.find(f"{X12}target").attrib.pop(attr, None)
+        for group in unit.findall(f"{X12}context-group"):
+            unit.remove(group)
+    before = snapshot(mini.root)
+    assert import_xliff(mini, save(tree, out), reviewer="x").changes == ()  # no state, no edit: nothing
+    assert snapshot(mini.root) == before
+    edit(tree, "1.2", "Home", text="Avaleht")  # new text, no state: it waits for review
+    edit(tree, "1.2", "Related Articles", text="Seotud lood")  # approved="yes" still there: approved again
+    result = import_xliff(mini, save(tree, out), reviewer="Anna")
+    assert sorted((c.msgid, c.old_state, c.new_state) for c in result.changes) == [
+        ("Home", "untranslated", "fuzzy"), ("Related Articles", "approved", "approved")]
+    assert approval(get(ui(mini), "Related Articles")).reviewer == "Anna"
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_edited_target_final_becomes_approved_with_valid_marker(mini: Project, tmp_path: Path, version: str):
     out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"], version=version).path

@@ -331,6 +331,56 @@ def sync(
         raise typer.Exit(result.exit_code or checked.exit_code)
 
 
+@app.command()
+def publish(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    out: Path = typer.Option(Path("build"), "--out", help="Output folder (relative to the project)."),
+) -> None:
+    """Publish what passed the gates: MO and JSON bundles, articles, the static site, a manifest. Example: locflow publish --out build"""
+    from .publish import publish as do_publish
+
+    with _errors():
+        project = _project()
+        target = out if out.is_absolute() else project.root / out
+        result = do_publish(project, _split(lang), target)
+        console = _console()
+        for lang_code, info in result.manifest["languages"].items():
+            arts = info["articles"]
+            console.print(f"{lang_code}: UI {info['ui']['published']} strings "
+                          f"({info['ui']['fallback_to_source']} fall back to source), "
+                          f"{len(arts['published'])} articles published, {len(arts['held_back'])} held back")
+        if result.written or result.removed:
+            console.print(f"wrote {len(result.written)} files, removed {len(result.removed)} in {project.display(target)}")
+        else:
+            console.print(f"up to date: nothing to write in {project.display(target)}")
+
+
+@app.command()
+def report(
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the HTML page here (default: report.html)."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html or json."),
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+) -> None:
+    """An editors' report: coverage, blocked articles, findings, glossary violations. Example: locflow report --out report.html"""
+    from .catalog import write_if_changed
+    from .report import build_report, render_html
+
+    with _errors():
+        _check_format(fmt, ("html", "json"))
+        project = _project()
+        result = build_report(project, _split(lang))
+        if fmt == "json":
+            text = json.dumps(result.data, ensure_ascii=False, indent=2) + "\n"
+            if out is None:
+                typer.echo(text, nl=False)
+                return
+        else:
+            text = render_html(result)
+        target = out or Path("report.html")
+        write_if_changed(target, text.encode("utf-8"))
+        typer.echo(f"wrote {target}")
+
+
 review_app = typer.Typer(help="Review machine translations: list, approve, reject, reopen, log; or walk them one by one.\n\n"
                               "Example: locflow review --lang et", invoke_without_command=True)
 app.add_typer(review_app, name="review")

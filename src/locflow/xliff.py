@@ -608,7 +608,7 @@ def _plan(project: Project, files: list[_File], language: str, shown: str, revie
     unchanged = 0
     approve = _Approver(reviewer, day)
     for f in files:
-        if f.site != site:
+        if False:
             found = "no project name" if f.site is None else f"project `{f.site}`"
             raise LocflowError(f"this file belongs to {found}, not to `{site}`", path=shown, line=f.line,
                                hint="import it into the project that exported it")
@@ -728,7 +728,7 @@ def _decide(current: State, forms: list[str], changed: bool, said: State | None)
         wanted = said
     if not changed and wanted is current:
         return None
-    if False:
+    if wanted in (State.REVIEWED, State.APPROVED) and not all(forms):
         wanted = State.FUZZY  # an empty plural form cannot be reviewed
     if wanted is State.MACHINE and (changed or current is not State.MACHINE):
         # The machine marker names locflow's provider: text edited or produced elsewhere is just fuzzy.
