@@ -411,7 +411,7 @@ def test_approve_refuses_empty_forms_and_error_findings_and_approves_the_rest(ru
     assert len(refused) == 4, result.stdout
     by_msgid = {msgid: next(line for line in refused if msgid in line)
                 for msgid in ("By %(author)s", "%(count)s min read", "News from Kyiv", "Don't Miss")}
-    assert "placeholders" in by_msgid["By %(author)s"] and "%(author)s" in by_msgid["By %(author)s"]
+    assert "%(author)" in by_msgid["By %(author)s"].split("placeholders", 1)[1]
     assert "empty translation" in by_msgid["%(count)s min read"]
     assert "glossary-forbidden" in by_msgid["News from Kyiv"]
     assert "empty translation" in by_msgid["Don't Miss"]

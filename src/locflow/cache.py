@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,6 +23,15 @@ RACY_SECONDS = 2.0
 
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class Miss:
+    rel: str
+    size: int
+    mtime_ns: int
+    hash: str
+    data: bytes
 
 
 class FileCache:
@@ -44,22 +54,32 @@ class FileCache:
 
     def get(self, path: Path, compute: Callable[[bytes], Any], *, key: str | None = None) -> Any:
         """Cached value for the file, or `compute(content)` stored for next time."""
+        found, miss = self.lookup(path, key=key)
+        if miss is None:
+            return found
+        value = compute(miss.data)
+        self.store(miss, value)
+        return value
+
+    def lookup(self, path: Path, *, key: str | None = None) -> tuple[Any, "Miss | None"]:
+        """(value, None) on a hit; (None, miss) when the caller must compute and `store` it."""
         rel = key or path.relative_to(self.root).as_posix()
         st = path.stat()
         item = self.entries.get(rel)
         if item and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
                 and st.st_mtime < self.written_at - RACY_SECONDS:
-            return item["value"]
+            return item["value"], None
         data = path.read_bytes()
         h = digest(data)
         if item and item["hash"] == h:
             item.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
             self.dirty = True
-            return item["value"]
-        value = compute(data)
-        self.entries[rel] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "hash": h, "value": value}
+            return item["value"], None
+        return None, Miss(rel, st.st_size, st.st_mtime_ns, h, data)
+
+    def store(self, miss: "Miss", value: Any) -> None:
+        self.entries[miss.rel] = {"size": miss.size, "mtime_ns": miss.mtime_ns, "hash": miss.hash, "value": value}
         self.dirty = True
-        return value
 
     def hash(self, path: Path) -> str:
         """Content hash of a file, re-read only when its stat changed."""

@@ -122,9 +122,9 @@ def _charset(raw: bytes) -> str:
 
 
 def render(po: "polib.POFile") -> bytes:
+    # polib's own format, "#" for an empty header comment included: whatever locflow writes
+    # survives a polib read-write round trip byte for byte.
     text = po.__unicode__()
-    if not po.header and text.startswith("#\n"):
-        text = text[2:]  # polib writes a lone "#" for an empty header comment; keep files as they were
     if not text.endswith("\n"):
         text += "\n"
     return text.encode(po.encoding or "utf-8")

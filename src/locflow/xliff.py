@@ -43,7 +43,8 @@ PLURALS_12 = "x-gettext-plurals"
 PLURALS_20 = "gettext:plurals"
 SUBSTATE = "locflow:"
 
-_EXPORT_12 = {State.UNTRANSLATED: ("needs-translation", None), State.MACHINE: ("needs-review-translation", "mt-suggestion"),
+_EXPORT_12 = {State.UNTRANSLATED: ("needs-translation", None),
+              State.MACHINE: ("needs-review-translation", "mt-suggestion"),
               State.FUZZY: ("needs-review-translation", None), State.REVIEWED: ("translated", None),
               State.APPROVED: ("final", None)}
 _EXPORT_20 = {State.UNTRANSLATED: "initial", State.MACHINE: "translated", State.FUZZY: "translated",
@@ -222,7 +223,8 @@ def _unit12(parent: ET.Element, attrs: dict[str, str], source: str, target: str,
     unit = ET.SubElement(parent, "trans-unit", attrs | extra | {"xml:space": "preserve"})
     ET.SubElement(unit, "source").text = source
     value, qualifier = _EXPORT_12[state]
-    ET.SubElement(unit, "target", {"state": value} | ({"state-qualifier": qualifier} if qualifier else {})).text = target
+    attrs = {"state": value} | ({"state-qualifier": qualifier} if qualifier else {})
+    ET.SubElement(unit, "target", attrs).text = target
     return unit
 
 
@@ -388,9 +390,12 @@ def _parse(path: Path, shown: str) -> tuple[ET.Element, dict[int, int]]:
             parser.ParseFile(handle)
     except expat.ExpatError as exc:
         raise LocflowError(f"not well-formed XML: {expat.ErrorString(exc.code)}", path=shown, line=exc.lineno,
-                           col=exc.offset + 1, hint="the file was damaged on its way; export it again from the CAT tool") from None
+                           col=exc.offset + 1,
+                           hint="the file was damaged on its way; export it again from the CAT tool") from None
     except _Refused as exc:
         raise LocflowError(str(exc), path=shown, line=parser.CurrentLineNumber) from None
+    except OSError as exc:
+        raise LocflowError(f"cannot read XLIFF file: {exc.strerror}", path=shown) from None
     return builder.close(), lines
 
 
@@ -405,7 +410,8 @@ def _read(project: Project, root: ET.Element, lines: dict[int, int], shown: str)
             raise LocflowError(f"unsupported XLIFF version `{version}`", path=shown, line=1)
         languages = {root.get("trgLang")}
     else:
-        raise LocflowError(f"not an XLIFF 1.2 or 2.0 file (root element <{root.tag}>)", path=shown, line=1,
+        raise LocflowError(f"not an XLIFF 1.2 or 2.0 file (root element <{root.tag}>)", path=shown,
+                           line=lines.get(id(root), 1),
                            hint="locflow reads urn:oasis:names:tc:xliff:document:1.2 and :2.0")
     files = reader.files(root)
     if not files:
@@ -608,7 +614,7 @@ def _plan(project: Project, files: list[_File], language: str, shown: str, revie
     unchanged = 0
     approve = _Approver(reviewer, day)
     for f in files:
-        if False:
+        if f.site != site:
             found = "no project name" if f.site is None else f"project `{f.site}`"
             raise LocflowError(f"this file belongs to {found}, not to `{site}`", path=shown, line=f.line,
                                hint="import it into the project that exported it")
