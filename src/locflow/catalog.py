@@ -43,7 +43,7 @@ def syntax_error(text: str) -> tuple[int, str] | None:
     msgstr; msgfmt rejects both, so locflow does too.
     """
     open_msgid: int | None = None  # line of a msgid still waiting for its msgstr
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # U+2028 may sit inside strings
         stripped = line.strip()
         if not stripped:
             continue

@@ -63,7 +63,7 @@ def count_states(text: str) -> dict[str, int]:
         entry = _Entry()
         current = None
 
-    for raw in text.splitlines():
+    for raw in text.split("\n"):  # not splitlines(): U+2028 and friends may sit inside strings
         line = raw.strip()
         if not line:
             continue
