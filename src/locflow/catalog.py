@@ -1,7 +1,6 @@
 """Read, merge and write PO catalogs: atomic, deterministic, and never a needless rewrite."""
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tempfile
@@ -9,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from .errors import LocflowError
+from .fuzzy import FuzzyIndex
 from .states import strip_markers
 
 if TYPE_CHECKING:
@@ -250,15 +250,22 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
         if _translated(e):
             pool.setdefault(e.msgctxt, {}).setdefault(e.msgid, e)
             everything.setdefault(e.msgid, e)
+    indexes: dict[object, FuzzyIndex] = {}
+
+    def best(key: object, candidates: dict[str, polib.POEntry], msgid: str) -> polib.POEntry | None:
+        if not candidates:
+            return None
+        if key not in indexes:
+            indexes[key] = FuzzyIndex(candidates)
+        match = indexes[key].best(msgid, FUZZY_CUTOFF)
+        return candidates.get(match) if match is not None else None
+
     for i, ref in enumerate(template):
         if ref.obsolete or i in merged:
             continue
-        same = pool.get(ref.msgctxt, {})
-        match = _best_match(ref.msgid, same)
-        prior = same.get(match) if match is not None else None
+        prior = best(("ctxt", ref.msgctxt), pool.get(ref.msgctxt, {}), ref.msgid)
         if prior is None:
-            match = _best_match(ref.msgid, everything)
-            prior = everything.get(match) if match is not None else None
+            prior = best("all", everything, ref.msgid)
         if prior is not None:
             used.add(id(prior))
             merged[i] = _carry(ref, prior, nplurals, fuzzy_match=True)
@@ -277,13 +284,6 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
 
 def _translated(entry: "polib.POEntry") -> bool:
     return bool(entry.msgstr or any(entry.msgstr_plural.values()))
-
-
-def _best_match(msgid: str, candidates: dict[str, "polib.POEntry"]) -> str | None:
-    if not candidates:
-        return None
-    found = difflib.get_close_matches(msgid, list(candidates), n=1, cutoff=FUZZY_CUTOFF)
-    return found[0] if found else None
 
 
 def _fresh(ref: "polib.POEntry", nplurals: int) -> "polib.POEntry":
