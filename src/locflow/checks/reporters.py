@@ -78,7 +78,7 @@ def print_text(result: CheckResult, console, *, show_info: bool = False) -> None
             subject = f" [dim]{escape(repr(f.msgid[:60]))}[/]" if f.msgid else ""
             console.print(f"  {line:>5}  [{colour.get(f.severity, 'white')}]{f.severity:<7}[/] "
                           f"[cyan]{f.check}[/]  {escape(f.message)}{subject}")
-    hidden = Counter(f.check for f in result.findings if f.severity == "info" and f not in shown)
+    hidden = Counter(f.check for f in result.findings if f.severity == "info" and not show_info)
     for check, count in sorted(hidden.items()):
         console.print(f"[blue]info[/]: {check} x{count} (list them with --only {check})")
     s = result.summary
