@@ -357,3 +357,12 @@ def test_glossary_terms_are_masked_and_verified(tmp_path, server):
         # the fake server upper-cases "Kyiv" instead of translating it: the mandated form is missing
         assert state_of(e) is State.FUZZY
         assert "glossary: 'Kyiv' should be" in e.tcomment and "(kyiv)" in e.tcomment
+
+
+def test_translation_that_adds_markup_is_kept_fuzzy(project, server):
+    server.faults.inject = ' <script>alert(1)</script> https://evil.example/x'
+    result = translate(project, TranslateOptions(languages=["lt"], catalogs=["ui"]))
+    assert result.broken == result.translated + result.broken and result.broken > 0
+    for e in entries(project.root / "locales/lt/LC_MESSAGES/ui.po"):
+        assert state_of(e) is State.FUZZY, e.msgid
+        assert "added '<script>'" in e.tcomment and "https://evil.example/x" in e.tcomment

@@ -90,6 +90,8 @@ class Project:
                     folder = self.config.locales_path / lang / cat.name
                     for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
                         result.append(CatalogFile(f"{cat.name}/{path.stem}", cat.name, lang, path, cat.publish))
+        for cat in result:
+            self.inside(cat.path)  # a catalog symlinked out of the tree is refused, not read or written
         if catalogs:
             result = [c for c in result if any(_catalog_matches(c, pattern) for pattern in catalogs)]
             for pattern in catalogs:

@@ -282,6 +282,16 @@ def invariant_terms(project: Project, source: str, target: str) -> dict[str, str
     return result
 
 
+def _added_markup(masked: Masked, value: str) -> list[str]:
+    """Tags or URLs the provider invented: machine output is untrusted (a `<script>` must not slip in)."""
+    from ..checks.markup import HTML_TAG, URL
+
+    allowed = set(masked.tokens)
+    added = [m.group() for m in HTML_TAG.finditer(value) if m.group() not in allowed]
+    added += [u for u in URL.findall(value) if u not in allowed]
+    return [f"added {a!r}" for a in dict.fromkeys(added)]
+
+
 def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") -> list[str]:
     """Mandated terms missed and forbidden wordings used by the machine translation."""
     if not project.glossary().concepts:
@@ -306,6 +316,7 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
         restored = unmask(text, masked)
         value = restored.text
         problems += list(restored.problems)
+        problems += _added_markup(masked, value)
         if job is not None:
             value, problem = restore_count(value, job)
             if problem:
