@@ -29,6 +29,7 @@ class Project:
         self.config = config
         self.root = config.root
         self._glossary: Glossary | None = None
+        self._languages_by_slug: dict[str, dict[str, str]] = {}
 
     @classmethod
     def load(cls, config_path: Path | str | None = None) -> "Project":
@@ -114,6 +115,43 @@ class Project:
         """Do-not-translate terms, longest first."""
         terms = {t for c in self.glossary().concepts if c.kind == "dnt" for t in c.dnt_forms()}
         return tuple(sorted(terms, key=lambda t: (-len(t), t)))
+
+    def source_language(self, cat: CatalogFile, metadata: dict[str, str]) -> str:
+        """The language a catalog is translated from.
+
+        Labels: workflow.yaml's source_language. Articles: the catalog's X-Source-Language
+        header, or, when an editor dropped it (babel does), the article's own front matter.
+        """
+        spec = self.config.catalogs.get(cat.group)
+        if spec is None or spec.kind != "articles":
+            return self.config.source_language
+        from .catalog import SOURCE_HEADER
+
+        declared = (metadata.get(SOURCE_HEADER) or "").strip()
+        if declared:
+            return declared
+        slug = cat.name.split("/", 1)[1] if "/" in cat.name else cat.name
+        found = self._article_languages(spec).get(slug)
+        if found:
+            return found
+        raise LocflowError(f"catalog has no {SOURCE_HEADER} header and no article `{slug}` says its language",
+                           path=self.display(cat.path), hint="run `locflow pull` to refresh it")
+
+    def _article_languages(self, spec: CatalogConfig) -> dict[str, str]:
+        """slug -> language from the articles' front matter (read lazily, once)."""
+        if spec.name not in self._languages_by_slug:
+            import re
+
+            found: dict[str, str] = {}
+            for pattern in spec.sources:
+                for path in self.root.glob(pattern):
+                    head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+                    slug = re.search(r"(?m)^slug:[ \t]*[\"']?([a-z0-9-]+)", head)
+                    lang = re.search(r"(?m)^language:[ \t]*[\"']?([A-Za-z_]+)", head)
+                    if slug and lang:
+                        found[slug.group(1)] = lang.group(1)
+            self._languages_by_slug[spec.name] = found
+        return self._languages_by_slug[spec.name]
 
     def lock(self, waiting=None):
         """Hold the project lock while writing catalogs (see locflow.lock)."""

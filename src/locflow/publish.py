@@ -183,28 +183,43 @@ def publish(project: Project, languages: list[str] | None = None, out: Path | No
                               for o in sorted(outcomes, key=lambda o: o.slug) if not o.published],
             },
         }
-    files.update(render_site(project, langs, published))
-    manifest["files"] = sorted(files)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise LocflowError("output path is not a folder", path=str(out_dir))
+    previous = _previous_manifest(out_dir)
+    # The language switcher also offers what earlier runs published in the other languages.
+    elsewhere = {lang: set(info.get("articles", {}).get("published", []))
+                 for lang, info in previous.get("languages", {}).items()
+                 if lang not in langs and lang in project.config.languages}
+    files.update(render_site(project, langs, published, elsewhere))
+    # Publishing some languages leaves the others' files and manifest entries as they were.
+    kept = [f for f in previous.get("files", []) if f.split("/", 1)[0] not in langs and f not in files]
+    for lang, info in previous.get("languages", {}).items():
+        if lang not in langs and lang in project.config.languages:
+            manifest["languages"][lang] = info
+    manifest["languages"] = dict(sorted(manifest["languages"].items(),
+                                        key=lambda kv: project.config.languages.index(kv[0])))
+    manifest["files"] = sorted([*files, *kept])
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    written, removed = _write(project, out_dir, files)
+    written, removed = _write(out_dir, files, previous.get("files", []), set(kept))
     return PublishResult(out_dir, tuple(written), tuple(removed), manifest)
 
 
-def _write(project: Project, out_dir: Path, files: dict[str, bytes]) -> tuple[list[str], list[str]]:
-    if out_dir.exists() and not out_dir.is_dir():
-        raise LocflowError("output path is not a folder", path=str(out_dir))
-    previous: list[str] = []
+def _previous_manifest(out_dir: Path) -> dict:
     try:
-        previous = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")).get("files", [])
-    except (OSError, ValueError, AttributeError):
-        previous = []
+        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write(out_dir: Path, files: dict[str, bytes], previous: list[str], kept: set[str]) -> tuple[list[str], list[str]]:
     written, removed = [], []
     for rel in sorted(files):
         target = out_dir / rel
         if write_if_changed(target, files[rel]):
             written.append(rel)
     for rel in previous:
-        if rel not in files and ".." not in Path(rel).parts and not Path(rel).is_absolute():
+        if rel not in files and rel not in kept and ".." not in Path(rel).parts and not Path(rel).is_absolute():
             stale = out_dir / rel
             if stale.is_file():
                 stale.unlink()

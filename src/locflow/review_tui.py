@@ -27,6 +27,7 @@ class _Step:
     cat: CatalogFile
     key: Key
     before: dict
+    action: str  # the counter to take back on undo
 
 
 def _needs_review(cat: CatalogFile, entry: "polib.POEntry") -> bool:
@@ -115,8 +116,9 @@ class Session:
         self.console.print("review: " + ", ".join(f"{n} {k}" for k, n in self.counts.items()))
         return self.counts
 
-    def _remember(self, i: int, cat: CatalogFile, entry: "polib.POEntry") -> None:
-        self.history.append(_Step(i, cat, (entry.msgctxt, entry.msgid), _snapshot(entry)))
+    def _remember(self, i: int, cat: CatalogFile, entry: "polib.POEntry", action: str) -> None:
+        self.history.append(_Step(i, cat, (entry.msgctxt, entry.msgid), _snapshot(entry), action))
+        self.counts[action] += 1
 
     def approve(self, i: int, cat: CatalogFile, po, entry) -> int:
         reasons = [] if all(msgstr_forms(entry)) else ["empty translation"]
@@ -124,9 +126,8 @@ class Session:
         if reasons:
             self.console.print("[red]cannot approve:[/] " + "; ".join(reasons))
             return 0
-        self._remember(i, cat, entry)
+        self._remember(i, cat, entry, "approved")
         self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_approved(e, self.reviewer, self.today))
-        self.counts["approved"] += 1
         self.console.print("[green]approved[/]")
         return 1
 
@@ -135,9 +136,8 @@ class Session:
         if not reason or not reason.strip():
             self.console.print("[yellow]not rejected: a rejection needs a reason[/]")
             return 0
-        self._remember(i, cat, entry)
+        self._remember(i, cat, entry, "rejected")
         self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_rejected(e, self.reviewer, reason, self.today))
-        self.counts["rejected"] += 1
         self.console.print("[yellow]rejected[/]")
         return 1
 
@@ -154,7 +154,7 @@ class Session:
         if new_forms == forms:
             self.console.print("unchanged")
             return
-        self._remember(i, cat, entry)
+        self._remember(i, cat, entry, "edited")
 
         def change(e) -> None:
             if e.msgid_plural:
@@ -167,7 +167,6 @@ class Session:
             e.tcomment = strip_markers(e.tcomment or "", ("machine", "approved", "mt-problem", "rejected"))
 
         self._change(cat, (entry.msgctxt, entry.msgid), change)
-        self.counts["edited"] += 1
         self.console.print("[cyan]saved as reviewed[/]: press a to approve it, s to move on")
 
     def undo(self, i: int) -> int:
@@ -176,6 +175,7 @@ class Session:
             return i
         step = self.history.pop()
         self._change(step.cat, step.key, lambda e: _restore(e, step.before))
+        self.counts[step.action] -= 1
         self.console.print("[magenta]undone[/]")
         return step.index
 
@@ -290,6 +290,9 @@ def _terminal_edit(text: str) -> str | None:
     return click.edit(text + "\n", extension=".txt", require_save=True)
 
 
-def run_interactive(project: Project, language: str, catalogs: list[str] | None, reviewer: str, console) -> dict:
-    return Session(project, language, catalogs, reviewer, console, _terminal_key, _terminal_ask,
+def run_interactive(project: Project, language: str, catalogs: list[str] | None, reviewer: str, console=None) -> dict:
+    from rich.console import Console
+
+    # Its own console: the CLI's soft-wraps for log lines, which would cut long text off in the panel.
+    return Session(project, language, catalogs, reviewer, Console(highlight=False), _terminal_key, _terminal_ask,
                    _terminal_edit).run()

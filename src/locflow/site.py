@@ -60,6 +60,45 @@ def translations_for(project: Project, language: str) -> gettext.NullTranslation
     return gettext.GNUTranslations(io.BytesIO(write_mo(label_bundle(project, language))))
 
 
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def _safe(source: str, translated: str) -> str:
+    """Catalog text is untrusted: escape it, then let through only the tags the source itself has.
+
+    Jinja marks gettext results safe; without this a msgstr with <script> would reach the page.
+    """
+    from markupsafe import Markup, escape
+
+    allowed = set(_TAG.findall(source))
+    out = []
+    pos = 0
+    for m in _TAG.finditer(translated):
+        out.append(str(escape(translated[pos:m.start()])))
+        out.append(m.group() if m.group() in allowed else str(escape(m.group())))
+        pos = m.end()
+    out.append(str(escape(translated[pos:])))
+    return Markup("".join(out))
+
+
+def _install(env, tr: gettext.NullTranslations) -> None:
+    """gettext callables for Jinja that escape what the catalog says (see _safe)."""
+
+    def _gettext(message: str) -> str:
+        return _safe(message, tr.gettext(message))
+
+    def _ngettext(singular: str, plural: str, n: int) -> str:
+        return _safe(singular if n == 1 else plural, tr.ngettext(singular, plural, n))
+
+    def _pgettext(context: str, message: str) -> str:
+        return _safe(message, tr.pgettext(context, message))
+
+    def _npgettext(context: str, singular: str, plural: str, n: int) -> str:
+        return _safe(singular if n == 1 else plural, tr.npgettext(context, singular, plural, n))
+
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext)
+
+
 def _environment(project: Project):
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
@@ -91,7 +130,7 @@ def _view(article: "Article", text: str, language: str, tr: gettext.NullTranslat
         slug=article.slug, title=meta["title"], url=f"/{language}/{article.slug}.html", date=day.isoformat(),
         date_display=format_date(day, format="long", locale=language),
         reading_minutes=max(1, math.ceil(words / WORDS_PER_MINUTE)),
-        section_label=tr.gettext(str(meta["section"])), author=str(meta["author"]), summary=meta["summary"],
+        section_label=_safe(str(meta["section"]), tr.gettext(str(meta["section"]))), author=str(meta["author"]), summary=meta["summary"],
         body_html=_markdown(text),
     )
 
@@ -103,9 +142,12 @@ def _native(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def render_site(project: Project, languages: list[str],
-                published: dict[str, list[tuple["Article", str]]]) -> dict[str, bytes]:
-    """Pages per language: index.html and one page per published article."""
+def render_site(project: Project, languages: list[str], published: dict[str, list[tuple["Article", str]]],
+                elsewhere: dict[str, set[str]] | None = None) -> dict[str, bytes]:
+    """Pages per language: index.html and one page per published article.
+
+    `elsewhere` maps languages not rendered now to the slugs already published in them.
+    """
     from babel.dates import format_date
 
     if not (project.root / "site" / "templates" / "home.html").is_file():
@@ -113,9 +155,11 @@ def render_site(project: Project, languages: list[str],
     env = _environment(project)
     files: dict[str, bytes] = {"static/style.css": STYLE.encode("utf-8")}
     available = {lang: {a.slug for a, _ in published.get(lang, [])} for lang in languages}
+    available.update(elsewhere or {})
+    switchable = [code for code in project.config.languages if code in available]
     for lang in languages:
         tr = translations_for(project, lang)
-        env.install_gettext_translations(tr, newstyle=True)
+        _install(env, tr)
         views = sorted((_view(a, text, lang, tr) for a, text in published.get(lang, [])),
                        key=lambda v: (v.date, v.slug), reverse=True)
         edition = _dt.date.fromisoformat(views[0].date) if views else None
@@ -125,13 +169,13 @@ def render_site(project: Project, languages: list[str],
             "year": edition.year if edition else "", "whats_hot": views[:3], "trending": views[:5],
             "our_picks": sorted(views, key=lambda v: v.slug)[:3],
         }
-        home_langs = [Link(code, _native(code), f"/{code}/") for code in languages]
+        home_langs = [Link(code, _native(code), f"/{code}/") for code in switchable]
         html = env.get_template("home.html").render(**common, articles=views, languages=home_langs,
                                                     article=None, related=[])
         files[f"{lang}/index.html"] = html.encode("utf-8")
         for view in views:
             # The switcher lists only languages this article is published in.
-            links = [Link(code, _native(code), f"/{code}/{view.slug}.html") for code in languages
+            links = [Link(code, _native(code), f"/{code}/{view.slug}.html") for code in switchable
                      if view.slug in available[code]]
             related = [v for v in views if v.slug != view.slug][:3]
             page = env.get_template("article.html").render(**common, article=view, languages=links,

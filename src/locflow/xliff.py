@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
-from .catalog import SOURCE_HEADER, atomic_write, plural_forms, read_po, render, write_if_changed
+from .catalog import atomic_write, plural_forms, read_po, render, write_if_changed
 from .errors import LocflowError
 from .project import CatalogFile, Project
 from .states import MARKER, State, msgstr_forms, state_of, strip_markers
@@ -754,14 +754,7 @@ def _site(project: Project) -> str:
 
 
 def _source_language(project: Project, cat: CatalogFile, po: "polib.POFile", shown: str) -> str:
-    spec = project.config.catalogs.get(cat.group)
-    if spec is None or spec.kind == "labels":
-        return project.config.source_language
-    source = po.metadata.get(SOURCE_HEADER, "").strip()
-    if not source:
-        raise LocflowError(f"article catalog has no {SOURCE_HEADER} header", path=shown,
-                           hint="run `locflow pull` to add it")
-    return source
+    return project.source_language(cat, po.metadata)
 
 
 def _nplurals(po: "polib.POFile", language: str) -> int:

@@ -36,8 +36,9 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
         # A plural form used for exactly one number may spell it out ("one article"): the count may go.
         optional = _count_names(entry) if index is not None and _single_number(ctx, index) else set()
         if python:
+            tokens = {m.group(1): m.group() for m in PYTHON_NAMED.finditer(source + " " + text)}
             problems += _compare("placeholder", Counter(PYTHON_NAMED.findall(source)),
-                                 Counter(PYTHON_NAMED.findall(text)), optional, index)
+                                 Counter(PYTHON_NAMED.findall(text)), optional, index, tokens)
             src, got = _printf(source), _printf(text)
             if src != got and not (index is not None and not got and len(src) == 1):
                 problems.append(f"{where(index)}printf placeholders {' '.join(src) or 'none'} became "
@@ -67,16 +68,19 @@ def _count_names(entry) -> set[str]:
     return names if len(names) == 1 else {n for n in names if n in ("count", "num", "n", "number")}
 
 
-def _compare(kind: str, want: Counter, got: Counter, optional: set[str], index: int | None) -> list[str]:
+def _compare(kind: str, want: Counter, got: Counter, optional: set[str], index: int | None,
+             tokens: dict[str, str] | None = None) -> list[str]:
     out = []
     missing = [n for n in want if got[n] == 0 and n not in optional]
     extra = [n for n in got if want[n] == 0]
     for name in missing:
-        out.append(f"{where(index)}{kind} {_show(kind, name)} is missing")
+        out.append(f"{where(index)}{kind} {_show(kind, name, tokens)} is missing")
     for name in extra:
-        out.append(f"{where(index)}{kind} {_show(kind, name)} is not in the source")
+        out.append(f"{where(index)}{kind} {_show(kind, name, tokens)} is not in the source")
     return out
 
 
-def _show(kind: str, name: str) -> str:
-    return "{" + name + "}" if kind.startswith("brace") else f"%({name})"
+def _show(kind: str, name: str, tokens: dict[str, str] | None) -> str:
+    if kind.startswith("brace"):
+        return "{" + name + "}"
+    return (tokens or {}).get(name, f"%({name})s")

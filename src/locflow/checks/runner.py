@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..catalog import SOURCE_HEADER, plural_forms, read_po
+from ..catalog import plural_forms, read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from .base import REGISTRY, CatalogContext, Finding, ignored_checks
@@ -151,8 +151,10 @@ def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], da
 def context(project: Project, cat: CatalogFile, po) -> CatalogContext:
     from ..mt.plurals import _NPLURALS
 
-    group = project.config.catalogs[cat.group]
-    source = po.metadata.get(SOURCE_HEADER) if group.kind == "articles" else None
+    try:
+        source = project.source_language(cat, po.metadata)
+    except LocflowError:
+        source = None  # the stale check reports the missing header; judge against the site's source
     declared = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
     nplurals = int(declared.group(1)) if declared else plural_forms(cat.language)[0]
     return CatalogContext(project=project, file=cat, po=po, display=project.display(cat.path),

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import SOURCE_HEADER, read_po, render, write_if_changed
+from ..catalog import read_po, render, write_if_changed
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
 from ..states import MARKER, State, state_of, strip_markers
@@ -100,16 +100,6 @@ class TranslateOptions:
     waiting: Callable[[str], None] | None = None  # told when another run holds the project lock
 
 
-def source_language(project: Project, cat: CatalogFile, po: "polib.POFile") -> str:
-    if project.config.catalogs[cat.group].kind == "articles":
-        lang = po.metadata.get(SOURCE_HEADER)
-        if not lang:
-            raise LocflowError(f"catalog has no {SOURCE_HEADER} header", path=project.display(cat.path),
-                               hint="run `locflow pull` to refresh it")
-        return lang
-    return project.config.source_language
-
-
 def translate(project: Project, options: TranslateOptions | None = None) -> TranslateResult:
     opts = options or TranslateOptions()
     if opts.dry_run:
@@ -133,7 +123,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     catalogs: list[_Catalog] = []
     for cat in files:
         po = read_po(cat.path, display=project.display(cat.path))
-        src = source_language(project, cat, po)
+        src = project.source_language(cat, po.metadata)
         if src != cat.language:
             catalogs.append(_Catalog(cat, po, src))
 
