@@ -334,14 +334,14 @@ def sync(
 @app.command()
 def publish(
     lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
-    out: Path = typer.Option(Path("build"), "--out", help="Output folder (relative to the project)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: build/ in the project)."),
 ) -> None:
     """Publish what passed the gates: MO and JSON bundles, articles, the static site, a manifest. Example: locflow publish --out build"""
     from .publish import publish as do_publish
 
     with _errors():
         project = _project()
-        target = out if out.is_absolute() else project.root / out
+        target = out if out is not None else project.root / "build"
         result = do_publish(project, _split(lang), target)
         console = _console()
         for lang_code, info in result.manifest["languages"].items():
@@ -357,7 +357,7 @@ def publish(
 
 @app.command()
 def report(
-    out: Optional[Path] = typer.Option(None, "--out", help="Write the HTML page here (default: report.html)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the page here (default: report.html in the project)."),
     fmt: str = typer.Option("html", "--format", "-f", help="html or json."),
     lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
 ) -> None:
@@ -376,7 +376,7 @@ def report(
                 return
         else:
             text = render_html(result)
-        target = out or Path("report.html")
+        target = out if out is not None else project.root / "report.html"
         write_if_changed(target, text.encode("utf-8"))
         typer.echo(f"wrote {target}")
 

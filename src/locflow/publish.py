@@ -224,5 +224,9 @@ def _write(out_dir: Path, files: dict[str, bytes], previous: list[str], kept: se
             if stale.is_file():
                 stale.unlink()
                 removed.append(rel)
+                folder = stale.parent
+                while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()  # no empty folders left behind
+                    folder = folder.parent
     return written, removed
 

@@ -7,6 +7,7 @@ into the placeholder afterwards. "%(count)s min read" -> "5 min read" -> "5 ми
 """
 from __future__ import annotations
 
+import functools
 import gettext
 import re
 from dataclasses import dataclass
@@ -17,17 +18,22 @@ _COUNT_NAMES = ("count", "num", "n", "number", "total", "minutes", "days", "hour
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*[dis]|%[dis]|\{(\w*)\}")
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(expression: str):
+    return gettext.c2py(expression)
+
+
 @dataclass(frozen=True)
 class PluralRule:
     nplurals: int
     expression: str
 
     def index(self, n: int) -> int:
-        return int(gettext.c2py(self.expression)(n))
+        return int(_compiled(self.expression)(n))
 
     def samples(self, index: int, avoid: set[str] = frozenset()) -> int:
         """A number the rule maps to `index`: the smallest n >= 1 not already in the text, else 0."""
-        func = gettext.c2py(self.expression)
+        func = _compiled(self.expression)
         for n in list(range(1, 1000)) + [0]:
             if int(func(n)) == index and str(n) not in avoid:
                 return n
