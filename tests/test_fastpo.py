@@ -66,9 +66,16 @@ def test_scanner_equals_polib(items, width):
     reparsed = polib.pofile(written)
     try:
         fast = fastpo.count_states(written)
+        lite = fastpo.parse(written)
     except fastpo.Unsure:
         return  # the full parser takes over: nothing to compare
     assert fast == reference(reparsed)
+    assert len(lite) == len(reparsed)
+    for mine, theirs in zip(lite, reparsed):
+        for field in ("msgid", "msgid_plural", "msgctxt", "msgstr", "flags", "tcomment", "comment", "linenum",
+                      "obsolete", "previous_msgid"):
+            assert getattr(mine, field) == getattr(theirs, field), field
+        assert mine.msgstr_plural == {int(k): v for k, v in theirs.msgstr_plural.items()}
 
 
 @pytest.mark.parametrize("broken", [

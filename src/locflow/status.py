@@ -32,9 +32,6 @@ class CatalogStatus:
                 "obsolete": self.obsolete, "states": dict(self.states), "publishable": self.publishable}
 
 
-PARALLEL_BYTES = 4_000_000  # below this, starting worker processes costs more than it saves
-
-
 def count_states(data: bytes, display: str) -> dict[str, int]:
     """Entries per state (and obsolete) of one catalog's bytes: what the cache stores.
 
@@ -58,25 +55,6 @@ def count_states(data: bytes, display: str) -> dict[str, int]:
 def _count_job(job: tuple[str, str]) -> dict[str, int]:
     path, shown = job
     return count_states(Path(path).read_bytes(), shown)
-
-
-def count_many(jobs: list[tuple[bytes, str, Path]]) -> list[dict[str, int]]:
-    """Count several catalogs, on every core when there is enough to do.
-
-    Workers read the files themselves: shipping the bytes through a pipe costs more than the
-    (page-cached) read.
-    """
-    import os
-
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers < 2 or sum(len(d) for d, _, _ in jobs) < PARALLEL_BYTES:
-        return [count_states(d, shown) for d, shown, _ in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_count_job, [(str(p), shown) for _, shown, p in jobs], chunksize=1))
 
 
 def summarize(name: str, language: str, path: str, counts: dict[State, int], obsolete: int,
@@ -109,7 +87,11 @@ def status(project: Project, languages: list[str] | None = None,
             counts[cat.path] = value
         else:
             misses.append((cat, miss, miss.data))
-    results = count_many([(data, project.display(cat.path), cat.path) for cat, _, data in misses])
+    from .parallel import run_all
+
+    # Workers read the files themselves: shipping bytes through a pipe costs more than a cached read.
+    results = run_all(_count_job, [(str(cat.path), project.display(cat.path)) for cat, _, _ in misses],
+                      weight=sum(len(data) for _, _, data in misses))
     for (cat, miss, _), value in zip(misses, results):
         counts[cat.path] = value
         if cache is not None and miss is not None:

@@ -107,14 +107,24 @@ def forms(entry: "polib.POEntry") -> list[str]:
     return [entry.msgstr]
 
 
-def form_pairs(entry: "polib.POEntry") -> Iterator[tuple[int | None, str, str]]:
-    """(plural index or None, source text, translation) for every non-empty form."""
+def form_pairs(entry: "polib.POEntry") -> list[tuple[int | None, str, str]]:
+    """(plural index or None, source text, translation) for every non-empty form.
+
+    Every check asks for these; they are computed once per entry and remembered on it.
+    """
+    cached = getattr(entry, "_locflow_pairs", None)
+    if cached is not None and cached[0] is entry.msgstr and cached[1] == entry.msgstr_plural:
+        return cached[2]
     if entry.msgid_plural:
-        for i, text in enumerate(forms(entry)):
-            if text:
-                yield i, (entry.msgid if i == 0 else entry.msgid_plural), text
-    elif entry.msgstr:
-        yield None, entry.msgid, entry.msgstr
+        pairs = [(i, entry.msgid if i == 0 else entry.msgid_plural, text)
+                 for i, text in enumerate(forms(entry)) if text]
+    else:
+        pairs = [(None, entry.msgid, entry.msgstr)] if entry.msgstr else []
+    try:
+        entry._locflow_pairs = (entry.msgstr, dict(entry.msgstr_plural), pairs)
+    except AttributeError:
+        pass
+    return pairs
 
 
 def where(index: int | None) -> str:

@@ -32,7 +32,7 @@ def glossary_dnt(ctx: CatalogContext, entry) -> list[str]:
 @entry_check("glossary-mandated", "error")
 def glossary_mandated(ctx: CatalogContext, entry) -> list[str]:
     """A glossary term of the source is not rendered with the language's mandated form (any inflection)."""
-    if ctx.is_source:
+    if ctx.is_source or not _concepts(ctx):
         return []
     problems = []
     for index, source, text in form_pairs(entry):
@@ -56,6 +56,8 @@ def glossary_mandated(ctx: CatalogContext, entry) -> list[str]:
 @entry_check("glossary-forbidden", "error")
 def glossary_forbidden(ctx: CatalogContext, entry) -> list[str]:
     """The translation uses a wording the style book forbids; the message names the replacement."""
+    if not any(c.forbidden for c in _concepts(ctx)):
+        return []
     problems = []
     for index, source, text in form_pairs(entry):
         target_text = plain(text)

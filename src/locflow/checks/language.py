@@ -63,10 +63,17 @@ def _scores(ctx: CatalogContext) -> dict[str, dict[str, float]]:
                 if max(found, key=found.get) == own:
                     scores[sample] = found  # the catalog's own language wins: nothing to report
                 else:
-                    doubtful.append(sample)
-            if doubtful:
-                full = _detector(languages)
-                for sample, values in zip(doubtful, full.compute_language_confidence_values_in_parallel(doubtful)):
+                    doubtful.append((sample, found))
+            # The full models of every plausible language take a second or more to load; the
+            # doubtful strings are judged between the catalog's language and the one suspected.
+            by_suspect: dict[str, list[str]] = {}
+            for sample, found in doubtful:
+                by_suspect.setdefault(max(found, key=found.get), []).append(sample)
+            for suspect, group in sorted(by_suspect.items()):
+                full = _detector(tuple(sorted({own, suspect})))
+                if full is None:
+                    continue
+                for sample, values in zip(group, full.compute_language_confidence_values_in_parallel(group)):
                     scores[sample] = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
         ctx.extra["wrong-language"] = scores
     return ctx.extra["wrong-language"]

@@ -69,13 +69,21 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
     cache = FileCache(project.root, "check", _signature(project, active)) if enabled() else None
     findings: list[Finding] = []
     try:
+        misses = []
         for cat in files:
-            if cache is None:
-                findings += check_catalog(project, cat, active)
-            else:
-                rows = cache.get(cat.path, lambda data, c=cat: [f.to_json() for f in
-                                                                check_catalog(project, c, active, data)])
+            rows, miss = cache.lookup(cat.path) if cache is not None else (None, None)
+            if cache is not None and miss is None:
                 findings += [Finding(**row) for row in rows]
+            else:
+                misses.append((cat, miss))
+        from ..parallel import run_all
+
+        computed = run_all(_check_job, [cat for cat, _ in misses], context=(project, active),
+                           weight=sum(cat.path.stat().st_size for cat, _ in misses))
+        for (cat, miss), rows in zip(misses, computed):
+            if cache is not None and miss is not None:
+                cache.store(miss, rows)
+            findings += [Finding(**row) for row in rows]
         if "stale" in active:
             if cache is None:
                 findings += _stale(project, files, active["stale"], languages, catalogs)
@@ -89,6 +97,13 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
         if cache is not None:
             cache.save()
     return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)))
+
+
+def _check_job(cat: CatalogFile) -> list[dict]:
+    from ..parallel import shared
+
+    project, active = shared()
+    return [f.to_json() for f in check_catalog(project, cat, active)]
 
 
 def _signature(project: Project, active: dict[str, str]) -> str:
@@ -121,7 +136,7 @@ def _stale_fingerprint(project: Project, cache) -> str:
 def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], data: bytes | None = None) -> list[Finding]:
     shown = project.display(cat.path)
     try:
-        po = read_po(cat.path, display=shown, data=data)
+        po = _read(cat.path, shown, data)
     except LocflowError as exc:
         if "po-syntax" not in active:
             return []
@@ -146,6 +161,18 @@ def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], da
                 out.append(Finding(check.id, active[check.id], cat.name, cat.language, shown, entry.linenum,
                                    entry.msgctxt, entry.msgid, message))
     return out
+
+
+def _read(path, shown: str, data: bytes | None):
+    """The lean reader when it is sure of the file, the full parser (and its errors) otherwise."""
+    from .. import fastpo
+    from ..catalog import _charset
+
+    raw = data if data is not None else path.read_bytes()
+    try:
+        return fastpo.parse(raw.decode(_charset(raw)).lstrip("\ufeff"))
+    except (fastpo.Unsure, UnicodeDecodeError, LookupError):
+        return read_po(path, display=shown, data=raw)
 
 
 def context(project: Project, cat: CatalogFile, po) -> CatalogContext:

@@ -1,0 +1,30 @@
+"""Per-file work on every core, when there is enough of it to pay for the processes.
+
+Workers are forked, so they inherit the parent's loaded project and config through
+`shared()`; only small job descriptions and JSON-able results cross the pipes.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Sequence
+
+MIN_BYTES = 4_000_000  # below this, starting worker processes costs more than it saves
+_SHARED: Any = None
+
+
+def shared() -> Any:
+    """What the parent passed to `run_all` (inside a worker or in-process)."""
+    return _SHARED
+
+
+def run_all(func: Callable[[Any], Any], jobs: Sequence[Any], *, weight: int, context: Any = None) -> list[Any]:
+    global _SHARED
+    _SHARED = context
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or weight < MIN_BYTES or not hasattr(os, "fork"):
+        return [func(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(func, jobs, chunksize=1))
