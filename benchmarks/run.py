@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -41,21 +40,30 @@ def run(cmd: list[str] | str, *, repeat: int, cwd: Path = CORPUS, before=None, t
     for _ in range(repeat):
         if before:
             before()
-        usage0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
-        try:
-            proc = subprocess.run(cmd, cwd=cwd, shell=isinstance(cmd, str), capture_output=True, timeout=timeout,
-                                  env={**os.environ, **(env or {})})
-        except subprocess.TimeoutExpired:
-            return Timing(None, None, f"did not finish in {timeout:.0f} s")
-        except FileNotFoundError as exc:
-            return Timing(None, None, f"not installed ({exc.filename})")
-        elapsed = time.perf_counter() - started
-        if proc.returncode not in (0, 1):
-            return Timing(None, None, f"failed: {proc.stderr.decode(errors='replace')[-200:]}")
+        with tempfile.TemporaryFile() as err:
+            try:
+                proc = subprocess.Popen(cmd, cwd=cwd, shell=isinstance(cmd, str), stdout=subprocess.DEVNULL,
+                                        stderr=err, env={**os.environ, **(env or {})})
+            except FileNotFoundError as exc:
+                return Timing(None, None, f"not installed ({exc.filename})")
+            deadline = started + timeout
+            while True:  # wait4 gives this child's own peak memory (a shell's largest child for loops)
+                pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.perf_counter() > deadline:
+                    proc.kill()
+                    os.wait4(proc.pid, 0)
+                    return Timing(None, None, f"did not finish in {timeout:.0f} s")
+                time.sleep(0.005)
+            elapsed = time.perf_counter() - started
+            code = os.waitstatus_to_exitcode(status)
+            if code not in (0, 1):
+                err.seek(0)
+                return Timing(None, None, f"failed ({code}): {err.read().decode(errors='replace')[-200:]}")
         times.append(elapsed)
-        # ru_maxrss of children is the largest any child reached so far (KiB on Linux)
-        peaks.append(max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, usage0) / 1024)
+        peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
     return Timing(statistics.median(times), max(peaks))
 
 

@@ -1,3 +1,3 @@
-from locflow.cli import run
+from locflow.fastpath import main_exit
 
-run()
+main_exit()

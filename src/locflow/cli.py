@@ -48,12 +48,9 @@ def main(
 
 
 def _console(stderr: bool = False):
-    from rich.console import Console
+    from .render import console
 
-    import shutil
-
-    width = None if sys.stdout.isatty() else max(shutil.get_terminal_size((120, 24)).columns, 120)
-    return Console(stderr=stderr, highlight=False, soft_wrap=True, width=width)
+    return console(stderr)
 
 
 @contextmanager
@@ -62,13 +59,9 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except LocflowError as exc:
-        from rich.markup import escape
+        from .render import print_error
 
-        err = _console(stderr=True)
-        where = f"{escape(exc.where)}: " if exc.where else ""
-        err.print(f"[bold red]error:[/] {where}{escape(exc.message)}")
-        if exc.hint:
-            err.print(f"  [dim]hint:[/] {escape(exc.hint)}")
+        print_error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         _console(stderr=True).print("[yellow]interrupted[/]: finished work is saved; run the command again to resume")
@@ -158,29 +151,17 @@ def status(
         _check_format(fmt)
         rows = do_status(_project(), _split(lang), _split(catalog))
         if fmt == "json":
-            typer.echo(json.dumps({"catalogs": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
+            from .render import status_json
+
+            typer.echo(status_json(rows))
             return
         _status_table(rows if catalog else rollup(rows))
 
 
 def _status_table(rows) -> None:
-    from rich.table import Table
+    from .render import status_table
 
-    from .states import STATE_ORDER
-
-    table = Table(title=None, show_edge=False, header_style="bold", min_width=90)
-    table.add_column("lang")
-    table.add_column("catalog")
-    colours = {"untranslated": "red", "fuzzy": "yellow", "machine": "magenta", "reviewed": "cyan",
-               "approved": "green"}
-    for s in STATE_ORDER:
-        table.add_column(s.value, justify="right", style=colours[s.value])
-    table.add_column("total", justify="right")
-    table.add_column("publishable")
-    for r in rows:
-        table.add_row(r.language, r.catalog, *[str(r.states[s.value]) for s in STATE_ORDER], str(r.total),
-                      "yes" if r.publishable else "no")
-    _console().print(table)
+    status_table(rows, _console())
 
 
 @app.command()
@@ -273,7 +254,7 @@ def check(
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
     from .checks import run_checks
-    from .checks.reporters import FORMATS, print_text, render_github, render_json, render_junit
+    from .checks.reporters import FORMATS
 
     with _errors():
         _check_format(fmt, FORMATS)
@@ -282,14 +263,9 @@ def check(
             _list_checks(project)
             return
         result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip))
-        if fmt == "json":
-            typer.echo(render_json(result))
-        elif fmt == "junit":
-            typer.echo(render_junit(result))
-        elif fmt == "github":
-            typer.echo(render_github(result))
-        else:
-            print_text(result, _console(), show_info=bool(only))
+        from .render import check_output
+
+        check_output(result, fmt, _console(), show_info=bool(only))
         raise typer.Exit(result.exit_code)
 
 
@@ -715,11 +691,9 @@ def glossary_check(
         project.glossary()  # a broken termbase is reported before anything else
         result = run_checks(project, _split(lang), _split(catalog),
                             ["glossary-dnt", "glossary-mandated", "glossary-forbidden"], None)
-        renderers = {"json": render_json, "junit": render_junit, "github": render_github}
-        if fmt in renderers:
-            typer.echo(renderers[fmt](result))
-        else:
-            print_text(result, _console(), show_info=True)
+        from .render import check_output
+
+        check_output(result, fmt, _console(), show_info=True)
         raise typer.Exit(result.exit_code)
 
 

@@ -1,0 +1,216 @@
+"""The console entry point, with a fast path for warm `status` and `check`.
+
+CI and pre-commit run `locflow status`/`locflow check` on every commit, mostly on unchanged
+trees. Building typer's command tree costs more than the work itself then, so those two
+commands, with their everyday options, are parsed here and answered through the same library
+calls and renderers; anything else (help, other commands, unusual options) goes to typer.
+Non-terminal output is also kept whole in the cache, keyed by the stat of every file it was
+computed from (re-checked by content when a file changed within the racy window, as git does).
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import EXIT_INTERRUPTED, LocflowError
+
+FORMATS = {"status": ("text", "json"), "check": ("text", "json", "junit", "github")}
+OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f"},
+           "check": {"--lang", "-l", "--catalog", "--format", "-f", "--only", "--skip"}}
+
+
+@dataclass
+class Request:
+    command: str
+    config: str | None = None
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+    def get(self, *names: str) -> list[str] | None:
+        found = [v for name in names for item in self.values.get(name, []) for v in item.split(",") if v.strip()]
+        return [v.strip() for v in found] or None
+
+    @property
+    def format(self) -> str:
+        return (self.get("--format", "-f") or ["text"])[-1]
+
+
+def parse(argv: list[str]) -> Request | None:
+    """The request, or None when typer should handle the command line."""
+    args = list(argv)
+    config = None
+    while args and args[0].startswith("-"):
+        head = args.pop(0)
+        if head in ("--config", "-c") and args:
+            config = args.pop(0)
+        elif head.startswith("--config="):
+            config = head.split("=", 1)[1]
+        else:
+            return None  # --help, --version, --debug: typer's job
+    if not args or args[0] not in OPTIONS:
+        return None
+    request = Request(args.pop(0), config)
+    while args:
+        head = args.pop(0)
+        name, eq, value = head.partition("=")
+        if name not in OPTIONS[request.command]:
+            return None
+        if not eq:
+            if not args:
+                return None
+            value = args.pop(0)
+        request.values.setdefault(name, []).append(value)
+    if request.format not in FORMATS[request.command] or len(request.values.get("--format", []) +
+                                                             request.values.get("-f", [])) > 1:
+        return None
+    return request
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`locflow` on the command line."""
+    request = parse(sys.argv[1:] if argv is None else argv)
+    if request is None:
+        from .cli import run
+
+        run()
+        return 0
+    try:
+        return answer(request)
+    except LocflowError as exc:
+        from .render import print_error
+
+        print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0
+
+
+def answer(request: Request) -> int:
+    from .project import Project
+
+    project = Project.load(request.config)
+    tty = sys.stdout.isatty()
+    cache = None if tty else OutputCache(project, request)
+    if cache is not None and (hit := cache.lookup()) is not None:
+        data, code = hit
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        return code
+    buffer = io.StringIO() if not tty else None
+    from .render import console
+
+    out = console(file=buffer) if buffer is not None else console()
+    code = _compute(project, request, out)
+    if buffer is not None:
+        text = buffer.getvalue()
+        sys.stdout.write(text)
+        if cache is not None:
+            cache.store(text, code)
+    return code
+
+
+def _compute(project, request: Request, out) -> int:
+    languages, catalogs = request.get("--lang", "-l"), request.get("--catalog")
+    if request.command == "status":
+        from .render import status_json, status_table
+        from .status import rollup, status
+
+        rows = status(project, languages, catalogs)
+        if request.format == "json":
+            out.file.write(status_json(rows) + "\n")
+        else:
+            status_table(rows if catalogs else rollup(rows), out)
+        return 0
+    from .checks import run_checks
+    from .render import check_output
+
+    only = request.get("--only")
+    result = run_checks(project, languages, catalogs, only, request.get("--skip"))
+    check_output(result, request.format, out, show_info=bool(only))
+    return result.exit_code
+
+
+class OutputCache:
+    """Whole outputs of non-terminal runs, valid while no input file changed."""
+
+    def __init__(self, project, request: Request) -> None:
+        from .cache import CACHE_DIR, digest
+
+        self.project = project
+        key = json.dumps([request.command, sorted(request.values.items()), os.environ.get("COLUMNS", "")])
+        name = f"output-{digest(key.encode())[:16]}"
+        self.path = project.root / CACHE_DIR / "cache" / f"{name}.json"  # stats and exit code
+        self.text_path = self.path.with_suffix(".txt")  # the output itself, raw: no JSON to decode
+
+    def _inputs(self) -> list[Path]:
+        """Every file the answer depends on: config, glossary, catalogs, templates, sources."""
+        project = self.project
+        paths = [project.config.path]
+        if project.config.glossary:
+            paths.append(project.root / project.config.glossary)
+        if project.config.locales_path.is_dir():
+            paths += project.config.locales_path.rglob("*.po*")
+        for catalog in project.config.catalogs.values():
+            for pattern in catalog.sources:
+                paths += project.root.glob(pattern)
+        return sorted(set(paths))
+
+    def _stats(self) -> dict[str, list[int]]:
+        from . import __version__
+
+        stats: dict[str, list] = {"@version": [__version__]}
+        for path in self._inputs():
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            stats[str(path)] = [st.st_size, st.st_mtime_ns]
+        return stats
+
+    def lookup(self) -> tuple[bytes, int] | None:
+        from .cache import RACY_SECONDS, enabled
+
+        if not enabled():
+            return None
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        stats = self._stats()
+        if data.get("stats") != stats:
+            return None
+        newest = max((s[1] for k, s in stats.items() if not k.startswith("@")), default=0) / 1e9
+        if newest >= data.get("written_at", 0) - RACY_SECONDS:
+            return None  # a file changed too close to the cache write to trust its mtime
+        try:
+            text = self.text_path.read_bytes()
+        except OSError:
+            return None
+        if len(text) != data.get("length"):
+            return None
+        return text, int(data["code"])
+
+    def store(self, text: str, code: int) -> None:
+        import time
+
+        from .cache import enabled
+        from .catalog import atomic_write
+
+        if not enabled():
+            return
+        raw = text.encode("utf-8")
+        payload = {"stats": self._stats(), "written_at": time.time(), "length": len(raw), "code": code}
+        try:
+            atomic_write(self.text_path, raw)
+            atomic_write(self.path, json.dumps(payload).encode("utf-8"))
+        except OSError:
+            pass
+
+
+def main_exit() -> None:
+    sys.exit(main())

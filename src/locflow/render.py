@@ -1,0 +1,64 @@
+"""Rendering shared by the typer CLI and the fast path: consoles, errors, the status table."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+from .errors import LocflowError
+
+STATE_COLOURS = {"untranslated": "red", "fuzzy": "yellow", "machine": "magenta", "reviewed": "cyan",
+                 "approved": "green"}
+
+
+def console(stderr: bool = False, file=None):
+    from rich.console import Console
+
+    stream = file or (sys.stderr if stderr else sys.stdout)
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    width = None if tty else max(shutil.get_terminal_size((120, 24)).columns, 120)
+    return Console(file=file, stderr=stderr, highlight=False, soft_wrap=True, width=width)
+
+
+def print_error(exc: LocflowError) -> None:
+    """One coloured line (plus a hint) on stderr."""
+    from rich.markup import escape
+
+    err = console(stderr=True)
+    where = f"{escape(exc.where)}: " if exc.where else ""
+    err.print(f"[bold red]error:[/] {where}{escape(exc.message)}")
+    if exc.hint:
+        err.print(f"  [dim]hint:[/] {escape(exc.hint)}")
+
+
+def status_json(rows) -> str:
+    return json.dumps({"catalogs": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2)
+
+
+def status_table(rows, out) -> None:
+    from rich.table import Table
+
+    from .states import STATE_ORDER
+
+    table = Table(title=None, show_edge=False, header_style="bold", min_width=90)
+    table.add_column("lang")
+    table.add_column("catalog")
+    for s in STATE_ORDER:
+        table.add_column(s.value, justify="right", style=STATE_COLOURS[s.value])
+    table.add_column("total", justify="right")
+    table.add_column("publishable")
+    for r in rows:
+        table.add_row(r.language, r.catalog, *[str(r.states[s.value]) for s in STATE_ORDER], str(r.total),
+                      "yes" if r.publishable else "no")
+    out.print(table)
+
+
+def check_output(result, fmt: str, out, show_info: bool) -> None:
+    """Print a CheckResult in one of the check formats."""
+    from .checks.reporters import print_text, render_github, render_json, render_junit
+
+    renderers = {"json": render_json, "junit": render_junit, "github": render_github}
+    if fmt in renderers:
+        out.file.write(renderers[fmt](result) + "\n")
+    else:
+        print_text(result, out, show_info=show_info)
