@@ -1,0 +1,84 @@
+"""The fast path for warm status/check answers exactly like the typer CLI, and never from a stale cache."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from typer.testing import CliRunner
+
+from locflow.cli import app
+from locflow.fastpath import parse
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def sample(tmp_path):
+    for name in ("site", "locales", "glossaries"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    shutil.copy(REPO / "workflow.yaml", tmp_path / "workflow.yaml")
+    return tmp_path
+
+
+def fast(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "120"}
+    return subprocess.run([sys.executable, "-m", "locflow", *args], cwd=root, capture_output=True, text=True, env=env)
+
+
+def slow(root: Path, *args: str):
+    return CliRunner().invoke(app, ["--config", str(root / "workflow.yaml"), *args], env={"COLUMNS": "120"})
+
+
+@pytest.mark.parametrize("args", [
+    ["status", "--format", "json"], ["status"], ["status", "--lang", "et,ru", "--format", "json"],
+    ["status", "--catalog", "articles"], ["check", "--format", "json"], ["check"],
+    ["check", "--format", "github"], ["check", "--format", "junit", "--lang", "uk"],
+    ["check", "--only", "unreviewed", "--catalog", "articles/kyiv-disinformation-response"],
+])
+def test_fast_path_prints_what_typer_prints(sample, args):
+    expected = slow(sample, *args)
+    for _ in range(2):  # cold, then from the output cache
+        got = fast(sample, *args)
+        assert got.returncode == expected.exit_code
+        assert got.stdout == expected.stdout
+
+
+def test_output_cache_follows_edits_even_within_the_same_second(sample):
+    first = fast(sample, "status", "--format", "json").stdout
+    assert fast(sample, "status", "--format", "json").stdout == first
+    path = sample / "locales/et/LC_MESSAGES/ui.po"
+    po = polib.pofile(str(path))
+    po[0].msgstr = ""
+    po.save()
+    changed = fast(sample, "status", "--format", "json").stdout
+    assert changed != first and '"untranslated": 1' in changed
+    # a same-size edit right after a cached run is still seen
+    assert fast(sample, "status", "--format", "json").stdout == changed
+    article = sample / "locales/uk/articles/chisinau-energy-interconnection.po"
+    text = article.read_text(encoding="utf-8")
+    assert "#, fuzzy\n" in text
+    article.write_text(text.replace("#, fuzzy\n", "#, fuzzz\n", 1), encoding="utf-8")
+    again = fast(sample, "status", "--format", "json").stdout
+    assert again != changed
+
+
+def test_check_errors_and_usage_go_the_usual_way(sample):
+    bad = fast(sample, "check", "--only", "nonsense")
+    assert bad.returncode == 2 and "unknown check" in bad.stderr and "Traceback" not in bad.stderr
+    (sample / "workflow.yaml").write_text("site: x\nlanguages: [en, xx]\nsource_language: en\n")
+    broken = fast(sample, "status")
+    assert broken.returncode == 2 and "workflow.yaml:2" in broken.stderr
+
+
+@pytest.mark.parametrize("argv, handled", [
+    (["status"], True), (["status", "--format=json"], True), (["--config", "w.yaml", "check", "-f", "github"], True),
+    (["status", "--help"], False), (["--version"], False), (["check", "--list"], False), (["pull"], False),
+    (["status", "--format", "xml"], False), (["check", "--lang"], False), ([], False), (["--debug", "status"], False),
+])
+def test_parse_hands_everything_unusual_to_typer(argv, handled):
+    assert (parse(argv) is not None) is handled
