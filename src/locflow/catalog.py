@@ -278,8 +278,9 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
     for i, ref in enumerate(template):
         if ref.obsolete or i in merged:
             continue
-        prior = best(("ctxt", ref.msgctxt), pool.get(ref.msgctxt, {}), ref.msgid)
-        if prior is None:
+        same = pool.get(ref.msgctxt, {})
+        prior = best(("ctxt", ref.msgctxt), same, ref.msgid)
+        if prior is None and len(same) != len(everything):  # other contexts exist: look there too
             prior = best("all", everything, ref.msgid)
         if prior is not None:
             used.add(id(prior))

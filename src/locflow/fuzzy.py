@@ -1,13 +1,13 @@
 """Fuzzy matching of changed source strings to old entries, fast on large catalogs.
 
-The score is difflib's ratio, as before and close to msgmerge's own measure (cutoff 0.6).
-Small pools are compared exhaustively. Large ones first pick candidates through an inverted
-index of words and 4-letter word prefixes, rarest first, and score only the best few: 900
-changed strings against 20,000 old ones take a fraction of a second instead of minutes.
+The score is the normalized Indel similarity, 2·LCS/(len a + len b), computed by rapidfuzz
+(C++) — difflib's ratio measures the same thing more slowly and a little less exactly — with
+msgmerge's cutoff 0.6. Small pools are compared exhaustively. Large ones first pick candidates
+through an inverted index of words and 4-letter word prefixes, rarest first, and score only the
+best few: 900 changed strings against 20,000 old ones take a fraction of a second.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections import Counter
 from typing import Iterable
@@ -37,8 +37,10 @@ class FuzzyIndex:
         """The most similar msgid with ratio >= cutoff, or None."""
         if not self.msgids:
             return None
+        from rapidfuzz import fuzz, process
+
         if len(self.msgids) <= EXHAUSTIVE:
-            found = difflib.get_close_matches(query, self.msgids, n=1, cutoff=cutoff)
+            found = process.extractOne(query, self.msgids, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
             return found[0] if found else None
         keys = sorted((k for k in _keys(query) if k in self.postings), key=lambda k: len(self.postings[k]))
         votes: Counter[int] = Counter()
@@ -49,14 +51,7 @@ class FuzzyIndex:
                 break
             votes.update(posting)
             spent += len(posting)
-        matcher = difflib.SequenceMatcher()
-        matcher.set_seq2(query)
-        best, best_score = None, cutoff
-        for index, _ in votes.most_common(CANDIDATES):
-            candidate = self.msgids[index]
-            matcher.set_seq1(candidate)
-            if matcher.real_quick_ratio() >= best_score and matcher.quick_ratio() >= best_score:
-                score = matcher.ratio()
-                if score >= best_score and (best is None or score > best_score):
-                    best, best_score = candidate, score
-        return best
+        candidates = [self.msgids[index] for index, _ in votes.most_common(CANDIDATES)]
+        found = process.extractOne(query, candidates, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
+        return found[0] if found else None
+
