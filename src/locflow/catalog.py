@@ -150,7 +150,10 @@ def atomic_write(path: Path, data: bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise WriteError(f"cannot write: {exc.strerror}", path=_shown(path), hint="the file was left as it was") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -159,12 +162,27 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
         _fsync_dir(path.parent)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError):
+            # Disk full, file too large, read-only folder: the old file is intact, say which one.
+            raise WriteError(f"cannot write: {exc.strerror or exc}", path=_shown(path),
+                               hint="the file was left as it was; free space or fix permissions and rerun") from None
         raise
+
+
+class WriteError(LocflowError, OSError):
+    """A write failed (disk full, too large, read-only): the user's problem, and still an OSError."""
+
+
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _fsync_dir(folder: Path) -> None:
