@@ -244,7 +244,6 @@ SOURCE_HEADER = "X-Source-Language"
 def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, project: str,
           *, purge_obsolete: bool = False, source_language: str | None = None) -> "polib.POFile":
     """msgmerge semantics: keep translations, fuzzy-match changed sources, obsolete the rest."""
-    import polib
 
     nplurals = plural_forms(language)[0]
     if old is None:

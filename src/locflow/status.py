@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalog import read_po
-from .project import CatalogFile, Project
+from .project import Project
 from .states import STATE_ORDER, State, state_of
 
 if TYPE_CHECKING:
-    from .cache import FileCache
+    pass
 
 
 @dataclass(frozen=True)

@@ -422,7 +422,7 @@ MEASURE = textwrap.dedent("""
     import resource, subprocess, sys, time
     started = time.monotonic()
     try:
-        proc = subprocess.run(sys.argv[2:], cwd=sys.argv[1], capture_output=True, text=True, timeout=15)
+        proc = subprocess.run(sys.argv[2:], cwd=sys.argv[1], capture_output=True, text=True, timeout=10)
         code, err = proc.returncode, proc.stderr
     except subprocess.TimeoutExpired:
         code, err = "timeout", ""

@@ -1,0 +1,114 @@
+"""The `locflow` command line: parse options, call the core, render. No logic lives here."""
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, List, Optional
+
+import typer
+
+from .. import __version__
+from ..errors import EXIT_INTERRUPTED, EXIT_USAGE, LocflowError
+
+app = typer.Typer(
+    help="Localization workflow: pull strings into gettext catalogs, translate, review, check, publish.\n\n"
+         "Example: locflow sync",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class _State:
+    config: Optional[Path] = None
+    debug: bool = False
+
+
+state = _State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"locflow {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="workflow.yaml to use (default: search upwards)."),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for unexpected errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+) -> None:
+    """Localization workflow for the site's catalogs. Example: locflow status --format json"""
+    state.config = config
+    state.debug = debug
+
+
+def _console(stderr: bool = False):
+    from ..render import console
+
+    return console(stderr)
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """One coloured line for user errors; exit codes per DESIGN.md."""
+    try:
+        yield
+    except LocflowError as exc:
+        from ..render import print_error
+
+        print_error(exc)
+        raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _console(stderr=True).print("[yellow]interrupted[/]: finished work is saved; run the command again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except (typer.Exit, typer.Abort, SystemExit):
+        raise
+    except Exception as exc:  # a bug in locflow: one line, the traceback only under --debug
+        if state.debug:
+            raise
+        from rich.markup import escape
+
+        _console(stderr=True).print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}"
+                                    " (a bug in locflow; rerun with --debug for the traceback and report it)")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def _project():
+    from ..project import Project
+
+    return Project.load(state.config)
+
+
+def _split(values: Optional[List[str]]) -> Optional[List[str]]:
+    """Accept both `--lang et --lang lv` and `--lang et,lv`."""
+    if not values:
+        return None
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def _waiting(message: str) -> None:
+    _console(stderr=True).print(f"[yellow]{message}[/]")
+
+
+FORMAT_HELP = "Output format: text or json."
+
+
+def _check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None:
+    if fmt not in allowed:
+        raise LocflowError(f"unknown format `{fmt}`", hint="one of: " + ", ".join(allowed))
+
+
+
+def run() -> None:  # pragma: no cover - console entry for `python -m locflow`
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+
+
+# The commands register themselves on `app` when their modules are imported.
+from . import catalogs, exchange, review, terms  # noqa: E402,F401

@@ -1,0 +1,270 @@
+"""Commands on the catalogs: init, pull, status, translate, check, sync, publish, report."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import FORMAT_HELP, _check_format, _console, _errors, _project, _split, _waiting, app
+
+
+@app.command()
+def init(
+    site: str = typer.Option(..., "--site", help="The site's name."),
+    source: str = typer.Option("en", "--source", help="Language of the UI labels."),
+    languages: str = typer.Option(..., "--languages", help="Comma-separated language codes."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing workflow.yaml."),
+) -> None:
+    """Create workflow.yaml and the project folders here. Example: locflow init --site "My News" --source en --languages et,lv"""
+    from ..init import init_project
+
+    with _errors():
+        langs = [code.strip() for code in languages.split(",") if code.strip()]
+        path = init_project(Path.cwd(), site, source, langs, force=force)
+        typer.echo(f"created {path.name} and the folders site/templates, site/articles, locales, glossaries")
+
+
+@app.command()
+def pull(
+    purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+) -> None:
+    """Extract labels and articles into POT templates and merge them into every catalog. Example: locflow pull"""
+    from ..pull import pull as do_pull
+
+    with _errors():
+        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run, waiting=_waiting)
+        _print_pull(result, dry_run)
+
+
+def _print_pull(result, dry_run: bool) -> None:
+    if result.up_to_date:
+        typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
+        return
+    verb = "would update" if dry_run else "updated"
+    for path in result.written:
+        typer.echo(f"{verb} {path}")
+    typer.echo(f"{verb} {len(result.written)} of {result.templates + result.catalogs} files")
+
+
+@app.command()
+def status(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """Entries per review state, per language and catalog. Example: locflow status --catalog articles/<slug>"""
+    from ..status import rollup, status as do_status
+
+    with _errors():
+        _check_format(fmt)
+        rows = do_status(_project(), _split(lang), _split(catalog))
+        if fmt == "json":
+            from ..render import status_json
+
+            typer.echo(status_json(rows))
+            return
+        _status_table(rows if catalog else rollup(rows))
+
+
+def _status_table(rows) -> None:
+    from ..render import status_table
+
+    status_table(rows, _console())
+
+
+@app.command()
+def translate(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    provider: Optional[str] = typer.Option(None, "--provider", "-p", help="Use only this provider."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Send nothing: count segments, characters and cost."),
+    retranslate_machine: bool = typer.Option(False, "--retranslate-machine",
+                                             help="Also replace entries still in machine state."),
+) -> None:
+    """Machine-translate untranslated entries; they are saved as `machine` and wait for review. Example: locflow translate --lang et --provider google"""
+    with _errors():
+        result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine)
+        raise typer.Exit(result.exit_code)
+
+
+def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine):
+    from ..mt.engine import TranslateOptions, translate as do_translate
+
+    console = _console(stderr=True)
+    progress_bar = None
+    task = None
+    state_box: dict = {}
+
+    def progress(done: int, total: int, chars: int) -> None:
+        nonlocal progress_bar, task
+        if console.is_terminal:
+            if progress_bar is None:
+                from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                                           TimeRemainingColumn)
+
+                progress_bar = Progress(TextColumn("translating"), BarColumn(), MofNCompleteColumn(),
+                                        TextColumn("{task.fields[chars]} chars"), TimeRemainingColumn(),
+                                        console=console, transient=True)
+                progress_bar.start()
+                task = progress_bar.add_task("mt", total=total, chars=0)
+            progress_bar.update(task, completed=done, chars=chars)
+        elif done == total or done - state_box.get("last", 0) >= max(1, total // 10):
+            state_box["last"] = done
+            console.print(f"translated {done}/{total} segments, {chars} characters")
+
+    options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
+                               retranslate_machine=retranslate_machine, progress=progress, waiting=_waiting)
+    try:
+        result = do_translate(project, options)
+    finally:
+        if progress_bar is not None:
+            progress_bar.stop()
+    _print_translate(result)
+    return result
+
+
+def _print_translate(result) -> None:
+    from rich.markup import escape
+
+    out = _console()
+    if result.dry_run:
+        if not result.estimates and not result.memory_hits:
+            out.print("nothing to translate")
+            return
+        for e in result.estimates:
+            cost = f", about {e.cost:.2f} in provider fees" if e.cost else ""
+            out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{cost}")
+        out.print(f"memory: {result.memory_hits} exact matches, no request needed")
+        return
+    if not (result.translated or result.memory_hits or result.broken or result.failed):
+        out.print("nothing to translate")
+        return
+    out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
+              f"{result.broken} kept fuzzy (a token, number or glossary term did not survive), {result.failed} failed; "
+              f"{result.requests} requests, {result.characters} characters in {result.elapsed:.1f}s")
+    for report in result.providers:
+        if report.failures:
+            off = " (switched off)" if report.switched_off else ""
+            out.print(f"[red]{escape(report.name)}[/]: {report.failures} failed requests{off}: "
+                      + escape("; ".join(report.errors)))
+    if result.failed:
+        out.print(f"[yellow]{result.failed} entries left untranslated: rerun `locflow translate` to resume[/]")
+
+
+@app.command()
+def check(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    only: Optional[List[str]] = typer.Option(None, "--only", help="Run only these checks."),
+    skip: Optional[List[str]] = typer.Option(None, "--skip", help="Do not run these checks."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, junit or github."),
+    list_checks: bool = typer.Option(False, "--list", help="List every check with its severity and exit."),
+) -> None:
+    """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
+    from ..checks import run_checks
+    from ..checks.reporters import FORMATS
+
+    with _errors():
+        _check_format(fmt, FORMATS)
+        project = _project()
+        if list_checks:
+            _list_checks(project)
+            return
+        result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip))
+        from ..render import check_output
+
+        check_output(result, fmt, _console(), show_info=bool(only))
+        raise typer.Exit(result.exit_code)
+
+
+def _list_checks(project) -> None:
+    from rich.table import Table
+
+    from ..checks.runner import all_checks, severities
+
+    configured = severities(project)
+    table = Table(show_edge=False, header_style="bold")
+    for column in ("check", "severity", "description"):
+        table.add_column(column)
+    for cid, default, description in all_checks():
+        sev = configured.get(cid, default)
+        table.add_row(cid, sev if sev == default else f"{sev} (default {default})", description)
+    _console().print(table)
+
+
+@app.command()
+def sync(
+    purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
+) -> None:
+    """Pull, translate what is missing, check, then print the status summary. Example: locflow sync"""
+    from ..checks import run_checks
+    from ..checks.reporters import print_text
+    from ..pull import pull as do_pull
+    from ..status import rollup, status as do_status
+
+    with _errors():
+        project = _project()
+        _print_pull(do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting), dry_run=False)
+        result = _run_translate(project, None, None, None, False, False)
+        checked = run_checks(project)
+        # Warnings are for `locflow check`; sync reports errors only, to stay readable.
+        from ..checks.runner import CheckResult
+
+        print_text(CheckResult(tuple(f for f in checked.findings if f.severity == "error")), _console())
+        _status_table(rollup(do_status(project)))
+        raise typer.Exit(result.exit_code or checked.exit_code)
+
+
+@app.command()
+def publish(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: build/ in the project)."),
+) -> None:
+    """Publish what passed the gates: MO and JSON bundles, articles, the static site, a manifest. Example: locflow publish --out build"""
+    from ..publish import publish as do_publish
+
+    with _errors():
+        project = _project()
+        target = out if out is not None else project.root / "build"
+        result = do_publish(project, _split(lang), target)
+        console = _console()
+        for lang_code, info in result.manifest["languages"].items():
+            arts = info["articles"]
+            console.print(f"{lang_code}: UI {info['ui']['published']} strings "
+                          f"({info['ui']['fallback_to_source']} fall back to source), "
+                          f"{len(arts['published'])} articles published, {len(arts['held_back'])} held back")
+        if result.written or result.removed:
+            console.print(f"wrote {len(result.written)} files, removed {len(result.removed)} in {project.display(target)}")
+        else:
+            console.print(f"up to date: nothing to write in {project.display(target)}")
+
+
+@app.command()
+def report(
+    out: Optional[Path] = typer.Option(None, "--out", help="Write the page here (default: report.html in the project)."),
+    fmt: str = typer.Option("html", "--format", "-f", help="html or json."),
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+) -> None:
+    """An editors' report: coverage, blocked articles, findings, glossary violations. Example: locflow report --out report.html"""
+    from ..catalog import write_if_changed
+    from ..report import build_report, render_html
+
+    with _errors():
+        _check_format(fmt, ("html", "json"))
+        project = _project()
+        result = build_report(project, _split(lang))
+        if fmt == "json":
+            text = json.dumps(result.data, ensure_ascii=False, indent=2) + "\n"
+            if out is None:
+                typer.echo(text, nl=False)
+                return
+        else:
+            text = render_html(result)
+        target = out if out is not None else project.root / "report.html"
+        write_if_changed(target, text.encode("utf-8"))
+        typer.echo(f"wrote {target}")
+
+

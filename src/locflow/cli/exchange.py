@@ -1,0 +1,63 @@
+"""XLIFF exchange with CAT tools: export and import."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import LocflowError
+from . import _check_format, _console, _errors, _project, _split, _waiting, app
+
+
+@app.command("export")
+def export_command(
+    out: Path = typer.Argument(..., help="The XLIFF file to write."),
+    lang: str = typer.Option(..., "--lang", "-l", help="Target language."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    fmt: str = typer.Option("xliff", "--format", "-f", help="Exchange format: xliff."),
+    version: str = typer.Option("1.2", "--xliff-version", help="1.2 or 2.0."),
+) -> None:
+    """Export catalogs for a CAT tool (Trados, memoQ, OmegaT). Example: locflow export --format xliff --lang et et.xlf"""
+    from ..xliff import export_xliff
+
+    with _errors():
+        _check_format(fmt, ("xliff",))
+        project = _project()
+        project.check_languages([lang])
+        result = export_xliff(project, lang, out, catalogs=_split(catalog), version=version)
+        typer.echo(f"wrote {result.units} units from {result.catalogs} catalogs to {result.path} (XLIFF {result.version})")
+
+
+@app.command("import")
+def import_command(
+    path: Path = typer.Argument(..., help="An XLIFF 1.2 or 2.0 file exported by locflow."),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Name for approvals (default: git user.name)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
+) -> None:
+    """Bring a CAT tool's work back into the catalogs and report what changed. Example: locflow import et.xlf"""
+    from rich.markup import escape
+
+    from ..review import check_reviewer, default_reviewer
+    from ..xliff import import_xliff
+
+    with _errors():
+        project = _project()
+        if reviewer:
+            name = check_reviewer(reviewer)
+        else:
+            try:
+                name = default_reviewer()
+            except LocflowError:
+                name = ""  # only needed when the file approves something; the import says so then
+        result = import_xliff(project, path, reviewer=name, dry_run=dry_run, waiting=_waiting)
+        out = _console()
+        for c in result.changes:
+            what = "text and state" if c.translation_changed and c.old_state != c.new_state else (
+                "text" if c.translation_changed else "state")
+            out.print(f"{escape(c.catalog)}: {escape(c.msgid[:60])}  {c.old_state} → {c.new_state} ({what})")
+        verb = "would change" if dry_run else "changed"
+        out.print(f"XLIFF {result.version}, {result.language}: {verb} {len(result.changes)} entries, "
+                  f"{result.unchanged} unchanged" + ("" if dry_run else f", {len(result.written)} catalogs written"))
+
+

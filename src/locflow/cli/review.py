@@ -1,0 +1,169 @@
+"""`locflow review`: list, approve, reject, reopen, log, and the interactive review."""
+from __future__ import annotations
+
+import json
+from typing import List, Optional
+
+import typer
+
+from ..errors import LocflowError
+from . import FORMAT_HELP, _check_format, _console, _errors, _project, _split, _waiting, app
+
+
+review_app = typer.Typer(help="Review machine translations: list, approve, reject, reopen, log; or walk them one by one.\n\n"
+                              "Example: locflow review --lang et", invoke_without_command=True)
+app.add_typer(review_app, name="review")
+
+
+def _reviewer(name: Optional[str]) -> str:
+    from ..review import check_reviewer, default_reviewer
+
+    return check_reviewer(name) if name else default_reviewer()
+
+
+@review_app.callback()
+def review_main(
+    ctx: typer.Context,
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language to review."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+) -> None:
+    """Walk the entries that need review, one at a time. Example: locflow review --lang et"""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..review_tui import run_interactive
+
+    with _errors():
+        if not lang:
+            raise LocflowError("interactive review needs --lang", hint="e.g. locflow review --lang et")
+        project = _project()
+        project.check_languages([lang])
+        run_interactive(project, lang, _split(catalog), _reviewer(reviewer), _console())
+
+
+def _print_entries(rows, fmt: str) -> None:
+    from rich.markup import escape
+
+    if fmt == "json":
+        typer.echo(json.dumps({"entries": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
+        return
+    out = _console()
+    for r in rows:
+        text = " | ".join(r.translation)
+        out.print(f"{escape(r.path)}:{r.line}  [bold]{r.state:<12}[/] {escape(r.msgid[:60])!s}  [dim]→[/] "
+                  f"{escape(text[:60])}")
+    out.print(f"{len(rows)} entries")
+
+
+@review_app.command("list")
+def review_list(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
+    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """List entries with catalog, line, state, source and translation. Example: locflow review list --lang et --state machine"""
+    from ..review import list_entries
+
+    with _errors():
+        _check_format(fmt)
+        rows = list_entries(_project(), _split(lang), _split(catalog), _split(state_), match)
+        _print_entries(rows, fmt)
+
+
+def _print_action(result) -> None:
+    from rich.markup import escape
+
+    out = _console()
+    verb = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}[result.action]
+    for r in result.changed:
+        out.print(f"{verb} {escape(r.path)}:{r.line} {escape(r.msgid[:60])}")
+    for refusal in result.refused:
+        r = refusal.entry
+        out.print(f"[red]refused[/] {escape(r.path)}:{r.line} {escape(r.msgid[:60])}: "
+                  + escape("; ".join(refusal.reasons)))
+    out.print(f"{len(result.changed)} {verb}" + (f", {len(result.refused)} refused" if result.refused else ""))
+
+
+@review_app.command("approve")
+def review_approve(
+    lang: str = typer.Option(..., "--lang", "-l", help="Language."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
+    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+) -> None:
+    """Approve the selected entries (refused, with reasons, when a check finds an error). Example: locflow review approve --lang et --catalog ui"""
+    from ..review import approve
+
+    with _errors():
+        project = _project()
+        project.check_languages([lang])
+        result = approve(project, lang, catalogs=_split(catalog), match=match, states=_split(state_),
+                         reviewer=_reviewer(reviewer), waiting=_waiting)
+        _print_action(result)
+        raise typer.Exit(result.exit_code)
+
+
+@review_app.command("reject")
+def review_reject(
+    lang: str = typer.Option(..., "--lang", "-l", help="Language."),
+    reason: str = typer.Option(..., "--reason", help="Why: stored as a translator comment."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
+    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+) -> None:
+    """Send translations back as fuzzy, with a reason. Example: locflow review reject --lang ru --match Киев --reason "Style book: Kyiv" """
+    from ..review import reject
+
+    with _errors():
+        project = _project()
+        project.check_languages([lang])
+        result = reject(project, lang, reason=reason, catalogs=_split(catalog), match=match,
+                        states=_split(state_), reviewer=_reviewer(reviewer), waiting=_waiting)
+        _print_action(result)
+
+
+@review_app.command("reopen")
+def review_reopen(
+    lang: str = typer.Option(..., "--lang", "-l", help="Language."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
+    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
+) -> None:
+    """Withdraw approvals (approved entries become reviewed). Example: locflow review reopen --lang et --catalog articles/kyiv-disinformation-response"""
+    from ..review import reopen
+
+    with _errors():
+        project = _project()
+        project.check_languages([lang])
+        _print_action(reopen(project, lang, catalogs=_split(catalog), match=match, states=_split(state_),
+                             waiting=_waiting))
+
+
+@review_app.command("log")
+def review_log_command(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """Who approved or rejected what and when, newest first. Example: locflow review log --lang et"""
+    from rich.markup import escape
+
+    from ..review import review_log
+
+    with _errors():
+        _check_format(fmt)
+        rows = review_log(_project(), _split(lang), _split(catalog))
+        if fmt == "json":
+            typer.echo(json.dumps({"log": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
+            return
+        out = _console()
+        for r in rows:
+            out.print(f"{r.date}  {escape(r.reviewer):<16} {r.action:<8} {r.language} {escape(r.catalog)}  "
+                      f"{escape(r.msgid[:50])}  [dim]{escape(r.detail)}[/]")
+        out.print(f"{len(rows)} decisions")
+
+

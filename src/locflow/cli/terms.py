@@ -1,0 +1,141 @@
+"""`locflow glossary`: the termbase commands."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import LocflowError
+from . import FORMAT_HELP, _check_format, _console, _errors, _project, _split, app
+
+
+glossary_app = typer.Typer(help="The termbase: list, add, check, import and export terms (CSV or TBX).\n\n"
+                                "Example: locflow glossary export glossary.tbx", no_args_is_help=True)
+app.add_typer(glossary_app, name="glossary")
+
+
+def _pairs(values: Optional[List[str]], what: str) -> dict[str, tuple[str, ...]]:
+    result: dict[str, tuple[str, ...]] = {}
+    for value in values or []:
+        if "=" not in value:
+            raise LocflowError(f"{what} must be LANG=FORM[; FORM...], got `{value}`")
+        lang, forms = value.split("=", 1)
+        result[lang.strip()] = tuple(f.strip() for f in forms.split(";") if f.strip())
+    return result
+
+
+@glossary_app.command("list")
+def glossary_list(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages' columns."),
+    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+) -> None:
+    """Show every concept with its forms per language. Example: locflow glossary list --lang uk"""
+    from rich.table import Table
+
+    with _errors():
+        _check_format(fmt)
+        project = _project()
+        langs = _split(lang) or list(project.config.languages)
+        project.check_languages(langs)
+        glossary = project.glossary()
+        if fmt == "json":
+            rows = [{"id": c.id, "kind": c.kind, "case_sensitive": c.case_sensitive, "note": c.note,
+                     "terms": {k: list(v) for k, v in c.terms.items() if k in langs},
+                     "forbidden": {k: list(v) for k, v in c.forbidden.items() if k in langs}}
+                    for c in glossary.concepts]
+            typer.echo(json.dumps({"concepts": rows}, ensure_ascii=False, indent=2))
+            return
+        table = Table(show_edge=False, header_style="bold")
+        for column in ("id", "kind", *langs):
+            table.add_column(column)
+        for c in glossary.concepts:
+            cells = []
+            for code in langs:
+                text = "; ".join(c.terms.get(code, ()))
+                if c.forbidden.get(code):
+                    text += " [red]not " + "; ".join(c.forbidden[code]) + "[/]"
+                cells.append(text)
+            table.add_row(c.id, c.kind, *cells)
+        _console().print(table)
+
+
+@glossary_app.command("add")
+def glossary_add(
+    concept_id: str = typer.Argument(..., help="Concept id, e.g. kyiv."),
+    term: Optional[List[str]] = typer.Option(None, "--term", "-t", help="LANG=FORM[; FORM...] (repeatable)."),
+    forbidden: Optional[List[str]] = typer.Option(None, "--forbidden", help="LANG=WORDING[; ...] (repeatable)."),
+    kind: str = typer.Option("term", "--kind", help="term or dnt."),
+    case_sensitive: bool = typer.Option(False, "--case-sensitive", help="Match case exactly."),
+    note: str = typer.Option("", "--note", help="A note for translators."),
+) -> None:
+    """Add or replace a concept. Example: locflow glossary add kyiv -t en=Kyiv -t uk="Київ; Києв*" --forbidden en=Kiev"""
+    from ..glossary import KINDS, Concept, Glossary, merge_concepts, save_glossary
+
+    with _errors():
+        project = _project()
+        if kind not in KINDS:
+            raise LocflowError(f"unknown kind `{kind}`", hint="term or dnt")
+        terms, banned = _pairs(term, "--term"), _pairs(forbidden, "--forbidden")
+        project.check_languages(list(terms) + list(banned))
+        if not terms:
+            raise LocflowError("give at least one --term LANG=FORM")
+        base = project.glossary()
+        glossary, added, _ = merge_concepts(Glossary(project.config.languages, base.concepts, base.path),
+                                            [Concept(concept_id, kind, case_sensitive, note, terms, banned)])
+        save_glossary(project, glossary)
+        typer.echo(("added" if added else "updated") + f" `{concept_id}` in {project.config.glossary}")
+
+
+@glossary_app.command("import")
+def glossary_import(path: Path = typer.Argument(..., help="A .csv or .tbx file.")) -> None:
+    """Merge concepts from a CSV or TBX file into the termbase. Example: locflow glossary import agency.tbx"""
+    from ..glossary import Glossary, merge_concepts, read_any, save_glossary
+
+    with _errors():
+        project = _project()
+        incoming = read_any(path, project.config.languages, str(path))
+        base = project.glossary()
+        glossary, added, updated = merge_concepts(Glossary(project.config.languages, base.concepts, base.path),
+                                                  incoming.concepts)
+        save_glossary(project, glossary)
+        typer.echo(f"{added} concepts added, {updated} updated, "
+                   f"{len(incoming.concepts) - added - updated} unchanged")
+
+
+@glossary_app.command("export")
+def glossary_export(path: Path = typer.Argument(..., help="Output .csv or .tbx file.")) -> None:
+    """Write the termbase as CSV or TBX-Basic. Example: locflow glossary export terms.tbx"""
+    from ..catalog import atomic_write
+    from ..glossary import export_text
+
+    with _errors():
+        project = _project()
+        text = export_text(project, project.glossary(), path.suffix)
+        atomic_write(path, text.encode("utf-8"))
+        typer.echo(f"wrote {len(project.glossary().concepts)} concepts to {path}")
+
+
+@glossary_app.command("check")
+def glossary_check(
+    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, json, junit or github."),
+) -> None:
+    """Run only the glossary checks over the catalogs. Example: locflow glossary check --lang ru"""
+    from ..checks import run_checks
+    from ..checks.reporters import FORMATS
+
+    with _errors():
+        _check_format(fmt, FORMATS)
+        project = _project()
+        project.glossary()  # a broken termbase is reported before anything else
+        result = run_checks(project, _split(lang), _split(catalog),
+                            ["glossary-dnt", "glossary-mandated", "glossary-forbidden"], None)
+        from ..render import check_output
+
+        check_output(result, fmt, _console(), show_info=True)
+        raise typer.Exit(result.exit_code)
+
+
