@@ -1,308 +1,40 @@
-"""XLIFF 1.2 and 2.0 exchange with CAT tools: export one language's catalogs, import the agency's work.
-
-One `<file>` per catalog (`original` = the PO path inside the project, `datatype="po"`), one unit per
-entry (a group of one unit per plural form), unit ids = a short hash of msgctxt + msgid. The project's
-site name travels in the file (1.2 `product-name`, 2.0 `mda:meta type="site"`). States:
-
-    locflow       XLIFF 1.2                                   XLIFF 2.0
-    untranslated  needs-translation                           initial
-    machine       needs-review-translation + mt-suggestion    translated, subState locflow:machine
-    fuzzy         needs-review-translation                    translated
-    reviewed      translated                                  reviewed
-    approved      final (import: also signed-off)             final
-
-The exact state is recorded too (1.2 `<context context-type="x-locflow-state">`, 2.0 subState
-`locflow:<state>`) and trusted on import while the XLIFF state still agrees with it, so a round trip
-without edits changes nothing.
-"""
+"""XLIFF import: validate that the file belongs here, then apply what changed."""
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
-from .catalog import atomic_write, plural_forms, read_po, render, write_if_changed
-from .errors import LocflowError
-from .project import CatalogFile, Project
-from .states import MARKER, State, msgstr_forms, state_of, strip_markers
+from ..catalog import read_po, render, write_if_changed
+from ..errors import LocflowError
+from ..project import CatalogFile, Project
+from ..states import State, msgstr_forms, state_of, strip_markers
+from .common import (
+    _EXPORT_12,
+    _EXPORT_20,
+    _IMPORT_12,
+    _IMPORT_20,
+    _MT_QUALIFIERS,
+    MAX_BYTES,
+    MDA,
+    NS12,
+    NS20,
+    PLURALS_12,
+    PLURALS_20,
+    SUBSTATE,
+    ImportChange,
+    ImportResult,
+    _nplurals,
+    _site,
+    _source_language,
+)
 
 if TYPE_CHECKING:
     import polib
-
-NS12 = "urn:oasis:names:tc:xliff:document:1.2"
-NS20 = "urn:oasis:names:tc:xliff:document:2.0"
-MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
-VERSIONS = ("1.2", "2.0")
-MAX_BYTES = 50_000_000
-PLURALS_12 = "x-gettext-plurals"
-PLURALS_20 = "gettext:plurals"
-SUBSTATE = "locflow:"
-
-_EXPORT_12 = {State.UNTRANSLATED: ("needs-translation", None),
-              State.MACHINE: ("needs-review-translation", "mt-suggestion"),
-              State.FUZZY: ("needs-review-translation", None), State.REVIEWED: ("translated", None),
-              State.APPROVED: ("final", None)}
-_EXPORT_20 = {State.UNTRANSLATED: "initial", State.MACHINE: "translated", State.FUZZY: "translated",
-              State.REVIEWED: "reviewed", State.APPROVED: "final"}
-_U, _F, _R, _A = State.UNTRANSLATED, State.FUZZY, State.REVIEWED, State.APPROVED
-_IMPORT_12 = {"new": _U, "needs-translation": _U, "needs-l10n": _U, "needs-adaptation": _U,
-              "needs-review-translation": _F, "needs-review-l10n": _F, "needs-review-adaptation": _F,
-              "translated": _R, "final": _A, "signed-off": _A}
-_IMPORT_20 = {"initial": _U, "translated": _F, "reviewed": _R, "final": _A}
-_MT_QUALIFIERS = ("mt-suggestion", "leveraged-mt")
-# XML 1.0 cannot carry these at all, not even as character references.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-@dataclass(frozen=True)
-class ExportResult:
-    path: Path
-    units: int  # <trans-unit>/<unit> elements: one per entry, one per plural form
-    catalogs: int
-    version: str
-
-
-@dataclass(frozen=True)
-class ImportChange:
-    catalog: str
-    msgctxt: str | None
-    msgid: str
-    old_state: str
-    new_state: str
-    translation_changed: bool
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    changes: tuple[ImportChange, ...]
-    unchanged: int
-    written: tuple[str, ...]  # project-relative paths of rewritten catalogs; empty on a dry run
-    language: str
-    version: str
-
-
-def unit_id(msgctxt: str | None, msgid: str) -> str:
-    """Stable id of an entry: the same msgctxt and msgid give the same id in every export."""
-    key = msgid if msgctxt is None else f"{msgctxt}\x04{msgid}"
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
-
-
-# --- export ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Item:
-    uid: str
-    msgctxt: str | None
-    msgid: str
-    msgid_plural: str | None
-    forms: tuple[str, ...]
-    state: State
-    developer: str
-    translator: str
-    locations: tuple[tuple[str, str], ...]
-    flags: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Catalog:
-    cat: CatalogFile
-    original: str
-    source: str
-    items: tuple[_Item, ...]
-
-
-def export_xliff(project: Project, language: str, out: Path, *, catalogs: list[str] | None = None,
-                 version: str = "1.2") -> ExportResult:
-    """Write the language's catalogs (all, or those matching `catalogs`) to one XLIFF file."""
-    if version not in VERSIONS:
-        raise LocflowError(f"unknown XLIFF version `{version}`", hint="use 1.2 or 2.0")
-    files = project.catalog_files([language], catalogs)
-    if not files:
-        raise LocflowError(f"no catalog for language `{language}`", hint="run `locflow pull` first")
-    loaded = [c for c in (_load_for_export(project, cat) for cat in files) if c.items]
-    if not loaded:
-        raise LocflowError(f"nothing to export: the `{language}` catalogs have no entries")
-    if version == "2.0":
-        _single_source(loaded)
-    root = _xliff12(project, language, loaded) if version == "1.2" else _xliff20(project, language, loaded)
-    units = sum(1 for e in root.iter() if e.tag in ("trans-unit", "unit"))
-    atomic_write(out, _serialize(root))
-    return ExportResult(out, units, len(loaded), version)
-
-
-def _load_for_export(project: Project, cat: CatalogFile) -> _Catalog:
-    shown = project.display(cat.path)
-    po = read_po(cat.path, display=shown)
-    source = _source_language(project, cat, po, shown)
-    nplurals = _nplurals(po, cat.language)
-    items, seen = [], {}
-    for entry in po:
-        if entry.obsolete:
-            continue
-        item = _item(entry, nplurals, shown)
-        if item.uid in seen:  # 48 bits of sha1: never seen in practice, but ids must be unique
-            raise LocflowError(f"entries {seen[item.uid]!r} and {entry.msgid!r} hash to the same unit id",
-                               path=shown, line=entry.linenum)
-        seen[item.uid] = entry.msgid
-        items.append(item)
-    return _Catalog(cat, shown, source, tuple(items))
-
-
-def _item(entry: "polib.POEntry", nplurals: int, shown: str) -> _Item:
-    forms = msgstr_forms(entry)
-    if entry.msgid_plural:
-        if len(forms) > nplurals:
-            raise LocflowError(f"entry {entry.msgid[:40]!r} has {len(forms)} plural forms, Plural-Forms says "
-                               f"{nplurals}", path=shown, line=entry.linenum, hint="run `locflow check` and fix it")
-        forms = forms + [""] * (nplurals - len(forms))
-    translator = "\n".join(line for line in (entry.tcomment or "").split("\n")
-                           if line and not line.strip().startswith(MARKER))
-    item = _Item(unit_id(entry.msgctxt, entry.msgid), entry.msgctxt, entry.msgid, entry.msgid_plural or None,
-                 tuple(forms), state_of(entry), entry.comment or "", translator,
-                 tuple((f, str(n) if n else "") for f, n in entry.occurrences),
-                 tuple(f for f in entry.flags if f != "fuzzy"))
-    texts = [item.msgctxt or "", item.msgid, item.msgid_plural or "", *item.forms, item.developer,
-             item.translator, *(f for f, _ in item.locations)]
-    for text in texts:
-        if m := _NOT_XML.search(text):
-            raise LocflowError(f"entry {entry.msgid[:40]!r} contains U+{ord(m.group()):04X}, a control character "
-                               "XML 1.0 cannot carry", path=shown, line=entry.linenum,
-                               hint="remove it from the catalog (or its source), then export again")
-    return item
-
-
-def _single_source(loaded: list[_Catalog]) -> None:
-    by_source: dict[str, list[str]] = {}
-    for c in loaded:
-        by_source.setdefault(c.source, []).append(c.cat.name)
-    if len(by_source) > 1:
-        groups = "; ".join(f"{lang}: " + ", ".join(names[:3]) + (" …" if len(names) > 3 else "")
-                           for lang, names in sorted(by_source.items()))
-        raise LocflowError(f"XLIFF 2.0 has one source language per file, and these catalogs come from "
-                           f"{len(by_source)} ({groups})",
-                           hint="export one source language at a time with --catalog, or use --xliff-version 1.2")
-
-
-def _xliff12(project: Project, language: str, loaded: list[_Catalog]) -> ET.Element:
-    site = _site(project)
-    root = ET.Element("xliff", {"xmlns": NS12, "version": "1.2"})
-    for c in loaded:
-        f = ET.SubElement(root, "file", {"original": c.original, "source-language": _bcp47(c.source),
-                                         "target-language": _bcp47(language), "datatype": "po",
-                                         "product-name": site, "tool-id": "locflow"})
-        header = ET.SubElement(f, "header")
-        ET.SubElement(header, "tool", {"tool-id": "locflow", "tool-name": "locflow"})
-        ET.SubElement(header, "note", {"from": "locflow"}).text = (
-            f"Project: {site}. Catalog: {c.cat.name}. Import the translated file with `locflow import`.")
-        body = ET.SubElement(f, "body")
-        for item in c.items:
-            attrs = {"id": item.uid} | ({"resname": item.msgctxt} if item.msgctxt is not None else {})
-            if item.msgid_plural is None:
-                unit = _unit12(body, attrs, item.msgid, item.forms[0], item.state)
-                _info12(unit, item, state=True)
-                _notes12(unit, item)
-                continue
-            group = ET.SubElement(body, "group", attrs | {"restype": PLURALS_12})
-            _info12(group, item, state=False)
-            _notes12(group, item)
-            for i, form in enumerate(item.forms):
-                unit = _unit12(group, {"id": f"{item.uid}[{i}]"}, item.msgid if i == 0 else item.msgid_plural,
-                               form, item.state)
-                _contexts(unit, "information", [("x-locflow-state", item.state.value)])
-    return root
-
-
-def _unit12(parent: ET.Element, attrs: dict[str, str], source: str, target: str, state: State) -> ET.Element:
-    extra = {"approved": "yes"} if state is State.APPROVED else {}
-    unit = ET.SubElement(parent, "trans-unit", attrs | extra | {"xml:space": "preserve"})
-    ET.SubElement(unit, "source").text = source
-    value, qualifier = _EXPORT_12[state]
-    attrs = {"state": value} | ({"state-qualifier": qualifier} if qualifier else {})
-    ET.SubElement(unit, "target", attrs).text = target
-    return unit
-
-
-def _info12(parent: ET.Element, item: _Item, *, state: bool) -> None:
-    pairs = []
-    if item.msgctxt is not None:
-        pairs.append(("x-gettext-msgctxt", item.msgctxt))
-    if item.flags:
-        pairs.append(("x-gettext-flags", ", ".join(item.flags)))
-    if state:
-        pairs.append(("x-locflow-state", item.state.value))
-    _contexts(parent, "information", pairs)
-    for path, line in item.locations:
-        _contexts(parent, "location", [("sourcefile", path)] + ([("linenumber", line)] if line else []))
-
-
-def _contexts(parent: ET.Element, purpose: str, pairs: list[tuple[str, str]]) -> None:
-    if pairs:
-        group = ET.SubElement(parent, "context-group", {"purpose": purpose})
-        for kind, text in pairs:
-            ET.SubElement(group, "context", {"context-type": kind}).text = text
-
-
-def _notes12(parent: ET.Element, item: _Item) -> None:
-    if item.developer:
-        ET.SubElement(parent, "note", {"from": "developer"}).text = item.developer
-    if item.translator:
-        ET.SubElement(parent, "note", {"from": "translator"}).text = item.translator
-
-
-def _xliff20(project: Project, language: str, loaded: list[_Catalog]) -> ET.Element:
-    source = loaded[0].source if loaded else project.config.source_language
-    root = ET.Element("xliff", {"xmlns": NS20, "xmlns:mda": MDA, "version": "2.0", "srcLang": _bcp47(source),
-                                "trgLang": _bcp47(language)})
-    for index, c in enumerate(loaded, 1):
-        f = ET.SubElement(root, "file", {"id": f"f{index}", "original": c.original, "canResegment": "no"})
-        group = ET.SubElement(ET.SubElement(f, "mda:metadata"), "mda:metaGroup", {"category": "locflow"})
-        ET.SubElement(group, "mda:meta", {"type": "site"}).text = _site(project)
-        ET.SubElement(group, "mda:meta", {"type": "catalog"}).text = c.cat.name
-        for item in c.items:
-            name = {"name": item.msgctxt} if item.msgctxt is not None else {}
-            if item.msgid_plural is None:
-                unit = ET.SubElement(f, "unit", {"id": item.uid} | name | {"xml:space": "preserve"})
-                _notes20(unit, item)
-                _segment20(unit, item.msgid, item.forms[0], item.state)
-                continue
-            plural = ET.SubElement(f, "group", {"id": item.uid} | name | {"type": PLURALS_20})
-            _notes20(plural, item)
-            for i, form in enumerate(item.forms):
-                unit = ET.SubElement(plural, "unit", {"id": f"{item.uid}-{i}", "xml:space": "preserve"})
-                _segment20(unit, item.msgid if i == 0 else item.msgid_plural, form, item.state)
-    return root
-
-
-def _notes20(parent: ET.Element, item: _Item) -> None:
-    notes = [("developer", item.developer), ("translator", item.translator),
-             ("location", "\n".join(f"{p}:{n}" if n else p for p, n in item.locations)),
-             ("context", item.msgctxt or ""), ("flags", ", ".join(item.flags))]
-    notes = [(k, v) for k, v in notes if v]
-    if notes:
-        element = ET.SubElement(parent, "notes")
-        for category, text in notes:
-            ET.SubElement(element, "note", {"category": category}).text = text
-
-
-def _segment20(unit: ET.Element, source: str, target: str, state: State) -> None:
-    segment = ET.SubElement(unit, "segment", {"state": _EXPORT_20[state], "subState": SUBSTATE + state.value})
-    ET.SubElement(segment, "source").text = source
-    ET.SubElement(segment, "target").text = target
-
-
-def _serialize(root: ET.Element) -> bytes:
-    ET.indent(root, space="  ")
-    text = ET.tostring(root, encoding="unicode")
-    # ElementTree escapes CR in attributes but not in text, where a parser would turn it into LF.
-    text = text.replace("\r", "&#13;")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n").encode("utf-8")
-
 
 # --- import ---------------------------------------------------------------------------------
 
@@ -684,7 +416,7 @@ class _Approver:
         self.reviewer, self.day, self.checked = reviewer, day, False
 
     def __call__(self, entry: "polib.POEntry") -> None:
-        from .review import check_reviewer, set_approved
+        from ..review import check_reviewer, set_approved
 
         if not self.checked:
             if not (self.reviewer or "").strip():
@@ -741,27 +473,4 @@ def _decide(current: State, forms: list[str], changed: bool, said: State | None)
         wanted = State.FUZZY
     return None if not changed and wanted is current else wanted
 
-
-# --- shared ---------------------------------------------------------------------------------
-
-
-def _site(project: Project) -> str:
-    site = project.config.site
-    if m := _NOT_XML.search(site):
-        raise LocflowError(f"the site name contains U+{ord(m.group()):04X}, which XML cannot carry",
-                           path=str(project.config.path))
-    return site
-
-
-def _source_language(project: Project, cat: CatalogFile, po: "polib.POFile", shown: str) -> str:
-    return project.source_language(cat, po.metadata)
-
-
-def _nplurals(po: "polib.POFile", language: str) -> int:
-    m = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
-    return int(m.group(1)) if m else plural_forms(language)[0]
-
-
-def _bcp47(code: str) -> str:
-    return code.replace("_", "-")
 
