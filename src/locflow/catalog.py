@@ -86,11 +86,13 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
     except UnicodeDecodeError as exc:
         raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
                            hint="check the charset in its Content-Type header") from None
+    text = text.lstrip("\ufeff")
     if problem := syntax_error(text):
         raise LocflowError(problem[1], path=shown, line=problem[0],
                            hint="fix the entry by hand or restore it from version control")
+    text, separators = _hide_separators(text)
     try:
-        po = polib.pofile(text.lstrip("\ufeff"), wrapwidth=WRAPWIDTH, encoding=_charset(data))
+        po = polib.pofile(text, wrapwidth=WRAPWIDTH, encoding=_charset(data))
     except UnicodeDecodeError as exc:
         raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
                            hint="check the charset in its Content-Type header") from None
@@ -101,6 +103,8 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
         reason = "PO syntax error" if m else f"cannot read catalog: {exc}"
         raise LocflowError(reason, path=shown, line=int(m.group(1)) if m else None,
                            hint="fix the entry by hand or restore it from version control") from None
+    if separators:
+        _restore_separators(po, separators)
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
@@ -112,13 +116,48 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
     return po
 
 
-_CHARSET = re.compile(rb"charset=([A-Za-z0-9._-]+)")
+_CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([A-Za-z0-9._-]+)')
 
 
 def _charset(raw: bytes) -> str:
-    m = _CHARSET.search(raw[:4096])
+    """The charset the header's Content-Type declares (not any `charset=` in a comment)."""
+    m = _CHARSET.search(raw[:8192])
     name = m.group(1).decode("ascii") if m else "utf-8"
     return "utf-8" if name.upper() == "CHARSET" else name
+
+
+# polib splits lines with str.splitlines(), which also breaks at these characters inside strings.
+_SEPARATORS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
+_ENTRY_FIELDS = ("msgid", "msgstr", "msgid_plural", "msgctxt", "tcomment", "comment", "previous_msgid",
+                 "previous_msgid_plural", "previous_msgctxt")
+
+
+def _hide_separators(text: str) -> tuple[str, dict[str, str]]:
+    """Swap line-separator characters for private-use ones polib leaves alone (restored after)."""
+    present = [c for c in _SEPARATORS if c in text]
+    if not present:
+        return text, {}
+    free = (chr(cp) for cp in range(0xF8F0, 0xF900) if chr(cp) not in text)
+    mapping = {c: next(free) for c in present}
+    for c, stand_in in mapping.items():
+        text = text.replace(c, stand_in)
+    return text, {v: k for k, v in mapping.items()}
+
+
+def _restore_separators(po: "polib.POFile", back: dict[str, str]) -> None:
+    def fix(value):
+        if isinstance(value, str):
+            for stand_in, original in back.items():
+                value = value.replace(stand_in, original)
+        return value
+
+    for entry in po:
+        for name in _ENTRY_FIELDS:
+            setattr(entry, name, fix(getattr(entry, name, None)))
+        if entry.msgstr_plural:
+            entry.msgstr_plural = {k: fix(v) for k, v in entry.msgstr_plural.items()}
+    po.metadata = {k: fix(v) for k, v in po.metadata.items()}
+    po.header = fix(po.header)
 
 
 def render(po: "polib.POFile") -> bytes:
@@ -127,7 +166,14 @@ def render(po: "polib.POFile") -> bytes:
     text = po.__unicode__()
     if not text.endswith("\n"):
         text += "\n"
-    return text.encode(po.encoding or "utf-8")
+    try:
+        return text.encode(po.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        # A translation the declared charset cannot hold (’ in KOI8-U): convert the catalog to
+        # UTF-8, as msgconv would, rather than lose the run's work.
+        po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+        po.encoding = "utf-8"
+        return render(po)
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:

@@ -207,7 +207,7 @@ class _Validator:
             source_language=source,
             languages=languages,
             locales_dir=self._locales_dir(top),
-            glossary=self.string(top, "glossary"),
+            glossary=self._inside_path(top, "glossary"),
             catalogs=catalogs,
             translation=translation,
             checks=self._checks(top),
@@ -231,6 +231,13 @@ class _Validator:
                                  value=True)
             result[str(cid)] = str(severity)
         return result
+
+    def _inside_path(self, top: dict, key: str) -> str | None:
+        value = self.string(top, key)
+        if value is not None and (Path(value).is_absolute() or ".." in Path(value).parts):
+            raise self.error(f"`{key}` path `{value}` leaves the project", top, key, value=True,
+                             hint="use a path inside the project")
+        return value
 
     def _locales_dir(self, top: dict) -> str:
         value = self.string(top, "locales_dir", "locales") or "locales"

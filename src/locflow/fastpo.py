@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from .states import _APPROVED_RE, _MACHINE_RE
+from .states import approval_in, machine_in
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE_RE = re.compile(r"\\(.)")
@@ -219,14 +219,10 @@ def _state(entry: LiteEntry) -> str:
     if not forms[0]:
         return "untranslated"
     machine = approval = None
-    if entry.tcomment:
-        for line in entry.tcomment.split("\n"):
-            line = line.strip()
-            if line.startswith("locflow: "):
-                if machine is None and _MACHINE_RE.match(line):
-                    machine = True
-                elif approval is None and (m := _APPROVED_RE.match(line)):
-                    approval = m["sha"]
+    if entry.tcomment and "locflow: " in entry.tcomment:
+        machine = machine_in(entry.tcomment)
+        found = approval_in(entry.tcomment)
+        approval = found.sha if found else None
     if "fuzzy" in entry.flags:
         return "machine" if machine else "fuzzy"
     if approval and hashlib.sha1("\x00".join(forms).encode("utf-8")).hexdigest()[:8] == approval:

@@ -83,7 +83,7 @@ def load_glossary(project: "Project") -> Glossary:
     langs = project.config.languages
     if not project.config.glossary:
         return Glossary(langs, ())
-    path = project.root / project.config.glossary
+    path = project.inside(project.root / project.config.glossary)
     if not path.is_file():
         return Glossary(langs, (), path)
     return read_csv(path, langs, project.display(path))

@@ -53,11 +53,11 @@ class Project:
 
     def template_path(self, catalog: CatalogConfig, slug: str | None = None) -> Path:
         base = self.config.locales_path / "templates"
-        return base / catalog.name / f"{slug}.pot" if slug else base / f"{catalog.name}.pot"
+        return self.inside(base / catalog.name / f"{slug}.pot" if slug else base / f"{catalog.name}.pot")
 
     def po_path(self, catalog: CatalogConfig, language: str, slug: str | None = None) -> Path:
         base = self.config.locales_path / language
-        return base / catalog.name / f"{slug}.po" if slug else base / "LC_MESSAGES" / f"{catalog.name}.po"
+        return self.inside(base / catalog.name / f"{slug}.po" if slug else base / "LC_MESSAGES" / f"{catalog.name}.po")
 
     def source_files(self, catalog: CatalogConfig) -> list[Path]:
         """Files matched by the catalog's globs, sorted; a glob matching nothing is an error."""

@@ -151,6 +151,11 @@ def translated_article(article: "Article", language: str, translations: dict[str
 
 
 def publish(project: Project, languages: list[str] | None = None, out: Path | None = None) -> PublishResult:
+    with project.lock():
+        return _publish(project, languages, out)
+
+
+def _publish(project: Project, languages: list[str] | None, out: Path | None) -> PublishResult:
     from .pull import load_articles
     from .site import render_site
 
@@ -214,9 +219,11 @@ def _previous_manifest(out_dir: Path) -> dict:
 
 def _write(out_dir: Path, files: dict[str, bytes], previous: list[str], kept: set[str]) -> tuple[list[str], list[str]]:
     written, removed = [], []
-    for rel in sorted(files):
-        target = out_dir / rel
-        if write_if_changed(target, files[rel]):
+    _remove_temp_files(out_dir)
+    # The manifest goes last: a run killed before it leaves the previous manifest in place, whose
+    # file list lets the next run remove what is no longer due.
+    for rel in sorted(f for f in files if f != MANIFEST):
+        if write_if_changed(out_dir / rel, files[rel]):
             written.append(rel)
     for rel in previous:
         if rel not in files and rel not in kept and ".." not in Path(rel).parts and not Path(rel).is_absolute():
@@ -228,5 +235,15 @@ def _write(out_dir: Path, files: dict[str, bytes], previous: list[str], kept: se
                 while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()  # no empty folders left behind
                     folder = folder.parent
+    if write_if_changed(out_dir / MANIFEST, files[MANIFEST]):
+        written.append(MANIFEST)
     return written, removed
+
+
+def _remove_temp_files(out_dir: Path) -> None:
+    """Half-written temp files of a killed run (`.name.XXXX.tmp`): never deploy them."""
+    if out_dir.is_dir():
+        for stray in out_dir.rglob(".*.tmp"):
+            if stray.is_file():
+                stray.unlink()
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator
 from .catalog import read_po, render, write_if_changed
 from .errors import LocflowError
 from .project import CatalogFile, Project
-from .states import MARKER, State, approval, msgstr_forms, msgstr_sha, state_of, strip_markers
+from .states import MARKER, State, approval, marker_spans, msgstr_forms, msgstr_sha, state_of, strip_markers
 
 if TYPE_CHECKING:
     import polib
@@ -88,10 +88,15 @@ def default_reviewer() -> str:
     return name
 
 
+MAX_REVIEWER = 200
+
+
 def check_reviewer(name: str) -> str:
     name = " ".join(name.split())
     if not name or re.search(r"\d{4}-\d{2}-\d{2}", name):
         raise LocflowError(f"reviewer name {name!r} is not usable", hint="a name without dates, e.g. 'Mari Tamm'")
+    if len(name) > MAX_REVIEWER:
+        raise LocflowError(f"reviewer name is longer than {MAX_REVIEWER} characters", hint="use a shorter form")
     return name
 
 
@@ -261,8 +266,8 @@ def review_log(project: Project, languages: list[str] | None = None,
                 stale = "" if found.sha == msgstr_sha(e) and "fuzzy" not in e.flags else " (no longer valid)"
                 records.append(LogRecord(found.date, found.reviewer, "approved", cat.name, cat.language, e.msgid,
                                          f"sha {found.sha}{stale}"))
-            for line in (e.tcomment or "").split("\n"):
-                m = _REJECTED_RE.match(line.strip())
+            for _, _, line in marker_spans(e.tcomment or ""):
+                m = _REJECTED_RE.match(line)
                 if m:
                     records.append(LogRecord(m["date"], m["reviewer"], "rejected", cat.name, cat.language, e.msgid,
                                              m["reason"]))

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Iterable, Protocol
 
 MARKER = "locflow:"
+WRAPPED = 60  # comment lines this long may have been wrapped by polib (78 columns, "# " included)
 _MACHINE_RE = re.compile(r"^locflow: machine (?P<provider>\S+) (?P<date>\S+)\s*$")
 _APPROVED_RE = re.compile(r"^locflow: approved (?P<reviewer>.+) (?P<date>\d{4}-\d{2}-\d{2}) (?P<sha>[0-9a-f]{8})\s*$")
 
@@ -59,21 +60,68 @@ def comment_lines(entry: EntryLike) -> list[str]:
     return entry.tcomment.split("\n") if entry.tcomment else []
 
 
-def approval(entry: EntryLike) -> Approval | None:
-    """The approval marker, if any, whether or not it still matches the msgstr."""
-    for line in comment_lines(entry):
-        m = _APPROVED_RE.match(line.strip())
+def marker_spans(tcomment: str) -> list[tuple[int, int, str]]:
+    """locflow's markers in a translator comment: (first line, end line, text) each.
+
+    polib wraps comment lines at 78 columns, so a marker with a long reviewer name spans two
+    lines; those are joined back (without a space after a hyphen the wrap broke at).
+    """
+    lines = tcomment.split("\n") if tcomment else []
+    spans = []
+    i = 0
+    while i < len(lines):
+        text = lines[i].strip()
+        if not text.startswith(MARKER + " "):
+            i += 1
+            continue
+        end = i + 1
+        kind = text.split(" ", 2)[1] if " " in text else ""
+        pattern = {"approved": _APPROVED_RE, "machine": _MACHINE_RE}.get(kind)
+        if pattern:
+            while not pattern.match(text) and end < len(lines) and end - i < 4 \
+                    and not lines[end].strip().startswith(MARKER):
+                nxt = lines[end].strip()
+                text = text + nxt if text.endswith("-") else f"{text} {nxt}"
+                end += 1
+            if not pattern.match(text):
+                text, end = lines[i].strip(), i + 1
+        else:
+            # Free-text markers (mt-problem, rejected): a line near polib's 78-column limit was
+            # wrapped, and the lines it was broken into follow it.
+            previous = lines[i]
+            while len(previous.strip()) >= WRAPPED and end < len(lines) and end - i < 6 \
+                    and not lines[end].strip().startswith(MARKER):
+                previous = lines[end]
+                text = f"{text} {previous.strip()}"
+                end += 1
+        spans.append((i, end, text))
+        i = end
+    return spans
+
+
+def approval_in(tcomment: str) -> Approval | None:
+    for _, _, text in marker_spans(tcomment):
+        m = _APPROVED_RE.match(text)
         if m:
             return Approval(m["reviewer"], m["date"], m["sha"])
     return None
 
 
-def machine_provider(entry: EntryLike) -> str | None:
-    for line in comment_lines(entry):
-        m = _MACHINE_RE.match(line.strip())
+def approval(entry: EntryLike) -> Approval | None:
+    """The approval marker, if any, whether or not it still matches the msgstr."""
+    return approval_in(entry.tcomment)
+
+
+def machine_in(tcomment: str) -> str | None:
+    for _, _, text in marker_spans(tcomment):
+        m = _MACHINE_RE.match(text)
         if m:
             return m["provider"]
     return None
+
+
+def machine_provider(entry: EntryLike) -> str | None:
+    return machine_in(entry.tcomment)
 
 
 def is_untranslated(entry: EntryLike) -> bool:
@@ -97,7 +145,12 @@ def state_of(entry: EntryLike) -> State:
 
 
 def strip_markers(tcomment: str, kinds: Iterable[str] = ("machine", "approved")) -> str:
-    """Drop locflow's markers of the given kinds and keep every other translator comment."""
+    """Drop locflow's markers of the given kinds (wrapped ones whole) and keep every other comment."""
+    if not tcomment:
+        return ""
     prefixes = tuple(f"{MARKER} {k} " for k in kinds)
-    kept = [line for line in tcomment.split("\n") if not line.strip().startswith(prefixes)] if tcomment else []
-    return "\n".join(kept)
+    drop: set[int] = set()
+    for start, end, text in marker_spans(tcomment):
+        if text.startswith(prefixes):
+            drop.update(range(start, end))
+    return "\n".join(line for n, line in enumerate(tcomment.split("\n")) if n not in drop)

@@ -47,11 +47,14 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, what: str = "invali
     return data
 
 
-def _depth(node: Any, level: int = 0) -> int:
-    if level > MAX_DEPTH:
+def _depth(node: Any, level: int = 0, seen: dict[int, int] | None = None) -> int:
+    """Nesting depth; each shared (aliased) node is walked once, so an alias bomb costs nothing."""
+    seen = {} if seen is None else seen
+    if level > MAX_DEPTH or not isinstance(node, (dict, list)):
         return level
-    if isinstance(node, dict):
-        return max((_depth(v, level + 1) for v in node.values()), default=level + 1)
-    if isinstance(node, list):
-        return max((_depth(v, level + 1) for v in node), default=level + 1)
-    return level
+    key = id(node)
+    if key in seen and seen[key] >= level:
+        return seen[key]
+    seen[key] = level
+    children = node.values() if isinstance(node, dict) else node
+    return max((_depth(v, level + 1, seen) for v in children), default=level + 1)

@@ -33,7 +33,7 @@ def slow_project(tmp_path, mt) -> Path:
     from .conftest import cli
 
     assert cli(root, "pull").exit_code == 0
-    mt.faults.latency = 0.05
+    mt.faults.latency = 0.08  # 60 requests, 2 at a time: ~2.4 s, well past a second run's start-up
     return root
 
 

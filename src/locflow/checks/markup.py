@@ -20,13 +20,15 @@ BARE_AMPERSAND = re.compile(r"&(?!(?:[A-Za-z][A-Za-z0-9]*|#\d+|#x[0-9A-Fa-f]+);)
 
 def _tags(text: str) -> Counter:
     found = Counter(m.group() for m in NUMBERED.finditer(text))
-    found.update(m.group() if m.group().startswith("</") else "<" + m.group(1).lower() + ">"
-                 for m in HTML_TAG.finditer(text))
+    # Tags compare with their attributes: a changed href, or an added onclick, is a finding.
+    found.update(m.group() for m in HTML_TAG.finditer(text))
     return found
 
 
 def _harmless(tag: str) -> bool:
-    return tag.strip("</>").split()[0].lower() in HARMLESS if not NUMBERED.fullmatch(tag) else False
+    """A bare formatting tag (`<b>`, `</i>`, `<br/>`): no attributes, so no handlers or links."""
+    m = re.fullmatch(r"</?([A-Za-z]+)\s*/?>", tag)
+    return bool(m) and m.group(1).lower() in HARMLESS
 
 
 def _balanced(text: str) -> str | None:

@@ -215,10 +215,10 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             reports = runner.reports()
         written += _save(project, catalogs)
 
-    translated = sum(1 for item in pending if item.entry.msgstr or any(item.entry.msgstr_plural.values()))
-    broken = sum(1 for item in pending if _broken(item.entry))
+    filled = [item for item in pending if not item.failed and (item.entry.msgstr or any(item.entry.msgstr_plural.values()))]
+    broken = sum(1 for item in filled if _broken(item.entry))
     return TranslateResult(
-        translated=translated - broken, memory_hits=memory_hits, broken=broken,
+        translated=len(filled) - broken, memory_hits=memory_hits, broken=broken,
         failed=sum(1 for item in pending if item.failed), requests=runner.requests() if runner else 0,
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import abc
 import os
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -16,6 +17,9 @@ from typing import Any, Callable
 from ..config import Config
 from ..errors import LocflowError
 from .http import RetryingRequests, install
+
+
+_QUERY = re.compile(r"((?:https?://|/)[^\s?'\"]*)\?[^\s'\")]*")
 
 
 class ProviderError(Exception):
@@ -33,10 +37,14 @@ class Provider(abc.ABC):
         """Translate masked, stripped text; raise ProviderError when this provider cannot."""
 
     def scrub(self, message: str) -> str:
-        """Error text without API keys: deep-translator puts the key in some exception messages."""
+        """Error text without API keys: deep-translator and requests put keys and URLs in messages."""
+        from urllib.parse import quote, quote_plus
+
+        message = _QUERY.sub(r"\1?…", message)  # request URLs carry keys in their query strings
         for secret in self.secrets:
             if secret:
-                message = message.replace(secret, "***")
+                for form in {secret, quote(secret, safe=""), quote_plus(secret), quote(secret)}:
+                    message = message.replace(form, "***")
         return message
 
     def requests_sent(self) -> int:
@@ -114,6 +122,8 @@ class DeepTranslatorProvider(Provider):
             raise ProviderError(self.scrub(f"{type(exc).__name__}: {exc}".strip())) from None
         if not isinstance(result, str):
             raise ProviderError(f"no translation in the reply ({type(result).__name__})")
+        if not result.strip():
+            raise ProviderError("empty translation in the reply")
         return result
 
     def requests_sent(self) -> int:

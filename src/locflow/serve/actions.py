@@ -67,6 +67,20 @@ def set_edited(entry: "polib.POEntry", forms: list[str]) -> None:
     entry.tcomment = strip_markers(entry.tcomment or "", ("machine", "approved", "mt-problem", "rejected"))
 
 
+def newline_problems(entry: "polib.POEntry", forms: list[str]) -> list[str]:
+    """Line breaks at the start or end that differ from the source: `msgfmt --check-format` rejects
+    the whole catalog for them, and a text field makes them easy to type by accident."""
+    problems = []
+    for i, text in enumerate(forms):
+        source = entry.msgid if i == 0 or not entry.msgid_plural else entry.msgid_plural
+        label = f"form {i}" if entry.msgid_plural else "the translation"
+        for where, test in (("start", str.startswith), ("end", str.endswith)):
+            if text and test(text, "\n") != test(source, "\n"):
+                problems.append(f"{label} {'has' if test(text, chr(10)) else 'lacks'} a line break at the {where}, "
+                                f"unlike the source (msgfmt would reject the catalog)")
+    return problems
+
+
 def clean_form(text: str) -> str:
     """Browsers send a textarea's line breaks as CRLF; catalogs hold LF."""
     return text.replace("\r\n", "\n")
@@ -115,6 +129,9 @@ def _change(project: Project, cat: CatalogFile, po, entry, action: str, reviewer
             return Outcome(action, 400, f"expected {len(current)} translation forms, got {len(forms)}")
         if forms == current:
             return Outcome(action, 200, "unchanged")
+        problems = newline_problems(entry, forms)
+        if problems:
+            return Outcome(action, 400, "not saved", tuple(problems))
         set_edited(entry, forms)
         return Outcome(action, 200, "saved as reviewed", written=True)
     if action == "reject":

@@ -106,7 +106,7 @@ class Guard:
         if parsed is None:
             return False
         name, port = parsed
-        if port != self.port:
+        if (port or 80) != self.port:
             return False
         if name in self.names():
             return True
