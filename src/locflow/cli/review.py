@@ -167,3 +167,18 @@ def review_log_command(
         out.print(f"{len(rows)} decisions")
 
 
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
+    port: int = typer.Option(8765, "--port", help="Port to listen on."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Open on this language."),
+    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in a browser."),
+) -> None:
+    """A local review page in the browser, with a per-run access token. Example: locflow serve --lang et"""
+    from ..serve import serve_command
+
+    with _errors():
+        serve_command(_project(), host, port, lang, open_browser, reviewer=reviewer)
