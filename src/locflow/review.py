@@ -158,6 +158,25 @@ def _blocking(project: Project, cat: CatalogFile, po: "polib.POFile", entry: "po
     return reasons
 
 
+def approval_blockers(project: Project, cat: CatalogFile, po, entry: "polib.POEntry") -> list[str]:
+    """Why an approval is refused: an empty form, or an error-severity finding of a text check."""
+    reasons = []
+    if any(not f for f in msgstr_forms(entry)):
+        reasons.append("empty translation" + (" form" if entry.msgid_plural else ""))
+    return reasons + _blocking(project, cat, po, entry)
+
+
+def set_edited(entry: "polib.POEntry", forms: list[str]) -> None:
+    """A person wrote this text: it is `reviewed` now, no longer a machine suggestion."""
+    if entry.msgid_plural:
+        entry.msgstr_plural = {k: v for k, v in enumerate(forms)}
+    else:
+        entry.msgstr = forms[0]
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
+    entry.tcomment = strip_markers(entry.tcomment or "", ("machine", "approved", "mt-problem", "rejected"))
+
+
 def _today(today: str | None) -> str:
     return today or _dt.date.today().isoformat()
 
@@ -204,10 +223,7 @@ def _approve(project, language, catalogs, match, states, reviewer, day) -> Actio
         for e in entries:
             if state_of(e) is State.APPROVED:
                 continue
-            reasons = []
-            if any(not f for f in msgstr_forms(e)):
-                reasons.append("empty translation" + (" form" if e.msgid_plural else ""))
-            reasons += _blocking(project, cat, po, e)
+            reasons = approval_blockers(project, cat, po, e)
             if reasons:
                 refused.append(Refusal(_entry(project, cat, e), tuple(reasons)))
                 continue

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Callable
 
 from .catalog import read_po, render, write_if_changed
 from .project import CatalogFile, Project
-from .review import _blocking, _today, set_approved, set_rejected
-from .states import MARKER, State, machine_provider, msgstr_forms, state_of, strip_markers
+from .review import _today, approval_blockers, set_approved, set_edited, set_rejected
+from .states import MARKER, State, machine_provider, msgstr_forms, state_of
 
 if TYPE_CHECKING:
     import polib
@@ -121,8 +121,7 @@ class Session:
         self.counts[action] += 1
 
     def approve(self, i: int, cat: CatalogFile, po, entry) -> int:
-        reasons = [] if all(msgstr_forms(entry)) else ["empty translation"]
-        reasons += _blocking(self.project, cat, po, entry)
+        reasons = approval_blockers(self.project, cat, po, entry)
         if reasons:
             self.console.print("[red]cannot approve:[/] " + "; ".join(reasons))
             return 0
@@ -156,17 +155,7 @@ class Session:
             return
         self._remember(i, cat, entry, "edited")
 
-        def change(e) -> None:
-            if e.msgid_plural:
-                e.msgstr_plural = {k: v for k, v in enumerate(new_forms)}
-            else:
-                e.msgstr = new_forms[0]
-            # A person wrote this text: it is reviewed now, no longer a machine suggestion.
-            e.flags = [f for f in e.flags if f != "fuzzy"]
-            e.previous_msgid = e.previous_msgid_plural = e.previous_msgctxt = None
-            e.tcomment = strip_markers(e.tcomment or "", ("machine", "approved", "mt-problem", "rejected"))
-
-        self._change(cat, (entry.msgctxt, entry.msgid), change)
+        self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_edited(e, new_forms))
         self.console.print("[cyan]saved as reviewed[/]: press a to approve it, s to move on")
 
     def undo(self, i: int) -> int:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from ..catalog import read_po, render, write_if_changed
 from ..project import CatalogFile, Project
-from ..review import _blocking, _today, set_approved, set_rejected, set_reopened
-from ..states import State, approval, msgstr_forms, msgstr_sha, state_of, strip_markers
+from ..review import _today, approval_blockers, set_approved, set_edited, set_rejected, set_reopened
+from ..states import State, approval, msgstr_forms, msgstr_sha, state_of
 
 if TYPE_CHECKING:
     import polib
@@ -46,25 +46,6 @@ def entry_id(msgctxt: str | None, msgid: str) -> str:
 
 def find_entry(po: "polib.POFile", eid: str) -> "polib.POEntry | None":
     return next((e for e in po if not e.obsolete and entry_id(e.msgctxt, e.msgid) == eid), None)
-
-
-def approval_blockers(project: Project, cat: CatalogFile, po: "polib.POFile", entry: "polib.POEntry") -> list[str]:
-    """Why `locflow review approve` would refuse this entry (empty forms, error findings)."""
-    reasons = []
-    if any(not f for f in msgstr_forms(entry)):
-        reasons.append("empty translation" + (" form" if entry.msgid_plural else ""))
-    return reasons + _blocking(project, cat, po, entry)
-
-
-def set_edited(entry: "polib.POEntry", forms: list[str]) -> None:
-    """A person wrote this text: it is `reviewed` now (as the interactive review's edit stores it)."""
-    if entry.msgid_plural:
-        entry.msgstr_plural = {k: v for k, v in enumerate(forms)}
-    else:
-        entry.msgstr = forms[0]
-    entry.flags = [f for f in entry.flags if f != "fuzzy"]
-    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-    entry.tcomment = strip_markers(entry.tcomment or "", ("machine", "approved", "mt-problem", "rejected"))
 
 
 def newline_problems(entry: "polib.POEntry", forms: list[str]) -> list[str]:

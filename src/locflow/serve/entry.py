@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from ..catalog import read_po
 from ..project import CatalogFile, Project
-from ..review import _REJECTED_RE
+from ..review import _REJECTED_RE, approval_blockers
 from ..states import MARKER, State, approval, machine_provider, msgstr_forms, msgstr_sha, state_of
-from .actions import approval_blockers, find_entry
+from .actions import find_entry
 
 
 @dataclass(frozen=True)
