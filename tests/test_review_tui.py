@@ -658,3 +658,16 @@ def test_session_with_nothing_to_review(sample):
     s, out = session(sample, "et", ["ui"], Script([]))
     assert s.run() == {"approved": 0, "edited": 0, "rejected": 0, "skipped": 0}
     assert "nothing to review" in out.getvalue()
+
+
+def test_word_diff_shows_brackets_literally():
+    """A removed word opening a bracket must not be taken for rich markup."""
+    import io
+
+    from rich.console import Console
+
+    from locflow.review_tui import _diff
+
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None).print(_diff("see [link and more", "see [url and more"))
+    assert out.getvalue().strip() == "see [-[link-] {+[url+} and more"

@@ -236,7 +236,10 @@ class Session:
 
 def _diff(old: str, new: str) -> str:
     """Word-level difference, as [-removed-] {+added+}."""
-    from rich.markup import escape
+
+    def escape(text: str) -> str:
+        # Every bracket, not only tag-like ones: "[link" next to our own markup would become a tag.
+        return text.replace("[", "\\[")
 
     a, b = old.split(), new.split()
     out = []
