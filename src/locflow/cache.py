@@ -95,11 +95,6 @@ class FileCache:
         self.dirty = True
         return value
 
-    def prune(self, keep: set[str]) -> None:
-        for rel in [r for r in self.entries if r not in keep and r[:1] not in "@#"]:
-            del self.entries[rel]
-            self.dirty = True
-
     def save(self) -> None:
         """Best effort: a read-only tree or a full disk only costs speed next time."""
         if not self.dirty:

@@ -56,10 +56,6 @@ def msgstr_sha(entry: EntryLike) -> str:
     return hashlib.sha1("\x00".join(msgstr_forms(entry)).encode("utf-8")).hexdigest()[:8]
 
 
-def comment_lines(entry: EntryLike) -> list[str]:
-    return entry.tcomment.split("\n") if entry.tcomment else []
-
-
 def marker_spans(tcomment: str) -> list[tuple[int, int, str]]:
     """locflow's markers in a translator comment: (first line, end line, text) each.
 

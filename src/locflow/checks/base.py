@@ -7,14 +7,13 @@ first line is the description `locflow check --list` prints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     import polib
 
     from ..project import CatalogFile, Project
 
-SEVERITIES = ("error", "warning", "info")
 IGNORE_MARKER = "locflow: ignore "
 
 
@@ -130,5 +129,3 @@ def form_pairs(entry: "polib.POEntry") -> list[tuple[int | None, str, str]]:
 def where(index: int | None) -> str:
     return "" if index is None else f"msgstr[{index}]: "
 
-
-Messages = Iterable[str]
