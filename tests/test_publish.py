@@ -450,6 +450,16 @@ def test_sample_publishes_each_language_and_holds_drafts_back(site: Site):
 
 # =========================================================================== UI bundles
 
+
+@pytest.mark.parametrize("lang", ["et", "ru"])
+def test_mo_header_holds_no_clock(site: Site, lang: str):
+    """babel's MO writer stamped POT-Creation-Date with the current minute: a publish a minute
+    later rewrote every ui.mo (and a kill test caught a file that was neither old nor new)."""
+    with open(site.out / lang / "LC_MESSAGES" / "ui.mo", "rb") as handle:
+        header = gettext.GNUTranslations(handle).info()
+    assert sorted(header) == ["content-transfer-encoding", "content-type", "language", "mime-version",
+                              "plural-forms"]
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_mo_loads_with_gettext_and_holds_exactly_the_published_entries(site: Site, lang: str):
     with open(site.out / lang / "LC_MESSAGES" / "ui.mo", "rb") as handle:

@@ -91,21 +91,29 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
 
 
 def write_mo(bundle: LabelBundle) -> bytes:
-    """A compiled MO (babel.messages.mofile) holding only the published entries."""
-    import io
+    """A compiled MO holding only the published entries; its header has no clock in it.
 
-    from babel.messages.catalog import Catalog
-    from babel.messages.mofile import write_mo as babel_write_mo
+    babel's MO writer stamps POT-Creation-Date with the current minute, so two publishes of the
+    same catalogs gave different bytes; polib writes exactly the header it is given.
+    """
+    import polib
 
-    catalog = Catalog(locale=bundle.language, fuzzy=False)  # babel derives Plural-Forms from the locale
+    mo = polib.POFile(wrapwidth=0)
+    mo.metadata = {
+        "Content-Transfer-Encoding": "8bit",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Language": bundle.language,
+        "MIME-Version": "1.0",
+        "Plural-Forms": bundle.plural_forms,
+    }
     for (ctxt, msgid), e in sorted(bundle.messages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
         if e.msgid_plural:
-            catalog.add((e.msgid, e.msgid_plural), tuple(msgstr_forms(e)), context=ctxt)
+            forms = msgstr_forms(e)
+            mo.append(polib.POEntry(msgctxt=ctxt, msgid=msgid, msgid_plural=e.msgid_plural,
+                                    msgstr_plural=dict(enumerate(forms))))
         else:
-            catalog.add(e.msgid, e.msgstr, context=ctxt)
-    buffer = io.BytesIO()
-    babel_write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue()
+            mo.append(polib.POEntry(msgctxt=ctxt, msgid=msgid, msgstr=e.msgstr))
+    return mo.to_binary()
 
 
 def bundle_json(bundle: LabelBundle) -> bytes:
