@@ -350,6 +350,35 @@ def test_wrong_language_flags_the_french_label_and_nothing_else(tmp_path):
         ("en", lines["en"][-1], "Don't Miss", "warning")]
 
 
+# A sentence of a neighbouring language in each catalog, beside a correct label. CLD2 screens and
+# lingua judges: the screen must not wave through a close neighbour (ru/uk, lv/lt) or a language
+# outside the site's (German, French).
+LEAKS = {
+    "uk": ("Читайте полный доклад о безопасности страны", "Russian"),
+    "ru": ("Читайте повну доповідь про безпеку країни", "Ukrainian"),
+    "lv": ("Skaitykite visą saugumo ataskaitą čia", "Lithuanian"),
+    "et": ("Read the full security report here", "English"),
+    "pl": ("Lesen Sie den vollständigen Sicherheitsbericht", "German"),
+    "ro": ("Lisez le rapport complet sur la sécurité", "French"),
+}
+
+
+def test_wrong_language_finds_a_neighbour_language_in_each_catalog(tmp_path):
+    catalogs, lines = {}, {}
+    for lang, (leak, _) in LEAKS.items():
+        src, dst = LABELS[lang][0]
+        text, starts = po_text(lang, f'msgid "{src}"\nmsgstr "{dst}"', f'msgid "Read the full report"\nmsgstr "{leak}"')
+        catalogs[f"{lang}/LC_MESSAGES/ui.po"] = text
+        lines[lang] = starts[1]
+    found = findings(managed(tmp_path, catalogs), only=["wrong-language"])
+    assert sorted((f.language, f.line, f.message) for f in found) == sorted(
+        (lang, lines[lang], f"reads as {name}, not {LANGUAGE_NAMES[lang]}") for lang, (_, name) in LEAKS.items())
+
+
+LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "lv": "Latvian", "et": "Estonian", "pl": "Polish",
+                  "ro": "Romanian"}
+
+
 # --- stale: sources moved on since the last pull -------------------------------------------------
 
 def _stale(root: Path, **kwargs) -> list[tuple[str, str, str, str]]:

@@ -26,5 +26,12 @@ def run_all(func: Callable[[Any], Any], jobs: Sequence[Any], *, weight: int, con
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_one_thread_each) as pool:
         return list(pool.map(func, jobs, chunksize=1))
+
+
+def _one_thread_each() -> None:
+    """The processes already take every core; a library's own thread pool (lingua's rayon) in
+    each of them would only make them fight over the cores."""
+    os.environ.setdefault("RAYON_NUM_THREADS", "1")

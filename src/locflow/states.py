@@ -62,7 +62,9 @@ def marker_spans(tcomment: str) -> list[tuple[int, int, str]]:
     polib wraps comment lines at 78 columns, so a marker with a long reviewer name spans two
     lines; those are joined back (without a space after a hyphen the wrap broke at).
     """
-    lines = tcomment.split("\n") if tcomment else []
+    if not tcomment or MARKER not in tcomment:
+        return []  # most entries: nothing to split
+    lines = tcomment.split("\n")
     spans = []
     i = 0
     while i < len(lines):
