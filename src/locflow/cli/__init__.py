@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, List, Optional
+from typing import Annotated, Iterator, List, Optional
 
 import typer
 
@@ -95,6 +95,16 @@ def _waiting(message: str) -> None:
 
 
 FORMAT_HELP = "Output format: text or json."
+
+# Options that mean the same in every command, declared once.
+Languages = Annotated[Optional[List[str]], typer.Option("--lang", "-l", help="Only these languages.")]
+Language = Annotated[str, typer.Option("--lang", "-l", help="Language.")]
+Catalogs = Annotated[Optional[List[str]],
+                     typer.Option("--catalog", help="Only these catalogs (name, group or glob).")]
+TextOrJson = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]
+CheckFormat = Annotated[str, typer.Option("--format", "-f", help="text, json, junit or github.")]
+Reviewer = Annotated[Optional[str], typer.Option("--reviewer", help="Your name (default: git user.name).")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
 
 
 def _check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None:

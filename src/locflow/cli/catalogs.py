@@ -7,7 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from . import FORMAT_HELP, _check_format, _console, _errors, _project, _split, _waiting, app
+from . import (Catalogs, CheckFormat, DryRun, Languages, TextOrJson, _check_format, _console, _errors, _project,
+               _split, _waiting, app)
 
 
 @app.command()
@@ -29,7 +30,7 @@ def init(
 @app.command()
 def pull(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    dry_run: DryRun = False,
 ) -> None:
     """Extract labels and articles into POT templates and merge them into every catalog. Example: locflow pull"""
     from ..pull import pull as do_pull
@@ -51,9 +52,9 @@ def _print_pull(result, dry_run: bool) -> None:
 
 @app.command()
 def status(
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
-    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    lang: Languages = None,
+    catalog: Catalogs = None,
+    fmt: TextOrJson = "text",
 ) -> None:
     """Entries per review state, per language and catalog. Example: locflow status --catalog articles/<slug>"""
     from ..status import rollup, status as do_status
@@ -77,8 +78,8 @@ def _status_table(rows) -> None:
 
 @app.command()
 def translate(
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    lang: Languages = None,
+    catalog: Catalogs = None,
     provider: Optional[str] = typer.Option(None, "--provider", "-p", help="Use only this provider."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Send nothing: count segments, characters and cost."),
     retranslate_machine: bool = typer.Option(False, "--retranslate-machine",
@@ -156,11 +157,11 @@ def _print_translate(result) -> None:
 
 @app.command()
 def check(
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs (name, group or glob)."),
+    lang: Languages = None,
+    catalog: Catalogs = None,
     only: Optional[List[str]] = typer.Option(None, "--only", help="Run only these checks."),
     skip: Optional[List[str]] = typer.Option(None, "--skip", help="Do not run these checks."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, junit or github."),
+    fmt: CheckFormat = "text",
     list_checks: bool = typer.Option(False, "--list", help="List every check with its severity and exit."),
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
@@ -220,7 +221,7 @@ def sync(
 
 @app.command()
 def publish(
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    lang: Languages = None,
     out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: build/ in the project)."),
 ) -> None:
     """Publish what passed the gates: MO and JSON bundles, articles, the static site, a manifest. Example: locflow publish --out build"""
@@ -246,7 +247,7 @@ def publish(
 def report(
     out: Optional[Path] = typer.Option(None, "--out", help="Write the page here (default: report.html in the project)."),
     fmt: str = typer.Option("html", "--format", "-f", help="html or json."),
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
+    lang: Languages = None,
 ) -> None:
     """An editors' report: coverage, blocked articles, findings, glossary violations. Example: locflow report --out report.html"""
     from ..catalog import write_if_changed

@@ -2,19 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
 from ..errors import LocflowError
-from . import _check_format, _console, _errors, _project, _split, _waiting, app
+from . import Catalogs, DryRun, Language, Reviewer, _check_format, _console, _errors, _project, _split, _waiting, app
 
 
 @app.command("export")
 def export_command(
+    lang: Language,
     out: Path = typer.Argument(..., help="The XLIFF file to write."),
-    lang: str = typer.Option(..., "--lang", "-l", help="Target language."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
+    catalog: Catalogs = None,
     fmt: str = typer.Option("xliff", "--format", "-f", help="Exchange format: xliff."),
     version: str = typer.Option("1.2", "--xliff-version", help="1.2 or 2.0."),
 ) -> None:
@@ -32,8 +31,8 @@ def export_command(
 @app.command("import")
 def import_command(
     path: Path = typer.Argument(..., help="An XLIFF 1.2 or 2.0 file exported by locflow."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Name for approvals (default: git user.name)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would change; write nothing."),
+    reviewer: Reviewer = None,
+    dry_run: DryRun = False,
 ) -> None:
     """Bring a CAT tool's work back into the catalogs and report what changed. Example: locflow import et.xlf"""
     from rich.markup import escape

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import json
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
 from ..errors import LocflowError
-from . import FORMAT_HELP, _check_format, _console, _errors, _project, _split, _waiting, app
+from . import (Catalogs, Language, Languages, Reviewer, TextOrJson, _check_format, _console, _errors, _project,
+               _split, _waiting, app)
+
+Match = Annotated[Optional[str], typer.Option("--match", help="Only entries whose text contains this.")]
+States = Annotated[Optional[List[str]], typer.Option("--state", help="Only entries in these states.")]
 
 
 review_app = typer.Typer(help="Review machine translations: list, approve, reject, reopen, log; or walk them one by one.\n\n"
@@ -25,8 +29,8 @@ def _reviewer(name: Optional[str]) -> str:
 def review_main(
     ctx: typer.Context,
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language to review."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+    catalog: Catalogs = None,
+    reviewer: Reviewer = None,
 ) -> None:
     """Walk the entries that need review, one at a time. Example: locflow review --lang et"""
     if ctx.invoked_subcommand is not None:
@@ -57,11 +61,11 @@ def _print_entries(rows, fmt: str) -> None:
 
 @review_app.command("list")
 def review_list(
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
-    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
-    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
-    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    lang: Languages = None,
+    catalog: Catalogs = None,
+    state_: States = None,
+    match: Match = None,
+    fmt: TextOrJson = "text",
 ) -> None:
     """List entries with catalog, line, state, source and translation. Example: locflow review list --lang et --state machine"""
     from ..review import list_entries
@@ -88,11 +92,11 @@ def _print_action(result) -> None:
 
 @review_app.command("approve")
 def review_approve(
-    lang: str = typer.Option(..., "--lang", "-l", help="Language."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
-    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
-    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+    lang: Language,
+    catalog: Catalogs = None,
+    match: Match = None,
+    state_: States = None,
+    reviewer: Reviewer = None,
 ) -> None:
     """Approve the selected entries (refused, with reasons, when a check finds an error). Example: locflow review approve --lang et --catalog ui"""
     from ..review import approve
@@ -108,12 +112,12 @@ def review_approve(
 
 @review_app.command("reject")
 def review_reject(
-    lang: str = typer.Option(..., "--lang", "-l", help="Language."),
+    lang: Language,
     reason: str = typer.Option(..., "--reason", help="Why: stored as a translator comment."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
-    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
-    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+    catalog: Catalogs = None,
+    match: Match = None,
+    state_: States = None,
+    reviewer: Reviewer = None,
 ) -> None:
     """Send translations back as fuzzy, with a reason. Example: locflow review reject --lang ru --match Киев --reason "Style book: Kyiv" """
     from ..review import reject
@@ -128,10 +132,10 @@ def review_reject(
 
 @review_app.command("reopen")
 def review_reopen(
-    lang: str = typer.Option(..., "--lang", "-l", help="Language."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
-    match: Optional[str] = typer.Option(None, "--match", help="Only entries whose text contains this."),
-    state_: Optional[List[str]] = typer.Option(None, "--state", help="Only entries in these states."),
+    lang: Language,
+    catalog: Catalogs = None,
+    match: Match = None,
+    state_: States = None,
 ) -> None:
     """Withdraw approvals (approved entries become reviewed). Example: locflow review reopen --lang et --catalog articles/kyiv-disinformation-response"""
     from ..review import reopen
@@ -145,9 +149,9 @@ def review_reopen(
 
 @review_app.command("log")
 def review_log_command(
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
-    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    lang: Languages = None,
+    catalog: Catalogs = None,
+    fmt: TextOrJson = "text",
 ) -> None:
     """Who approved or rejected what and when, newest first. Example: locflow review log --lang et"""
     from rich.markup import escape
@@ -174,7 +178,7 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (loopback by default)."),
     port: int = typer.Option(8765, "--port", help="Port to listen on."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Open on this language."),
-    reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Your name (default: git user.name)."),
+    reviewer: Reviewer = None,
     open_browser: bool = typer.Option(False, "--open", help="Open the page in a browser."),
 ) -> None:
     """A local review page in the browser, with a per-run access token. Example: locflow serve --lang et"""

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import LocflowError
-from . import FORMAT_HELP, _check_format, _console, _errors, _project, _split, app
+from . import Catalogs, CheckFormat, Languages, TextOrJson, _check_format, _console, _errors, _project, _split, app
 
 
 glossary_app = typer.Typer(help="The termbase: list, add, check, import and export terms (CSV or TBX).\n\n"
@@ -29,7 +29,7 @@ def _pairs(values: Optional[List[str]], what: str) -> dict[str, tuple[str, ...]]
 @glossary_app.command("list")
 def glossary_list(
     lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages' columns."),
-    fmt: str = typer.Option("text", "--format", "-f", help=FORMAT_HELP),
+    fmt: TextOrJson = "text",
 ) -> None:
     """Show every concept with its forms per language. Example: locflow glossary list --lang uk"""
     from rich.table import Table
@@ -119,9 +119,9 @@ def glossary_export(path: Path = typer.Argument(..., help="Output .csv or .tbx f
 
 @glossary_app.command("check")
 def glossary_check(
-    lang: Optional[List[str]] = typer.Option(None, "--lang", "-l", help="Only these languages."),
-    catalog: Optional[List[str]] = typer.Option(None, "--catalog", help="Only these catalogs."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, json, junit or github."),
+    lang: Languages = None,
+    catalog: Catalogs = None,
+    fmt: CheckFormat = "text",
 ) -> None:
     """Run only the glossary checks over the catalogs. Example: locflow glossary check --lang ru"""
     from ..checks import run_checks
