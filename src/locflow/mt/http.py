@@ -32,8 +32,10 @@ class RetryingRequests:
     exceptions = requests.exceptions
     RequestException = requests.RequestException
 
-    def __init__(self, timeout: float, retries: int, backoff: float = 0.5, pool: int = 16) -> None:
+    def __init__(self, timeout: float, retries: int, backoff: float = 0.5, pool: int = 16,
+                 params: dict[str, str] | None = None) -> None:
         self.timeout = timeout
+        self.params = dict(params or {})  # added to every GET: options deep-translator has no parameter for
         self.retry = _CappedRetry(
             total=retries, connect=retries, read=retries, status=retries, other=0,
             status_forcelist=RETRY_STATUSES, allowed_methods=None,  # POST too: translation is idempotent
@@ -63,6 +65,8 @@ class RetryingRequests:
         return self._session().request(method, url, **kwargs)
 
     def get(self, url: str, params: Any = None, **kwargs: Any) -> requests.Response:
+        if self.params:
+            params = {**(params or {}), **self.params}
         return self.request("GET", url, params=params, **kwargs)
 
     def post(self, url: str, data: Any = None, json: Any = None, **kwargs: Any) -> requests.Response:

@@ -130,8 +130,9 @@ class DeepTranslatorProvider(Provider):
         return self.shim.requests_sent if self.shim else 0
 
 
-def _shim_for(module: Any, ctx: ProviderContext, concurrency: int) -> RetryingRequests:
-    shim = RetryingRequests(ctx.timeout, ctx.retries, ctx.backoff, pool=max(concurrency, 4))
+def _shim_for(module: Any, ctx: ProviderContext, concurrency: int,
+              params: dict[str, str] | None = None) -> RetryingRequests:
+    shim = RetryingRequests(ctx.timeout, ctx.retries, ctx.backoff, pool=max(concurrency, 4), params=params)
     install(module, shim)
     return shim
 
@@ -176,13 +177,22 @@ def _libre(config: Config, ctx: ProviderContext) -> Provider:
                                   price_per_million=float(opts.get("price_per_million", 0)))
 
 
+DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
+
+
 @register("deepl")
 def _deepl(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import deepl
 
     opts = _options(config, "deepl")
+    formality = str(opts.get("formality", "default"))
+    if formality not in DEEPL_FORMALITY:
+        raise LocflowError(f"translation.deepl.formality `{formality}` is not one of DeepL's",
+                           path=str(config.path), hint="one of: " + ", ".join(DEEPL_FORMALITY))
     key = _secret(config, ctx, "deepl", required=True)
-    shim = _shim_for(deepl, ctx, config.translation.concurrency)
+    # deep-translator sends no formality; "prefer_*" falls back quietly for languages without it.
+    shim = _shim_for(deepl, ctx, config.translation.concurrency,
+                     params={"formality": formality} if formality != "default" else None)
 
     def factory(source: str, target: str) -> Any:
         translator = deepl.DeeplTranslator(source=source, target=target, api_key=key,
