@@ -1,8 +1,9 @@
-"""Small real locflow projects in tmp_path, and ways to run the CLI on them."""
+"""Small real locflow projects in tmp_path (or a copy of the committed sample), and ways to run the CLI on them."""
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from locflow.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
+SAMPLE_PARTS = ("site", "locales", "glossaries", "workflow.yaml")
 
 WORKFLOW = """\
 # test project
@@ -134,6 +136,41 @@ def project(make_project) -> Path:
     return make_project()
 
 
+def copy_sample(dest: Path) -> Path:
+    """A copy of the committed sample project (site, locales, glossaries, workflow.yaml) at `dest`."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in SAMPLE_PARTS:
+        src = REPO / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """The committed sample project, copied to tmp_path/"sample": the repository's own catalogs are never written."""
+    return copy_sample(tmp_path / "sample")
+
+
+def edit_file(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace `old`, which must occur exactly once, by `new` in the file root/rel."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def break_author_placeholder(root: Path, lang: str = "et") -> None:
+    """In the sample's ui.po, `By %(author)s` becomes a machine draft that dropped its placeholder: an error finding."""
+    translated = {"et": "Autor: %(author)s", "ru": "Автор: %(author)s"}[lang]
+    edit_file(root, f"locales/{lang}/LC_MESSAGES/ui.po",
+              f'#, python-format\nmsgid "By %(author)s"\nmsgstr "{translated}"\n',
+              f'# locflow: machine google 2026-11-20\n#, fuzzy, python-format\nmsgid "By %(author)s"\n'
+              f'msgstr "{translated.split(":")[0]}"\n')
+
+
 @dataclass
 class Run:
     exit_code: int
@@ -175,6 +212,24 @@ def pull(root: Path, *args: str) -> Run:
     exc = result.exception if not isinstance(result.exception, SystemExit) else None
     assert exc is None, f"pull raised {exc!r}\n{result.output}"
     return Run(result.exit_code, result.stdout, result.stderr, None)
+
+
+HOLDER = """\
+import sys, time
+from pathlib import Path
+from locflow.lock import project_lock
+with project_lock(Path(sys.argv[1]), 0):
+    print("locked", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def hold_lock(root: Path, seconds: float) -> subprocess.Popen:
+    """Another process (a `locflow translate`, say) holding the project lock for `seconds`."""
+    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), str(seconds)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked", proc.stderr.read()
+    return proc
 
 
 def snapshot(root: Path) -> dict[str, tuple[int, bytes]]:

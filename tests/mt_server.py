@@ -83,7 +83,9 @@ class MTServer:
         with self.lock:
             return sum(1 for r in self.requests if path is None or r["path"] == path)
 
-    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+    @staticmethod
+    def _read(handler: BaseHTTPRequestHandler):
+        """(parsed URL, params): the query string's parameters updated with the body's (JSON or form)."""
         parsed = urlparse(handler.path)
         params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
         length = int(handler.headers.get("Content-Length") or 0)
@@ -93,6 +95,10 @@ class MTServer:
                 params.update(json.loads(body))
             except ValueError:
                 params.update({k: v[0] for k, v in parse_qs(body.decode()).items()})
+        return parsed, params
+
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        parsed, params = self._read(handler)
         with self.lock:
             self.requests.append({"method": method, "path": parsed.path, "params": params})
             faults = self.faults

@@ -2,25 +2,12 @@
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import polib
-import pytest
 
 from locflow.checks import run_checks
 from locflow.project import Project
 from locflow.status import status
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def sample(tmp_path):
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "workflow.yaml", tmp_path / "workflow.yaml")
-    return tmp_path
 
 
 def as_json(rows):

@@ -689,12 +689,8 @@ def test_two_runs_are_byte_identical(faulty, tmp_path, run_cli):
 
 # --- the committed sample project ------------------------------------------------------------------
 
-def test_committed_sample_project_is_clean(tmp_path):
-    root = tmp_path / "sample"
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "workflow.yaml", root / "workflow.yaml")
-    result = run_locflow("check", "--format", "json", cwd=root)
+def test_committed_sample_project_is_clean(sample):
+    result = run_locflow("check", "--format", "json", cwd=sample)
     assert result.returncode == 0, result.stderr + result.stdout
     data = json.loads(result.stdout)
     assert data["summary"] == {"error": 0, "warning": 0}, [

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Callable
 
 import pytest
 import typer.main
 
-from .conftest import ARTICLE_EN, REPO, WORKFLOW, po, run_locflow, snapshot, write
+from .conftest import ARTICLE_EN, WORKFLOW, po, run_locflow, snapshot, write
 from locflow import __version__
 from locflow.cli import app
 from locflow.config import load_config
@@ -297,15 +296,6 @@ def test_date_like_values_in_workflow_yaml_never_crash(run_cli, project, value):
 
 
 # --- the committed sample project (copied: never write in the repository) ----------------------------
-
-@pytest.fixture
-def sample(tmp_path) -> Path:
-    root = tmp_path / "sample"
-    for name in ("site", "locales"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "workflow.yaml", root / "workflow.yaml")
-    return root
-
 
 def test_sample_project_dry_run_is_up_to_date(run_cli, sample):
     before = snapshot(sample)

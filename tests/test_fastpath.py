@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,16 +12,6 @@ from typer.testing import CliRunner
 
 from locflow.cli import app
 from locflow.fastpath import parse
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def sample(tmp_path):
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "workflow.yaml", tmp_path / "workflow.yaml")
-    return tmp_path
 
 
 def fast(root: Path, *args: str) -> subprocess.CompletedProcess:

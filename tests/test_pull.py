@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import gettext
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
-from .conftest import ARTICLE_ET, REPO, WORKFLOW, entry, po, pull, snapshot, write
+from .conftest import ARTICLE_ET, WORKFLOW, entry, po, pull, snapshot, write
 from locflow.errors import LocflowError
 from locflow.project import Project
 from locflow.pull import pull as core_pull
@@ -331,15 +330,6 @@ def test_article_in_a_language_the_site_does_not_have(make_project):
 
 
 # --- the committed sample project -----------------------------------------------------------------
-
-@pytest.fixture
-def sample(tmp_path) -> Path:
-    root = tmp_path / "sample"
-    for name in ("site", "locales"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "workflow.yaml", root / "workflow.yaml")
-    return root
-
 
 def test_sample_project_is_up_to_date(sample):
     before = snapshot(sample)

@@ -7,10 +7,8 @@ entry, and one Russian article entry sent back to machine state. The report is b
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,11 +17,11 @@ import polib
 import pytest
 from typer.testing import CliRunner
 
-from .conftest import REPO
+from .conftest import copy_sample
+from .review_oracle import active, approve_with, edit, state, to_machine
 from locflow.cli import app
 from locflow.sources.articles import load_article
 
-SAMPLE = ("site", "locales", "glossaries", "workflow.yaml")
 LANGUAGES = ("en", "et", "lv", "lt", "pl", "ro", "ru", "uk")
 STATES = ("untranslated", "fuzzy", "machine", "reviewed", "approved")
 BAR_WIDTH = 420
@@ -35,36 +33,7 @@ HELD_SLUG = "baltic-air-policing-rotation"
 GLOSSARY_SLUG = "kyiv-disinformation-response"
 
 
-# --------------------------------------------------------------------------- states (oracle)
-
-_APPROVED = re.compile(r"^locflow: approved (?P<who>.+) (?P<date>\d{4}-\d{2}-\d{2}) (?P<sha>[0-9a-f]{8})\s*$")
-_MACHINE = re.compile(r"^locflow: machine \S+ \S+\s*$")
-
-
-def forms(e: polib.POEntry) -> list[str]:
-    if e.msgid_plural:
-        return [e.msgstr_plural[k] for k in sorted(e.msgstr_plural, key=int)]
-    return [e.msgstr]
-
-
-def sha(texts: list[str]) -> str:
-    return hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()[:8]
-
-
-def state(e: polib.POEntry) -> str:
-    lines = [line.strip() for line in (e.tcomment or "").split("\n")]
-    if forms(e)[0] == "":
-        return "untranslated"
-    if "fuzzy" in e.flags:
-        return "machine" if any(_MACHINE.match(line) for line in lines) else "fuzzy"
-    if any((m := _APPROVED.match(line)) and m["sha"] == sha(forms(e)) for line in lines):
-        return "approved"
-    return "reviewed"
-
-
-def active(path: Path) -> list[polib.POEntry]:
-    return [e for e in polib.pofile(str(path)) if not e.obsolete]
-
+# --------------------------------------------------------------------------- states (oracle: review_oracle.py)
 
 def counts(paths) -> dict[str, int]:
     out = {s: 0 for s in STATES}
@@ -72,33 +41,6 @@ def counts(paths) -> dict[str, int]:
         for e in active(path):
             out[state(e)] += 1
     return out
-
-
-def edit(path: Path, match, change) -> polib.POEntry:
-    catalog = polib.pofile(str(path))
-    found = [e for e in catalog if not e.obsolete and match(e)]
-    assert len(found) == 1, f"{len(found)} matching entries in {path}"
-    change(found[0])
-    catalog.save()
-    return found[0]
-
-
-def _others(e: polib.POEntry) -> list[str]:
-    return [line for line in (e.tcomment or "").split("\n")
-            if line.strip() and not line.strip().startswith(("locflow: approved", "locflow: machine"))]
-
-
-def approve_with(text: str):
-    def change(e: polib.POEntry) -> None:
-        e.msgstr = text
-        e.flags = [f for f in e.flags if f != "fuzzy"]
-        e.tcomment = "\n".join(_others(e) + [f"locflow: approved tester 2026-10-20 {sha([text])}"])
-    return change
-
-
-def to_machine(e: polib.POEntry) -> None:
-    e.tcomment = "\n".join(_others(e) + ["locflow: machine google 2026-10-20"])
-    e.flags.append("fuzzy")
 
 
 # --------------------------------------------------------------------------- strict HTML tree
@@ -222,11 +164,7 @@ def _stat(path: Path) -> tuple[int, int]:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Built:
-    root = tmp_path_factory.mktemp("report") / "proj"
-    root.mkdir()
-    for name in SAMPLE:
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
+    root = copy_sample(tmp_path_factory.mktemp("report") / "proj")
 
     ui = root / "locales" / "ru" / "LC_MESSAGES" / "ui.po"
     edit(ui, lambda e: e.msgid == "Trending", approve_with(f"В тренде {SCRIPT}"))

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from .conftest import REPO, run_locflow, write
+from .conftest import REPO, hold_lock, run_locflow, write
 from locflow.states import State, msgstr_sha, state_of
 
 WORKFLOW = """\
@@ -191,17 +190,6 @@ def proj(tmp_path: Path) -> Path:
     write(root / RU_UI_PATH, RU_UI)
     write(root / HARBOUR_PATH, ET_HARBOUR)
     write(root / TRAIN_PATH, ET_TRAIN)
-    return root
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """The committed sample project, copied (never touch the repository's own catalogs)."""
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy2(REPO / "workflow.yaml", root / "workflow.yaml")
     return root
 
 
@@ -928,28 +916,10 @@ def test_fuzzy_removed_by_hand_from_a_machine_entry_makes_it_reviewed(run_cli, p
 
 # --- the project lock ---------------------------------------------------------------------------
 
-HOLDER = """\
-import sys, time
-from pathlib import Path
-from locflow.lock import project_lock
-with project_lock(Path(sys.argv[1]), 0):
-    print("locked", flush=True)
-    time.sleep(float(sys.argv[2]))
-"""
-
-
-def _hold_lock(root: Path, seconds: float) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), str(seconds)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    assert line.strip() == "locked", proc.stderr.read()
-    return proc
-
-
 def test_a_held_lock_fails_after_lock_timeout(proj):
     write(proj / "workflow.yaml", WORKFLOW + "lock_timeout: 1\n")
     before = (proj / ET_UI_PATH).read_bytes()
-    holder = _hold_lock(proj, 3)
+    holder = hold_lock(proj, 3)
     try:
         start = time.monotonic()
         proc = run_locflow("review", "approve", "--lang", "et", "--match", "Our Picks", "--reviewer", "Mari Tamm",
@@ -969,7 +939,7 @@ def test_a_held_lock_fails_after_lock_timeout(proj):
 
 def test_a_held_lock_is_waited_for_within_lock_timeout(proj):
     write(proj / "workflow.yaml", WORKFLOW + "lock_timeout: 30\n")
-    holder = _hold_lock(proj, 3)
+    holder = hold_lock(proj, 3)
     try:
         start = time.monotonic()
         proc = run_locflow("review", "approve", "--lang", "et", "--match", "Our Picks", "--reviewer", "Mari Tamm",
@@ -987,7 +957,7 @@ def test_a_held_lock_is_waited_for_within_lock_timeout(proj):
 def test_reject_and_reopen_take_the_lock_too(proj, action):
     write(proj / "workflow.yaml", WORKFLOW + "lock_timeout: 0.5\n")
     before = (proj / ET_UI_PATH).read_bytes()
-    holder = _hold_lock(proj, 3)
+    holder = hold_lock(proj, 3)
     try:
         proc = run_locflow("review", *action, "--lang", "et", "--catalog", "ui", "--reviewer", "Mari Tamm", cwd=proj) \
             if action[0] == "reject" else run_locflow("review", *action, "--lang", "et", "--catalog", "ui", cwd=proj)

@@ -18,7 +18,7 @@ import polib
 import pytest
 from rich.console import Console
 
-from .conftest import REPO
+from .conftest import break_author_placeholder, edit_file
 from locflow.project import Project
 from locflow.review_tui import Session
 from locflow.states import State, msgstr_sha, state_of
@@ -33,17 +33,6 @@ REVIEWER = "Mari Tamm"
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """The committed sample project, copied (never touch the repository's own catalogs)."""
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy2(REPO / "workflow.yaml", root / "workflow.yaml")
-    return root
-
-
 def entries(root: Path, rel: str) -> list[polib.POEntry]:
     return [e for e in polib.pofile(str(root / rel)) if not e.obsolete]
 
@@ -52,22 +41,6 @@ def find(root: Path, rel: str, msgid: str) -> polib.POEntry:
     found = [e for e in entries(root, rel) if e.msgid == msgid]
     assert len(found) == 1, f"{len(found)} entries for {msgid!r}"
     return found[0]
-
-
-def edit_file(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def break_author_placeholder(root: Path, lang: str = "et") -> None:
-    """`By %(author)s` becomes a machine draft that dropped its placeholder: an error finding."""
-    translated = {"et": "Autor: %(author)s", "ru": "Автор: %(author)s"}[lang]
-    edit_file(root, f"locales/{lang}/LC_MESSAGES/ui.po",
-              f'#, python-format\nmsgid "By %(author)s"\nmsgstr "{translated}"\n',
-              f'# locflow: machine google 2026-11-20\n#, fuzzy, python-format\nmsgid "By %(author)s"\n'
-              f'msgstr "{translated.split(":")[0]}"\n')
 
 
 def fuzzy_with_previous_msgid(root: Path) -> None:

@@ -19,7 +19,7 @@ import polib
 import pytest
 from typer.testing import CliRunner
 
-from .conftest import REPO, snapshot
+from .conftest import break_author_placeholder, edit_file, hold_lock, snapshot
 from locflow.cli import app as cli_app
 from locflow.errors import LocflowError
 from locflow.project import Project
@@ -45,17 +45,6 @@ SCRIPT = "<script>alert('owned')</script>"
 
 
 # --- fixtures and helpers ------------------------------------------------------------------------
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """The committed sample project, copied: the repository's own catalogs are never written."""
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy2(REPO / "workflow.yaml", root / "workflow.yaml")
-    return root
-
 
 @pytest.fixture
 def twin(tmp_path: Path, sample: Path) -> Path:
@@ -121,20 +110,6 @@ def find(root: Path, rel: str, msgid: str, msgctxt: str | None = None) -> polib.
     found = [e for e in polib.pofile(str(root / rel)) if not e.obsolete and e.msgid == msgid and e.msgctxt == msgctxt]
     assert len(found) == 1, f"{len(found)} entries for {msgid!r}"
     return found[0]
-
-
-def edit_file(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {rel}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def break_author_placeholder(root: Path) -> None:
-    """et `By %(author)s` becomes a machine draft that lost its placeholder: an error finding."""
-    edit_file(root, ET_UI, '#, python-format\nmsgid "By %(author)s"\nmsgstr "Autor: %(author)s"\n',
-              '# locflow: machine google 2026-11-20\n#, fuzzy, python-format\nmsgid "By %(author)s"\n'
-              'msgstr "Autor"\n')
 
 
 def cli(root: Path, *args: str):
@@ -698,24 +673,6 @@ def test_a_script_saved_through_the_page_is_stored_as_text_and_shown_escaped(sit
 
 
 # --- the project lock ----------------------------------------------------------------------------
-
-HOLDER = """\
-import sys, time
-from pathlib import Path
-from locflow.lock import project_lock
-with project_lock(Path(sys.argv[1]), 0):
-    print("locked", flush=True)
-    time.sleep(float(sys.argv[2]))
-"""
-
-
-def hold_lock(root: Path, seconds: float) -> subprocess.Popen:
-    """Another process (a `locflow translate`, say) holding the project lock."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(root), str(seconds)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    assert proc.stdout.readline().strip() == "locked", proc.stderr.read()
-    return proc
-
 
 def with_lock_timeout(root: Path, seconds: float) -> None:
     path = root / "workflow.yaml"

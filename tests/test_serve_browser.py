@@ -3,7 +3,6 @@ server on a free loopback port, the token URL, the keyboard, and the PO files on
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import struct
 import threading
 import zlib
@@ -12,7 +11,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from .conftest import REPO, snapshot
+from .conftest import snapshot
 from locflow.project import Project
 from locflow.review import list_entries
 from locflow.serve import Server
@@ -47,16 +46,6 @@ def browser():
             pytest.skip(f"Chromium does not start here: {exc.message.splitlines()[0]}")
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy2(REPO / "workflow.yaml", root / "workflow.yaml")
-    return root
 
 
 @pytest.fixture

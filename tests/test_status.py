@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import polib
 import pytest
 
-from .conftest import REPO, msgfmt_statistics, write
+from .conftest import msgfmt_statistics, write
 from locflow.errors import LocflowError
 from locflow.project import Project
 from locflow.states import State, msgstr_sha, state_of
@@ -400,16 +399,12 @@ def test_catalog_msgfmt_rejects_is_an_error_with_file_and_line(managed, case):
 
 # --- the committed sample project --------------------------------------------------------------
 
-def test_sample_project_counts_equal_msgfmt(tmp_path):
-    root = tmp_path / "sample"
-    for name in ("site", "locales"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "workflow.yaml", root / "workflow.yaml")
-    got = status(Project.load(root / "workflow.yaml"))
-    files = sorted(p.relative_to(root).as_posix() for p in (root / "locales").rglob("*.po"))
+def test_sample_project_counts_equal_msgfmt(sample):
+    got = status(Project.load(sample / "workflow.yaml"))
+    files = sorted(p.relative_to(sample).as_posix() for p in (sample / "locales").rglob("*.po"))
     assert sorted(r.path for r in got) == files
     assert any(r.catalog.startswith("articles/") for r in got)
     for row in got:
-        expected = msgfmt_statistics(root / row.path)
+        expected = msgfmt_statistics(sample / row.path)
         assert (row.translated, row.fuzzy, row.untranslated) == (
             expected["translated"], expected["fuzzy"], expected["untranslated"]), row.path

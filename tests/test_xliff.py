@@ -12,7 +12,7 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from .conftest import REPO, snapshot, write
+from .conftest import copy_sample, snapshot, write
 from locflow.catalog import catalog_metadata, new_pofile, read_po, render
 from locflow.errors import LocflowError
 from locflow.project import Project
@@ -107,13 +107,8 @@ def mini(tmp_path: Path) -> Project:
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Project:
-    """A copy of the committed sample project (never written in place)."""
-    root = tmp_path / "sample"
-    root.mkdir()
-    for name in ("site", "locales", "glossaries"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy2(REPO / "workflow.yaml", root / "workflow.yaml")
-    return Project.load(root / "workflow.yaml")
+    """A copy of the committed sample project (never written in place), loaded."""
+    return Project.load(copy_sample(tmp_path / "sample") / "workflow.yaml")
 
 
 def ui(project: Project, lang: str = "et") -> Path:

@@ -1,15 +1,15 @@
 """Shared pieces of the reliability and security suites (issue 10).
 
 Everything runs on copies in tmp_path: the committed sample project (site, locales,
-glossaries, workflow.yaml) or small projects written here. The MT server is the loopback
-test server of tests/mt_server.py, extended with faults it lacks (connection resets,
-truncated bodies, error bodies that echo the request's credentials).
+glossaries, workflow.yaml; `copy_sample` and the `sample` fixture come from tests/conftest.py)
+or small projects written here. The MT server is the loopback test server of
+tests/mt_server.py, extended with faults it lacks (connection resets, truncated bodies,
+error bodies that echo the request's credentials).
 """
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import struct
 import subprocess
@@ -23,10 +23,9 @@ import pytest
 from typer.testing import CliRunner
 
 from locflow.cli import app
+from tests.conftest import Run, copy_sample  # noqa: F401 - copy_sample: re-exported for the test modules
 from tests.mt_server import MTServer
 
-REPO = Path(__file__).resolve().parents[2]
-SAMPLE_PARTS = ("site", "locales", "glossaries", "workflow.yaml")
 TEMP_SUFFIX = ".tmp"
 
 
@@ -81,15 +80,7 @@ class FaultServer(MTServer):
             sock.close()
             return
         if extra.echo_status or extra.truncated_body or extra.truncate_text:
-            parsed = urlparse(handler.path)
-            params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-            length = int(handler.headers.get("Content-Length") or 0)
-            body = handler.rfile.read(length) if length else b""
-            if body:
-                try:
-                    params.update(json.loads(body))
-                except ValueError:
-                    params.update({k: v[0] for k, v in parse_qs(body.decode()).items()})
+            parsed, params = self._read(handler)
             with self.lock:
                 self.requests.append({"method": method, "path": parsed.path, "params": params})
             if extra.echo_status:
@@ -137,23 +128,6 @@ def mt(server):
 # --------------------------------------------------------------------------- projects
 
 
-def copy_sample(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in SAMPLE_PARTS:
-        src = REPO / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, symlinks=False)
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
-
-
-@pytest.fixture
-def sample(tmp_path: Path) -> Path:
-    """A private copy of the committed sample project."""
-    return copy_sample(tmp_path / "sample")
-
-
 def labels_project(root: Path, url: str, labels: Iterable[str], *, languages=("en", "et", "lv"),
                    providers: str = "[google]", concurrency: int = 2, timeout: float = 2, retries: int = 1,
                    extra: str = "") -> Path:
@@ -190,18 +164,6 @@ def words(n: int, prefix: str = "Label") -> list[str]:
 
 
 # --------------------------------------------------------------------------- running locflow
-
-
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-    exception: BaseException | None = None
-
-    @property
-    def output(self) -> str:
-        return self.stdout + self.stderr
 
 
 def cli(root: Path, *args, env: dict | None = None) -> Run:
@@ -248,12 +210,6 @@ def msgfmt_check(path: Path) -> subprocess.CompletedProcess:
 
 def active(path: Path) -> list[polib.POEntry]:
     return [e for e in polib.pofile(str(path)) if not e.obsolete]
-
-
-def forms(entry: polib.POEntry) -> list[str]:
-    if entry.msgid_plural:
-        return [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural, key=int)]
-    return [entry.msgstr]
 
 
 def tree_bytes(root: Path, *, skip: tuple[str, ...] = (".locflow",)) -> dict[str, bytes]:

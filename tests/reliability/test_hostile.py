@@ -95,11 +95,6 @@ def published_et_article(root: Path) -> str:
                 if (root / f"locales/et/articles/{s}.po").is_file())
 
 
-@pytest.fixture
-def sample(tmp_path) -> Path:
-    return copy_sample(tmp_path / "sample")
-
-
 # --------------------------------------------------------------------------- markup added by a translation
 
 
