@@ -1,4 +1,4 @@
-"""A real HTTP server on 127.0.0.1 speaking LibreTranslate's API and Google's mobile page.
+"""A real HTTP server on 127.0.0.1 speaking LibreTranslate's API, Google's mobile page and DeepL's v2 API.
 
 Its "translation" is deterministic and keeps masked tokens: `[et] ` + the text with every
 word's letters upper-cased. Faults are switched on by the tests: latency, a queue of status
@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
 TOKEN = re.compile(r"\[X\d+X\]")
+DEEPL_KEY = "test-deepl-key:fx"  # the only key the DeepL endpoint accepts
 
 
 def fake_translate(text: str, target: str) -> str:
@@ -113,7 +114,9 @@ class MTServer:
             return
         if faults.malformed_path == parsed.path:
             faults = Faults(malformed=True)
-        if parsed.path.rstrip("/").endswith("translate"):
+        if parsed.path.rstrip("/").endswith("/v2/translate"):
+            self._deepl(handler, params, faults)
+        elif parsed.path.rstrip("/").endswith("translate"):
             self._libre(handler, params, faults)
         elif parsed.path.rstrip("/").endswith("/m"):
             self._google(handler, params, faults)
@@ -134,6 +137,14 @@ class MTServer:
             return
         text = self._translation(params.get("q", ""), params.get("target", ""), faults)
         self._send(handler, 200, "application/json", json.dumps({"translatedText": text}).encode())
+
+    def _deepl(self, handler: BaseHTTPRequestHandler, params: dict, faults: Faults) -> None:
+        if params.get("auth_key") != DEEPL_KEY:
+            self._send(handler, 403, "application/json", b'{"message": "Wrong endpoint"}')
+            return
+        text = self._translation(params.get("text", ""), params.get("target_lang", "").lower(), faults)
+        reply = {"translations": [{"detected_source_language": params.get("source_lang", "").upper(), "text": text}]}
+        self._send(handler, 200, "application/json", json.dumps(reply).encode())
 
     def _google(self, handler: BaseHTTPRequestHandler, params: dict, faults: Faults) -> None:
         if faults.malformed:

@@ -20,7 +20,7 @@ from locflow.project import Project
 from locflow.pull import pull
 from locflow.states import State, approval, msgstr_sha, state_of
 
-from .mt_server import MTServer
+from .mt_server import DEEPL_KEY, MTServer
 
 LANGS = ["en", "et", "lv", "lt", "pl", "ro", "ru", "uk"]
 
@@ -282,6 +282,41 @@ def test_unknown_provider_and_missing_key_are_usage_errors(project):
     r = CliRunner().invoke(app, ["--config", str(project.config.path), "translate", "--provider", "deepl"],
                            env={"DEEPL_API_KEY": ""})
     assert r.exit_code == 2 and "API key" in r.output
+
+
+@pytest.mark.parametrize("formality", ["prefer_more", "less"])
+def test_deepl_sends_the_configured_formality(tmp_path, server, formality):
+    server.reset()
+    path = write_project(tmp_path, server.url, providers="[deepl]",
+                         extra=f'  deepl: {{url: "{server.url}/v2/", api_key_env: DEEPL_API_KEY, '
+                               f'formality: {formality}}}\n')
+    proj = Project.load(path)
+    pull(proj)
+    r = CliRunner().invoke(app, ["--config", str(path), "translate", "--lang", "et", "--catalog", "ui"],
+                           env={"DEEPL_API_KEY": DEEPL_KEY})
+    assert r.exit_code == 0, r.output
+    sent = [req["params"] for req in server.requests]
+    assert sent and {p["formality"] for p in sent} == {formality}
+    assert {(p["source_lang"], p["target_lang"]) for p in sent} == {("en", "et")}
+    subscribe = next(e for e in entries(path.parent / "locales/et/LC_MESSAGES/ui.po") if e.msgctxt == "button")
+    assert subscribe.msgstr == "[et] SUBSCRIBE" and "locflow: machine deepl " in subscribe.tcomment
+
+
+def test_deepl_default_formality_is_not_sent_and_a_wrong_one_is_a_usage_error(tmp_path, server):
+    server.reset()
+    path = write_project(tmp_path, server.url, providers="[deepl]",
+                         extra=f'  deepl: {{url: "{server.url}/v2/", api_key_env: DEEPL_API_KEY}}\n')
+    pull(Project.load(path))
+    r = CliRunner().invoke(app, ["--config", str(path), "translate", "--lang", "et", "--catalog", "ui"],
+                           env={"DEEPL_API_KEY": DEEPL_KEY})
+    assert r.exit_code == 0, r.output
+    assert server.requests and all("formality" not in req["params"] for req in server.requests)
+    text = path.read_text(encoding="utf-8").replace("api_key_env: DEEPL_API_KEY}", "api_key_env: DEEPL_API_KEY, formality: polite}")
+    path.write_text(text, encoding="utf-8")
+    server.reset()
+    r = CliRunner().invoke(app, ["--config", str(path), "translate", "--lang", "lv"], env={"DEEPL_API_KEY": DEEPL_KEY})
+    assert r.exit_code == 2 and "formality `polite`" in r.output and "prefer_more" in r.output
+    assert server.count() == 0
 
 
 def test_approved_entries_are_never_retranslated(project, server):
