@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 import xml.etree.ElementTree as ET
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -629,6 +633,42 @@ def test_github_annotations(faulty, tmp_path, run_cli):
     result = run_cli("check", "--format", "github", cwd=info)
     assert result.exit_code == 0
     assert not [line for line in result.stdout.splitlines() if line.startswith("::")], result.stdout
+
+
+def test_github_job_summary_counts_every_finding_even_from_the_cache(faulty, tmp_path):
+    """GitHub shows ten annotations of a kind per step; the job summary names them all by check,
+    lists the findings (errors first) and is written on warm runs too."""
+    summary = tmp_path / "step-summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(summary)}
+    data = json.loads(run_locflow("check", "--format", "json", cwd=faulty).stdout)
+    runs = [subprocess.run([sys.executable, "-m", "locflow", "check", "--format", "github"], cwd=faulty, env=env,
+                           capture_output=True, text=True) for _ in range(2)]
+    assert [r.returncode for r in runs] == [1, 1] and runs[0].stdout == runs[1].stdout
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n")  # appended, as GitHub expects
+    blocks = text.split("### ")[1:]
+    assert len(blocks) == 2 and blocks[0] == blocks[1]
+    block = blocks[0]
+    assert block.startswith("locflow check failed: 3 errors, 1 warnings")
+    counts = Counter((f["check"], f["severity"]) for f in data["findings"] if f["severity"] != "info")
+    rows = re.findall(r"^\| `([\w-]+)` \| (\w+) \| (\d+) \|$", block, re.M)
+    assert {(c, s): int(n) for c, s, n in rows} == counts
+    listed = re.findall(r"^\| `([^`]+):(\d+|-)` \| (\w+) `([\w-]+)` \| (.*) \|$", block, re.M)
+    assert len(listed) == sum(counts.values())
+    assert [sev for _, _, sev, _, _ in listed] == sorted((s for _, _, s, _, _ in listed), key=lambda s: s != "error")
+    assert ("locales/et/LC_MESSAGES/ui.po", "placeholders") in {(p, c) for p, _, _, c, _ in listed}
+
+
+def test_github_summary_cells_cannot_break_the_table():
+    from locflow.checks.base import Finding
+    from locflow.checks.reporters import render_github_summary
+    from locflow.checks.runner import CheckResult
+
+    f = Finding("markup", "error", "ui", "pl", "locales/pl/LC_MESSAGES/ui.po", 7, None,
+                "A | B <script>x</script>\nnext", "added <b> | `code`")
+    row = next(line for line in render_github_summary(CheckResult((f,))).splitlines() if line.startswith("| `locales"))
+    assert row.count(" | ") == 2 and "<script>" not in row and "<b>" not in row and "\n" not in row
 
 
 def test_text_output_groups_by_file(faulty, run_cli):

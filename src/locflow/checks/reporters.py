@@ -28,6 +28,39 @@ def render_github(result: CheckResult) -> str:
     return "\n".join(lines)
 
 
+SUMMARY_ROWS = 50
+
+
+def render_github_summary(result: CheckResult) -> str:
+    """Markdown for the job's summary page: GitHub shows only the first ten annotations of each
+    kind per step, so the counts per check and the first findings are listed there."""
+    from collections import Counter
+
+    s = result.summary
+    shown = [f for f in result.findings if f.severity != "info"]
+    head = "passed" if not s["error"] else "failed"
+    out = [f"### locflow check {head}: {s['error']} errors, {s['warning']} warnings", ""]
+    if not shown:
+        return "\n".join(out) + "\n"
+    counts = Counter((f.check, f.severity) for f in shown)
+    out += ["| check | severity | findings |", "|---|---|---:|"]
+    out += [f"| `{check}` | {sev} | {n} |" for (check, sev), n in
+            sorted(counts.items(), key=lambda kv: (kv[0][1] != "error", -kv[1], kv[0][0]))]
+    first = sorted(shown, key=lambda f: (f.severity != "error", f.sort_key))[:SUMMARY_ROWS]
+    title = f"First {len(first)} of {len(shown)} findings" if len(shown) > len(first) else "Findings"
+    out += ["", f"<details><summary>{title}</summary>", "", "| where | check | message |", "|---|---|---|"]
+    out += [f"| `{_md(f.path)}:{f.line or '-'}` | {f.severity} `{f.check}` | {_md(_describe(f))} |" for f in first]
+    out += ["", "</details>"]
+    return "\n".join(out) + "\n"
+
+
+def _md(value: str) -> str:
+    """A Markdown table cell: no line breaks, no column breaks, no HTML."""
+    import html
+
+    return html.escape(value.replace("\n", " ").replace("|", "\\|").replace("`", "'"), quote=False)
+
+
 def _gh(value: str, prop: bool = False) -> str:
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return value.replace(":", "%3A").replace(",", "%2C") if prop else value

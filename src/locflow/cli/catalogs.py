@@ -178,7 +178,25 @@ def check(
         from ..render import check_output
 
         check_output(result, fmt, _console(), show_info=bool(only))
+        if fmt == "github":
+            _github_step_summary(result)
         raise typer.Exit(result.exit_code)
+
+
+def _github_step_summary(result) -> None:
+    """Append the Markdown summary to the job's summary page when running in GitHub Actions."""
+    import os
+
+    from ..checks.reporters import render_github_summary
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        return
+    try:
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write(render_github_summary(result))
+    except OSError as exc:
+        _console(stderr=True).print(f"[yellow]could not write the job summary {target}: {exc.strerror}[/]")
 
 
 def _list_checks(project) -> None:
