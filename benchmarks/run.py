@@ -159,11 +159,12 @@ def main() -> None:
           f"{platform.system()} {platform.release()}")
     print(f"{'operation':<32}{'locflow':>10}{'peer':>24}{'peer time':>12}{'ratio':>8}{'peak MiB':>10}")
     for op, mine, peer, other in rows:
-        m = f"{mine.seconds:.2f}s" if mine.seconds is not None else mine.note
-        o = f"{other.seconds:.2f}s" if other.seconds is not None else other.note
+        m = f"{mine.seconds:.2f}s" if mine.seconds is not None else "-"
+        o = f"{other.seconds:.2f}s" if other.seconds is not None else "-"
         ratio = f"{mine.seconds / other.seconds:.2f}" if mine.seconds and other.seconds else "-"
         peak = f"{mine.peak_mib:.0f}" if mine.peak_mib else "-"
-        print(f"{op:<32}{m:>10}{peer:>24}{o:>12}{ratio:>8}{peak:>10}")
+        notes = "; ".join(f"{who}: {t.note}" for who, t in (("locflow", mine), (peer, other)) if t.note)
+        print(f"{op:<32}{m:>10}{peer:>24}{o:>12}{ratio:>8}{peak:>10}" + (f"  ({notes})" if notes else ""))
     print(f"merge quality: {total} changed msgids; matched to their own old entry: "
           f"locflow {quality[0]}, msgmerge {quality[1]}")
     shutil.rmtree(tmp, ignore_errors=True)
