@@ -11,8 +11,10 @@ from pathlib import Path
 import polib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from typer.testing import CliRunner
 
 from .conftest import copy_sample, snapshot, write
+from locflow.cli import app
 from locflow.catalog import catalog_metadata, new_pofile, read_po, render
 from locflow.errors import LocflowError
 from locflow.project import Project
@@ -406,14 +408,86 @@ def test_edited_target_with_translated_state_becomes_reviewed(mini: Project, tmp
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_approved_entry_edited_but_still_final_is_approved_again_by_the_importer(mini, tmp_path, version):
+def test_text_edited_under_the_exported_final_is_reviewed_not_approved(mini, tmp_path, version):
+    """OmegaT and others keep a segment's state when its text is edited: nobody signed the new text
+    off, so it is not approved in the importer's name."""
     out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"], version=version).path
     tree = ET.parse(out)
     edit(tree, version, "Related Articles", text="Seotud lood")
-    import_xliff(mini, save(tree, out), reviewer="Anna", today="2026-12-02")
+    result = import_xliff(mini, save(tree, out), reviewer="Anna", today="2026-12-02")
     entry = get(ui(mini), "Related Articles")
-    assert approval(entry).reviewer == "Anna" and state_of(entry) is State.APPROVED
-    assert entry.tcomment.count("locflow: approved") == 1
+    assert (entry.msgstr, state_of(entry), approval(entry)) == ("Seotud lood", State.REVIEWED, None)
+    assert [(c.old_state, c.new_state, c.translation_changed) for c in result.changes] == [
+        ("approved", "reviewed", True)]
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_text_edited_and_signed_off_is_approved_by_the_importer(mini, tmp_path, version):
+    out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"], version=version).path
+    tree = ET.parse(out)
+    edit(tree, version, "Trending", text="Populaarne", state="signed-off" if version == "1.2" else "final",
+         qualifier=None)
+    import_xliff(mini, save(tree, out), reviewer="Anna", today="2026-12-02")
+    entry = get(ui(mini), "Trending")
+    assert (entry.msgstr, state_of(entry), approval(entry).reviewer) == ("Populaarne", State.APPROVED, "Anna")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_untouched_units_never_overwrite_newer_catalog_edits(mini, tmp_path, version):
+    out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"], version=version).path
+    po = polib.pofile(str(ui(mini)))
+    for e in po:
+        if e.msgid == "Related Articles":
+            e.msgstr = "Seotud lood"  # edited in Poedit after the export: the approval no longer holds
+        if e.msgid == "By %(author)s":
+            e.msgstr = "Kirjutas %(author)s"
+    po.save()
+    before = ui(mini).read_bytes()
+    result = import_xliff(mini, out, reviewer="Anna", today="2026-12-02")  # the file comes back untouched
+    assert ui(mini).read_bytes() == before and result.changes == () and result.skipped == ()
+    assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_unit_changed_on_both_sides_is_a_reported_conflict_and_the_catalog_wins(mini, tmp_path, version):
+    out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"], version=version).path
+    tree = ET.parse(out)
+    edit(tree, version, "By %(author)s", text="Autorilt %(author)s")
+    edit(tree, version, "Subscribe", msgctxt="button", text="Liitu")  # changed only in the file: taken
+    save(tree, out)
+    po = polib.pofile(str(ui(mini)))
+    next(e for e in po if e.msgid == "By %(author)s").msgstr = "Kirjutas %(author)s"
+    po.save()
+    result = import_xliff(mini, out, reviewer="Anna", today="2026-12-02")
+    assert get(ui(mini), "By %(author)s").msgstr == "Kirjutas %(author)s"
+    assert get(ui(mini), "Subscribe", "button").msgstr == "Liitu"
+    assert [(s.msgid, s.conflict) for s in result.skipped] == [("By %(author)s", True)]
+    assert "Autorilt %(author)s" in result.skipped[0].reason and result.exit_code == 1
+    r = CliRunner().invoke(app, ["--config", str(mini.config.path), "import", str(out), "--reviewer", "Anna"])
+    assert r.exit_code == 1 and "conflict" in r.output and "By %(author)s" in r.output
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_import_refuses_to_approve_or_review_what_review_approve_would_refuse(mini, tmp_path, version):
+    po = polib.pofile(str(ui(mini)))
+    next(e for e in po if e.msgid == "Search").msgstr = "Otsi <a href=\"https://x.example\">siit</a>"  # added a link
+    po.save()
+    out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"], version=version).path
+    tree = ET.parse(out)
+    broken = "Autor: <script>alert(1)</script>"  # the placeholder is gone and a tag came in
+    edit(tree, version, "By %(author)s", text=broken, state="signed-off" if version == "1.2" else "final",
+         qualifier=None)
+    edit(tree, version, "Search", state="translated" if version == "1.2" else "reviewed", qualifier=None)
+    result = import_xliff(mini, save(tree, out), reviewer="Anna", today="2026-12-02")
+    author = get(ui(mini), "By %(author)s")
+    assert (author.msgstr, state_of(author), approval(author)) == (broken, State.FUZZY, None)
+    change = next(c for c in result.changes if c.msgid == "By %(author)s")
+    assert "placeholder" in change.refused and change.new_state == "fuzzy"
+    search = get(ui(mini), "Search")
+    assert (search.msgstr, state_of(search)) == ("Otsi <a href=\"https://x.example\">siit</a>", State.MACHINE)  # left as it was
+    assert [(s.msgid, s.conflict) for s in result.skipped] == [("Search", True)]
+    assert "not reviewed" in result.skipped[0].reason and result.exit_code == 1
 
 
 def test_approval_needs_a_reviewer_only_when_something_is_approved(mini: Project, tmp_path: Path):

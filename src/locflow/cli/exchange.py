@@ -54,9 +54,21 @@ def import_command(
         for c in result.changes:
             what = "text and state" if c.translation_changed and c.old_state != c.new_state else (
                 "text" if c.translation_changed else "state")
-            out.print(f"{escape(c.catalog)}: {escape(c.msgid[:60])}  {c.old_state} → {c.new_state} ({what})")
+            out.print(f"{escape(c.catalog)}: {escape(_subject(c.msgctxt, c.msgid))}  {c.old_state} → {c.new_state} ({what})")
+            if c.refused:
+                out.print(f"  [yellow]refused as reviewed or approved, kept as fuzzy[/]: {escape(c.refused)}")
+        for s in result.skipped:
+            colour = "red" if s.conflict else "yellow"
+            out.print(f"[{colour}]{'conflict' if s.conflict else 'kept'}[/] {escape(s.catalog)}: "
+                      f"{escape(_subject(s.msgctxt, s.msgid))}: {escape(s.reason)}")
         verb = "would change" if dry_run else "changed"
         out.print(f"XLIFF {result.version}, {result.language}: {verb} {len(result.changes)} entries, "
-                  f"{result.unchanged} unchanged" + ("" if dry_run else f", {len(result.written)} catalogs written"))
+                  f"{result.unchanged} unchanged" + (f", {len(result.skipped)} left for a person" if result.skipped else "")
+                  + ("" if dry_run else f", {len(result.written)} catalogs written"))
+        raise typer.Exit(result.exit_code)
+
+
+def _subject(msgctxt, msgid: str) -> str:
+    return (f"[{msgctxt}] " if msgctxt else "") + msgid[:60]
 
 

@@ -72,6 +72,18 @@ class ImportChange:
     old_state: str
     new_state: str
     translation_changed: bool
+    refused: str = ""  # why the unit's reviewed/approved state was not taken (the text waits as fuzzy)
+
+
+@dataclass(frozen=True)
+class ImportSkip:
+    """A unit left alone because the catalog entry changed after the export."""
+
+    catalog: str
+    msgctxt: str | None
+    msgid: str
+    reason: str
+    conflict: bool  # the CAT tool changed the text too: someone must choose
 
 
 @dataclass(frozen=True)
@@ -81,6 +93,17 @@ class ImportResult:
     written: tuple[str, ...]  # project-relative paths of rewritten catalogs; empty on a dry run
     language: str
     version: str
+    skipped: tuple[ImportSkip, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a conflict or a refused review waits for a person, as for `review approve`."""
+        return 1 if any(s.conflict for s in self.skipped) or any(c.refused for c in self.changes) else 0
+
+
+def forms_sha(forms: list[str] | tuple[str, ...]) -> str:
+    """Hash of a translation as exported (every plural form, padded to Plural-Forms)."""
+    return hashlib.sha1("\x00".join(forms).encode("utf-8")).hexdigest()[:8]
 
 
 def unit_id(msgctxt: str | None, msgid: str) -> str:

@@ -22,6 +22,7 @@ from .common import (
     SUBSTATE,
     VERSIONS,
     ExportResult,
+    forms_sha,
     _bcp47,
     _nplurals,
     _site,
@@ -176,6 +177,7 @@ def _info12(parent: ET.Element, item: _Item, *, state: bool) -> None:
         pairs.append(("x-gettext-flags", ", ".join(item.flags)))
     if state:
         pairs.append(("x-locflow-state", item.state.value))
+    pairs.append(("x-locflow-sha", forms_sha(item.forms)))  # the import compares against it
     _contexts(parent, "information", pairs)
     for path, line in item.locations:
         _contexts(parent, "location", [("sourcefile", path)] + ([("linenumber", line)] if line else []))
@@ -208,15 +210,22 @@ def _xliff20(project: Project, language: str, loaded: list[_Catalog]) -> ET.Elem
             name = {"name": item.msgctxt} if item.msgctxt is not None else {}
             if item.msgid_plural is None:
                 unit = ET.SubElement(f, "unit", {"id": item.uid} | name | {"xml:space": "preserve"})
+                _sha20(unit, item)
                 _notes20(unit, item)
                 _segment20(unit, item.msgid, item.forms[0], item.state)
                 continue
             plural = ET.SubElement(f, "group", {"id": item.uid} | name | {"type": PLURALS_20})
+            _sha20(plural, item)
             _notes20(plural, item)
             for i, form in enumerate(item.forms):
                 unit = ET.SubElement(plural, "unit", {"id": f"{item.uid}-{i}", "xml:space": "preserve"})
                 _segment20(unit, item.msgid if i == 0 else item.msgid_plural, form, item.state)
     return root
+
+
+def _sha20(parent: ET.Element, item: _Item) -> None:
+    group = ET.SubElement(ET.SubElement(parent, "mda:metadata"), "mda:metaGroup", {"category": "locflow"})
+    ET.SubElement(group, "mda:meta", {"type": "sha"}).text = forms_sha(item.forms)
 
 
 def _notes20(parent: ET.Element, item: _Item) -> None:
