@@ -414,6 +414,15 @@ def test_interactive_review_needs_a_known_lang(run_cli, sample):
     assert result.exit_code == 2 and "unknown language `xx`" in result.stderr
 
 
+def test_interactive_review_without_a_terminal_is_a_usage_error(sample):
+    before = (sample / ET_UI).read_bytes()
+    result = subprocess.run([sys.executable, "-m", "locflow", "review", "--lang", "et", "--reviewer", REVIEWER],
+                            cwd=sample, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                            start_new_session=True)  # no controlling terminal either
+    assert result.returncode == 2 and "needs a terminal" in result.stderr and "internal error" not in result.stderr
+    assert (sample / ET_UI).read_bytes() == before
+
+
 # --- Session, in-process ------------------------------------------------------------------------
 
 TODAY = "2026-11-30"
@@ -604,6 +613,43 @@ def test_session_applies_each_decision_to_a_fresh_read_of_the_file(sample):
     got = entries(sample, CHISINAU)
     assert state_of(got[0]) is State.APPROVED
     assert got[-1].msgstr == "Teise toimetaja parandus."
+
+
+def test_session_never_approves_text_that_changed_after_it_was_shown(sample):
+    """The helper found `a` approving (and signing the hash of) a text saved by someone else while the
+    old one was on screen: now the decision is refused and the new text shown for a fresh decision."""
+    path = sample / CHISINAU
+    first = entries(sample, CHISINAU)[0]
+
+    def someone_else_edits_this_entry() -> str:
+        catalog = polib.pofile(str(path))
+        entry = next(e for e in catalog if e.msgid == first.msgid)
+        entry.msgstr = "Väline muudatus."
+        catalog.save(str(path))
+        return "a"
+
+    s, out = session(sample, "et", CHISINAU_CAT, Script([someone_else_edits_this_entry, "q"]))
+    counts = s.run()
+    got = next(e for e in entries(sample, CHISINAU) if e.msgid == first.msgid)
+    assert got.msgstr == "Väline muudatus." and state_of(got) is state_of(first)
+    assert counts["approved"] == 0 and "changed on disk since it was shown" in out.getvalue()
+    assert out.getvalue().count("Väline muudatus.") >= 1  # shown again, now with the new text
+
+
+def test_session_undo_never_erases_a_later_edit_by_someone_else(sample):
+    path = sample / CHISINAU
+    first = entries(sample, CHISINAU)[0]
+
+    def someone_else_edits_after_the_approval() -> str:
+        catalog = polib.pofile(str(path))
+        next(e for e in catalog if e.msgid == first.msgid).msgstr = "Hilisem parandus."
+        catalog.save(str(path))
+        return "u"
+
+    s, out = session(sample, "et", CHISINAU_CAT, Script(["a", someone_else_edits_after_the_approval, "q"]))
+    s.run()
+    got = next(e for e in entries(sample, CHISINAU) if e.msgid == first.msgid)
+    assert got.msgstr == "Hilisem parandus." and "not undone" in out.getvalue()
 
 
 def test_session_unknown_key_shows_the_keys(sample):

@@ -27,6 +27,7 @@ class _Step:
     cat: CatalogFile
     key: Key
     before: dict
+    after: dict  # what the decision wrote: undo only takes back exactly that
     action: str  # the counter to take back on undo
 
 
@@ -70,14 +71,28 @@ class Session:
 
     # -- catalog access: always a fresh read under the lock --------------------------------------
 
-    def _change(self, cat: CatalogFile, key: Key, change: Callable[["polib.POEntry"], bool | None]) -> bool:
+    def _change(self, cat: CatalogFile, key: Key, change: Callable[["polib.POEntry"], bool | None],
+                expect: dict) -> dict | None:
+        """The entry after the change; None, and nothing written, when it is gone or no longer what
+        the reviewer saw (another editor or run changed it since)."""
         with self.project.lock():
             po = read_po(cat.path, display=self.project.display(cat.path))
             entry = next((e for e in po if not e.obsolete and (e.msgctxt, e.msgid) == key), None)
-            if entry is None or change(entry) is False:
-                return False
+            if entry is None or _snapshot(entry) != expect or change(entry) is False:
+                return None
             write_if_changed(cat.path, render(po))
-            return True
+            return _snapshot(entry)
+
+    def _decide(self, i: int, cat: CatalogFile, entry, action: str,
+                change: Callable[["polib.POEntry"], bool | None]) -> bool:
+        shown = _snapshot(entry)
+        after = self._change(cat, (entry.msgctxt, entry.msgid), change, shown)
+        if after is None:
+            self.console.print("[yellow]not saved: the entry changed on disk since it was shown; here it is again[/]")
+            return False
+        self.history.append(_Step(i, cat, (entry.msgctxt, entry.msgid), shown, after, action))
+        self.counts[action] += 1
+        return True
 
     def _load(self, cat: CatalogFile, key: Key) -> tuple["polib.POFile", "polib.POEntry | None"]:
         po = read_po(cat.path, display=self.project.display(cat.path))
@@ -116,17 +131,13 @@ class Session:
         self.console.print("review: " + ", ".join(f"{n} {k}" for k, n in self.counts.items()))
         return self.counts
 
-    def _remember(self, i: int, cat: CatalogFile, entry: "polib.POEntry", action: str) -> None:
-        self.history.append(_Step(i, cat, (entry.msgctxt, entry.msgid), _snapshot(entry), action))
-        self.counts[action] += 1
-
     def approve(self, i: int, cat: CatalogFile, po, entry) -> int:
         reasons = approval_blockers(self.project, cat, po, entry)
         if reasons:
             self.console.print("[red]cannot approve:[/] " + "; ".join(reasons))
             return 0
-        self._remember(i, cat, entry, "approved")
-        self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_approved(e, self.reviewer, self.today))
+        if not self._decide(i, cat, entry, "approved", lambda e: set_approved(e, self.reviewer, self.today)):
+            return 0
         self.console.print("[green]approved[/]")
         return 1
 
@@ -135,8 +146,8 @@ class Session:
         if not reason or not reason.strip():
             self.console.print("[yellow]not rejected: a rejection needs a reason[/]")
             return 0
-        self._remember(i, cat, entry, "rejected")
-        self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_rejected(e, self.reviewer, reason, self.today))
+        if not self._decide(i, cat, entry, "rejected", lambda e: set_rejected(e, self.reviewer, reason, self.today)):
+            return 0
         self.console.print("[yellow]rejected[/]")
         return 1
 
@@ -153,9 +164,8 @@ class Session:
         if new_forms == forms:
             self.console.print("unchanged")
             return
-        self._remember(i, cat, entry, "edited")
-
-        self._change(cat, (entry.msgctxt, entry.msgid), lambda e: set_edited(e, new_forms))
+        if not self._decide(i, cat, entry, "edited", lambda e: set_edited(e, new_forms)):
+            return
         self.console.print("[cyan]saved as reviewed[/]: press a to approve it, s to move on")
 
     def undo(self, i: int) -> int:
@@ -163,7 +173,9 @@ class Session:
             self.console.print("[yellow]nothing to undo[/]")
             return i
         step = self.history.pop()
-        self._change(step.cat, step.key, lambda e: _restore(e, step.before))
+        if self._change(step.cat, step.key, lambda e: _restore(e, step.before), step.after) is None:
+            self.console.print("[yellow]not undone: the entry changed on disk after that decision[/]")
+            return i
         self.counts[step.action] -= 1
         self.console.print("[magenta]undone[/]")
         return step.index
@@ -283,7 +295,15 @@ def _terminal_edit(text: str) -> str | None:
 
 
 def run_interactive(project: Project, language: str, catalogs: list[str] | None, reviewer: str, console=None) -> dict:
+    import sys
+
     from rich.console import Console
+
+    from .errors import LocflowError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise LocflowError("the interactive review needs a terminal",
+                           hint="in scripts use `locflow review list/approve/reject`; or `locflow serve`")
 
     # Its own console: the CLI's soft-wraps for log lines, which would cut long text off in the panel.
     return Session(project, language, catalogs, reviewer, Console(highlight=False), _terminal_key, _terminal_ask,
