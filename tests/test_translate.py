@@ -132,6 +132,25 @@ def test_one_request_per_unique_text_and_none_on_rerun(project, server):
     assert mtimes == {p: p.stat().st_mtime_ns for p in project.root.rglob("*.po")}
 
 
+def test_a_pull_after_translate_rewrites_nothing_and_the_stale_check_passes(project, server):
+    """translate writes `#, fuzzy, python-format`, as msgmerge does; a merge once moved the flag to the
+    end, so CI failed `stale` right after every translate until someone ran pull."""
+    from locflow.checks import run_checks
+
+    translate(project)
+    ui = project.root / "locales/et/LC_MESSAGES/ui.po"
+    assert "#, fuzzy, python-format" in ui.read_text(encoding="utf-8")
+    before = {p: p.read_bytes() for p in project.root.rglob("*.po")}
+    pull(project)
+    assert {p: p.read_bytes() for p in project.root.rglob("*.po")} == before
+    assert list(run_checks(project, only=["stale"]).findings) == []
+    # A flag order written by hand is kept too.
+    text = ui.read_text(encoding="utf-8").replace("#, fuzzy, python-format", "#, python-format, fuzzy")
+    ui.write_text(text, encoding="utf-8")
+    pull(project)
+    assert ui.read_text(encoding="utf-8") == text
+
+
 def test_placeholders_markup_urls_emails_and_whitespace_survive(project, server):
     translate(project)
     for lang in LANGS[1:]:

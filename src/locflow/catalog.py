@@ -397,7 +397,10 @@ def _carry(ref: "polib.POEntry", prior: "polib.POEntry", nplurals: int, *, fuzzy
     if fuzzy and not any(old_forms):
         fuzzy = False  # an empty entry has nothing to review
     if fuzzy:
-        entry.flags.append("fuzzy")
+        # Where the catalog had it (a hand edit may put it last); otherwise first, as msgmerge and
+        # every locflow command write it, so a pull after a translate rewrites nothing.
+        had_it_later = "fuzzy" in prior.flags and prior.flags.index("fuzzy") > 0
+        entry.flags.insert(len(entry.flags) if had_it_later else 0, "fuzzy")
         changed = fuzzy_match or prior.msgid_plural != ref.msgid_plural
         if changed:
             # The source moved under the translation: an approval or machine run no longer vouches for it.
