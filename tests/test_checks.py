@@ -135,6 +135,14 @@ CASES = [
          '#, python-format\nmsgid "By %(author)s"\nmsgstr "Autorius: %(autorius)s"',
          '#, python-format\nmsgid "By %(author)s"\nmsgstr "Autorius: %(author)s"',
          says=("author", "autorius"), count=2),
+    # msgfmt -c rejects both; publishing them crashed the site renderer
+    Case("python-format-conversion", "placeholders", "error", "ru", "By %(author)s",
+         '#, python-format\nmsgid "By %(author)s"\nmsgstr "Автор: %(author)d"',
+         '#, python-format\nmsgid "By %(author)s"\nmsgstr "Автор: %(author)s"', says=("%(author)d",)),
+    Case("python-format-stray-percent", "placeholders", "error", "ru", "Coverage of %(region)s: 100%% done",
+         '#, python-format\nmsgid "Coverage of %(region)s: 100%% done"\nmsgstr "Охват %(region)s: 100% ок"',
+         '#, python-format\nmsgid "Coverage of %(region)s: 100%% done"\nmsgstr "Охват %(region)s: 100%% ок"',
+         says=("%%",)),
     Case("python-format-plural-form", "placeholders", "error", "ru", "%(count)s article by %(author)s",
          '#, python-format\nmsgid "%(count)s article by %(author)s"\n'
          'msgid_plural "%(count)s articles by %(author)s"\n'

@@ -496,6 +496,23 @@ def test_ui_entry_below_the_gate_falls_back_to_english(built: Site):
     assert et.find("section", "trending").find("h2").clean() == Labels(root, "et")("Trending") != "Trending"
 
 
+def test_a_reviewed_entry_with_a_broken_placeholder_goes_out_in_english(built: Site):
+    """`%(author)d` (or a bare `%`) passed the gate as `reviewed` and crashed the page renderer with
+    an internal error; now the source text is published for it and the site builds."""
+    ui = built.root / "locales" / "ru" / "LC_MESSAGES" / "ui.po"
+    text = ui.read_text(encoding="utf-8")
+    ui.write_text(text.replace('msgstr "Автор: %(author)s"', 'msgstr "Автор: %(author)d"'), encoding="utf-8")
+    publish(built.root)
+    with open(built.out / "ru" / "LC_MESSAGES" / "ui.mo", "rb") as handle:
+        tr = gettext.GNUTranslations(handle)
+    assert tr.gettext("By %(author)s") == "By %(author)s"
+    info = json.loads((built.out / "manifest.json").read_text("utf-8"))["languages"]["ru"]["ui"]
+    assert info["fallback_to_source"] == built.manifest["languages"]["ru"]["ui"]["fallback_to_source"] + 1
+    article = next(p for p in (built.out / "ru").glob("*.html") if p.name != "index.html")
+    byline = page(article).find("span", "byline").clean()
+    assert byline.startswith("By ") and "%(" not in byline
+
+
 # =========================================================================== the article gate
 
 def test_one_machine_entry_holds_the_article_back_and_removes_its_files(built: Site):

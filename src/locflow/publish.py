@@ -82,12 +82,24 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
         active = [e for e in po if not e.obsolete]
         for name, n in _state_counts(active).items():
             bundle.counts[name] = bundle.counts.get(name, 0) + n
+        broken = _placeholder_errors(project, catalog.name, language, po)
         for e in active:
-            if state_of(e).rank >= gate.rank and all(msgstr_forms(e)):
+            if state_of(e).rank >= gate.rank and all(msgstr_forms(e)) and (e.msgctxt, e.msgid) not in broken:
                 bundle.messages[(e.msgctxt, e.msgid)] = e
             else:
                 bundle.fallback += 1
     return bundle
+
+
+def _placeholder_errors(project: Project, name: str, language: str, po) -> set[tuple[str | None, str]]:
+    """Entries whose placeholders are broken: published, they would break the page that formats them
+    (`%(author)d` given a name), so the source text goes out instead, whatever the check severities."""
+    from .checks.format import placeholders
+    from .checks.runner import context
+
+    cat = next(c for c in project.catalog_files([language], [name]) if c.name == name)
+    ctx = context(project, cat, po)
+    return {(e.msgctxt, e.msgid) for e in po if not e.obsolete and any(msgstr_forms(e)) and placeholders(ctx, e)}
 
 
 def write_mo(bundle: LabelBundle) -> bytes:

@@ -39,6 +39,10 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
             tokens = {m.group(1): m.group() for m in PYTHON_NAMED.finditer(source + " " + text)}
             problems += _compare("placeholder", Counter(PYTHON_NAMED.findall(source)),
                                  Counter(PYTHON_NAMED.findall(text)), optional, index, tokens)
+            problems += _conversions(source, text, index)
+            if (stray := _stray_percent(text)) and not _stray_percent(source):
+                problems.append(f"{where(index)}`{stray}` is not a python-format directive (a percent sign is "
+                                f"written %%)")
             src, got = _printf(source), _printf(text)
             if src != got and not (index is not None and not got and len(src) == 1):
                 problems.append(f"{where(index)}printf placeholders {' '.join(src) or 'none'} became "
@@ -47,6 +51,29 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
             problems += _compare("brace placeholder", Counter(BRACE.findall(source)),
                                  Counter(BRACE.findall(text)), optional, index)
     return problems
+
+
+def _conversions(source: str, text: str, index: int | None) -> list[str]:
+    """A text placeholder must not become a number: `%(author)d` fed a name fails at run time (number
+    conversions among themselves, and a number shown with %s, still format)."""
+    want = {m.group(1): m.group() for m in PYTHON_NAMED.finditer(source)}
+    out = []
+    for m in PYTHON_NAMED.finditer(text):
+        name, spec = m.group(1), m.group()
+        if name in want and want[name][-1] in "rsa" and spec[-1] not in "rsa":
+            out.append(f"{where(index)}placeholder {want[name]} became {spec}")
+            want.pop(name)
+    return out
+
+
+_DIRECTIVE = re.compile(PYTHON_NAMED.pattern + "|" + PRINTF.pattern + "|%%")
+
+
+def _stray_percent(text: str) -> str | None:
+    """The first `%` that does not start a valid directive (what msgfmt -c rejects), with what follows."""
+    rest = _DIRECTIVE.sub("", text)
+    at = rest.find("%")
+    return rest[at:at + 2].strip() or "%" if at >= 0 else None
 
 
 def _single_number(ctx: CatalogContext, index: int) -> bool:
