@@ -466,6 +466,33 @@ def test_po_syntax_msgid_without_msgstr(tmp_path):
     assert [(f.check, f.path, f.line) for f in found] == [("po-syntax", "locales/pl/LC_MESSAGES/ui.po", line)]
 
 
+@pytest.mark.parametrize("block, says", [
+    ('msgid "Home"\nmsgstr[0] "Avaleht"', "msgstr[N] without msgid_plural"),
+    ('msgid "%(n)d article"\nmsgid_plural "%(n)d articles"\nmsgstr "artikkel"', "needs msgstr[0]"),
+    ('msgid "Home"\nmsgstr "Ava\\qleht"', "invalid escape `\\q`"),
+])
+def test_po_syntax_follows_msgfmt_where_polib_is_lenient(tmp_path, block, says):
+    """msgfmt rejects these; locflow once passed them and published an empty string or a backslash."""
+    text, (line,) = po_text("et", block)
+    root = managed(tmp_path, {"et/LC_MESSAGES/ui.po": text})
+    assert subprocess.run(["msgfmt", "-c", "-o", os.devnull, "-"], input=text.encode(), capture_output=True).returncode
+    found = findings(root)
+    assert [(f.check, f.line) for f in found] == [("po-syntax", line + block.count("\n"))]
+    assert says in found[0].message
+    r = run_locflow("review", "list", "--lang", "et", cwd=root)
+    assert r.returncode == 2 and f"ui.po:{line + block.count(chr(10))}" in r.stderr
+
+
+def test_flags_written_without_a_space_are_read_as_msgfmt_reads_them(tmp_path):
+    text, (line,) = po_text("et", '#,fuzzy\nmsgid "Trending"\nmsgstr "Populaarne"')
+    root = managed(tmp_path, {"et/LC_MESSAGES/ui.po": text})
+    found = findings(root)
+    assert [(f.check, f.line) for f in found] == [("unreviewed", line)]
+    r = run_locflow("review", "list", "--lang", "et", "--format", "json", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert [e["state"] for e in json.loads(r.stdout)["entries"] if e["msgid"] == "Trending"] == ["fuzzy"]
+
+
 # --- exemptions and configured severities ----------------------------------------------------------
 
 def test_translator_comment_exempts_exactly_that_check_on_that_entry(tmp_path):

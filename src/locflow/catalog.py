@@ -36,13 +36,18 @@ _PO_LINE = re.compile(
 _KEYWORD = re.compile(r"^(?:#~\|?\s*|#\|\s*)?(msgctxt|msgid_plural|msgid|msgstr)")
 
 
+_BAD_ESCAPE = re.compile(r'\\([^ntr"\\abfv0-7x])')
+
+
 def syntax_error(text: str) -> tuple[int, str] | None:
     """First problem msgfmt would reject that polib lets through, as (line, message).
 
-    polib reads an unterminated string up to the line's end and accepts a msgid without a
-    msgstr; msgfmt rejects both, so locflow does too.
+    polib reads an unterminated string up to the line's end, accepts a msgid without a msgstr,
+    keeps an unknown escape such as `\\q` as it is and takes `msgstr[0]` without a msgid_plural;
+    msgfmt rejects all of them, so locflow does too.
     """
     open_msgid: int | None = None  # line of a msgid still waiting for its msgstr
+    plural = forms = single = False  # what the current entry has so far
     for number, line in enumerate(text.split("\n"), 1):  # U+2028 may sit inside strings
         stripped = line.strip()
         if not stripped:
@@ -53,6 +58,8 @@ def syntax_error(text: str) -> tuple[int, str] | None:
             if stripped.startswith(("#~", "#|")) and not stripped.lstrip("#~| ").startswith(('"', "msg")):
                 continue  # an obsolete or previous-msgid comment line that carries no string
             return number, f"PO syntax error: {stripped[:40]!r} is not a valid line"
+        if "\\" in stripped and (bad := _BAD_ESCAPE.search(stripped.replace("\\\\", ""))):
+            return number, f"PO syntax error: invalid escape `\\{bad.group(1)}` (write `\\\\` for a backslash)"
         if stripped.startswith(("#|", "#~|")):
             continue  # previous msgid of a fuzzy entry: not a definition
         keyword = _KEYWORD.match(stripped)
@@ -63,11 +70,27 @@ def syntax_error(text: str) -> tuple[int, str] | None:
             return open_msgid, "PO syntax error: msgid without msgstr"
         if word == "msgid":
             open_msgid = number
+            plural = forms = single = False
+        elif word == "msgid_plural":
+            plural = True
         elif word == "msgstr":
             open_msgid = None
+            if stripped.lstrip("#~ ").startswith("msgstr["):
+                forms = True
+                if not plural:
+                    return number, "PO syntax error: msgstr[N] without msgid_plural"
+            else:
+                single = True
+                if plural:
+                    return number, "PO syntax error: an entry with msgid_plural needs msgstr[0], msgstr[1], …"
+        if forms and single:
+            return number, "PO syntax error: msgstr and msgstr[N] in one entry"
     if open_msgid is not None:
         return open_msgid, "PO syntax error: msgid without msgstr"
     return None
+
+
+_BARE_FLAGS = re.compile(r"(?m)^#,(?=[^ \t\n])")
 
 
 def read_po(path: Path, *, display: str | None = None, data: bytes | None = None) -> "polib.POFile":
@@ -90,6 +113,7 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
     if problem := syntax_error(text):
         raise LocflowError(problem[1], path=shown, line=problem[0],
                            hint="fix the entry by hand or restore it from version control")
+    text = _BARE_FLAGS.sub("#, ", text)  # `#,fuzzy`: msgfmt reads it, polib would not
     text, separators = _hide_separators(text)
     try:
         po = polib.pofile(text, wrapwidth=WRAPWIDTH, encoding=_charset(data))

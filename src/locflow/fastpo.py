@@ -35,7 +35,14 @@ def _string(line: str, start: int) -> str:
     trailing = len(body) - len(body.rstrip("\\"))
     if trailing % 2 or '"' in body.replace('\\\\', "").replace('\\"', ""):
         raise Unsure  # an unescaped quote inside, or a closing quote that is itself escaped
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(0)), body)
+    return _ESCAPE_RE.sub(_unescape, body)
+
+
+def _unescape(m: re.Match) -> str:
+    try:
+        return _ESCAPES[m.group(1)]
+    except KeyError:
+        raise Unsure from None  # \q, octal, hex: the full parser decides (and names the line)
 
 
 class LiteEntry:
@@ -92,6 +99,8 @@ def parse(text: str) -> LiteCatalog:
             entry.msgctxt = "".join(parts["msgctxt"]) if "msgctxt" in parts else None
             entry.msgid_plural = "".join(parts.get("msgid_plural", ()))
             plural_keys = sorted(k for k in parts if k.startswith("msgstr["))
+            if bool(plural_keys) != ("msgid_plural" in parts) or (plural_keys and "msgstr" in parts):
+                raise Unsure  # msgstr[N] without msgid_plural or the other way round: msgfmt rejects it
             if plural_keys:
                 entry.msgstr_plural = {int(k[7:-1]): "".join(parts[k]) for k in plural_keys}
             entry.msgstr = "".join(parts.get("msgstr", ()))
