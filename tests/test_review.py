@@ -242,6 +242,28 @@ def listed(run_cli, root: Path, *args: str) -> list[dict]:
     return json.loads(result.stdout)["entries"]
 
 
+def test_several_match_options_select_any_of_them(run_cli, proj):
+    """A repeated --match once kept only the last one, silently."""
+    both = listed(run_cli, proj, "--lang", "et", "--catalog", "ui", "--match", "home", "--match", "picks")
+    assert sorted(e["msgid"] for e in both) == ["Home", "Our Picks"]
+    result = run_cli("review", "reopen", "--lang", "et", "--catalog", "ui", "--match", "zzz", "--match", "related",
+                     cwd=proj)
+    assert result.exit_code == 0 and "1 reopened" in result.stdout, result.output
+
+
+def test_text_listing_is_one_line_per_entry_with_its_context(run_cli, proj):
+    po = polib.pofile(str(proj / ET_UI_PATH))
+    next(e for e in po if e.msgid == "Our Picks").msgstr = "Meie\nvalik\tnädalaks"
+    po.save()
+    result = run_cli("review", "list", "--lang", "et", "--catalog", "ui", cwd=proj)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    entries = [line for line in lines if line.startswith("locales/")]
+    assert len(entries) == len(listed(run_cli, proj, "--lang", "et", "--catalog", "ui"))
+    assert any("Meie\\nvalik\\tnädalaks" in line for line in entries), entries
+    assert any("[button] Subscribe" in line for line in entries), entries
+
+
 # --- transitions --------------------------------------------------------------------------------
 
 def test_machine_to_approved_writes_the_marker_and_keeps_other_comments(run_cli, proj):

@@ -105,13 +105,14 @@ def _entry(project: Project, cat: CatalogFile, e: "polib.POEntry") -> ReviewEntr
                        e.msgid, e.msgid_plural or None, tuple(msgstr_forms(e)))
 
 
-def _matches(e: "polib.POEntry", match: str | None, states: set[str] | None) -> bool:
+def _matches(e: "polib.POEntry", match: str | list[str] | None, states: set[str] | None) -> bool:
+    """In one of the states, and containing any of the match texts (several `--match` add up)."""
     if states and state_of(e).value not in states:
         return False
-    if match:
-        needle = match.casefold()
-        haystack = [e.msgid, e.msgid_plural or "", e.msgctxt or "", *msgstr_forms(e)]
-        return any(needle in h.casefold() for h in haystack)
+    needles = [m.casefold() for m in ([match] if isinstance(match, str) else match or []) if m]
+    if needles:
+        haystack = [h.casefold() for h in (e.msgid, e.msgid_plural or "", e.msgctxt or "", *msgstr_forms(e))]
+        return any(needle in h for needle in needles for h in haystack)
     return True
 
 
@@ -125,7 +126,7 @@ def _states(states: list[str] | None) -> set[str] | None:
     return set(states)
 
 
-def _selected(project: Project, languages: list[str] | None, catalogs: list[str] | None, match: str | None,
+def _selected(project: Project, languages: list[str] | None, catalogs: list[str] | None, match: str | list[str] | None,
               states: list[str] | None) -> Iterator[tuple[CatalogFile, "polib.POFile", list["polib.POEntry"]]]:
     wanted = _states(states)
     for cat in project.catalog_files(languages, catalogs):
@@ -136,7 +137,7 @@ def _selected(project: Project, languages: list[str] | None, catalogs: list[str]
 
 
 def list_entries(project: Project, languages: list[str] | None = None, catalogs: list[str] | None = None,
-                 states: list[str] | None = None, match: str | None = None) -> list[ReviewEntry]:
+                 states: list[str] | None = None, match: str | list[str] | None = None) -> list[ReviewEntry]:
     return [_entry(project, cat, e) for cat, _, entries in _selected(project, languages, catalogs, match, states)
             for e in entries]
 
@@ -206,7 +207,7 @@ def set_reopened(entry: "polib.POEntry") -> None:
     entry.tcomment = "\n".join(_comments_without(entry, ("approved",)))
 
 
-def approve(project: Project, language: str, *, catalogs: list[str] | None = None, match: str | None = None,
+def approve(project: Project, language: str, *, catalogs: list[str] | None = None, match: str | list[str] | None = None,
             states: list[str] | None = None, reviewer: str, today: str | None = None,
             waiting=None) -> ActionResult:
     """Approve the selected entries; refuse, with reasons, empty ones and ones with error findings."""
@@ -236,7 +237,7 @@ def _approve(project, language, catalogs, match, states, reviewer, day) -> Actio
 
 
 def reject(project: Project, language: str, *, reason: str, catalogs: list[str] | None = None,
-           match: str | None = None, states: list[str] | None = None, reviewer: str,
+           match: str | list[str] | None = None, states: list[str] | None = None, reviewer: str,
            today: str | None = None, waiting=None) -> ActionResult:
     """Send translations back: fuzzy, with the reason as a translator comment."""
     if not reason or not reason.strip():
@@ -247,7 +248,7 @@ def reject(project: Project, language: str, *, reason: str, catalogs: list[str] 
                   lambda e: set_rejected(e, reviewer, reason, _today(today)), waiting)
 
 
-def reopen(project: Project, language: str, *, catalogs: list[str] | None = None, match: str | None = None,
+def reopen(project: Project, language: str, *, catalogs: list[str] | None = None, match: str | list[str] | None = None,
            states: list[str] | None = None, waiting=None) -> ActionResult:
     """Withdraw approvals: approved entries become reviewed again."""
     return _apply(project, language, catalogs, match, states, "reopen",

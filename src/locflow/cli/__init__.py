@@ -107,6 +107,14 @@ Reviewer = Annotated[Optional[str], typer.Option("--reviewer", help="Your name (
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
 
 
+def one_line(msgctxt: Optional[str], text: str, width: int = 60) -> str:
+    """One line per entry, whatever the text holds: line breaks and tabs shown as \\n and \\t, the
+    context in brackets (two entries may differ only by it)."""
+    shown = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    shown = shown if len(shown) <= width else shown[:width - 1] + "…"
+    return (f"[{msgctxt}] " if msgctxt else "") + shown
+
+
 def _check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None:
     if fmt not in allowed:
         raise LocflowError(f"unknown format `{fmt}`", hint="one of: " + ", ".join(allowed))

@@ -6,7 +6,8 @@ from pathlib import Path
 import typer
 
 from ..errors import LocflowError
-from . import Catalogs, DryRun, Language, Reviewer, _check_format, _console, _errors, _project, _split, _waiting, app
+from . import (Catalogs, DryRun, Language, Reviewer, _check_format, _console, _errors, _project, _split, _waiting,
+               app, one_line)
 
 
 @app.command("export")
@@ -54,21 +55,18 @@ def import_command(
         for c in result.changes:
             what = "text and state" if c.translation_changed and c.old_state != c.new_state else (
                 "text" if c.translation_changed else "state")
-            out.print(f"{escape(c.catalog)}: {escape(_subject(c.msgctxt, c.msgid))}  {c.old_state} → {c.new_state} ({what})")
+            out.print(f"{escape(c.catalog)}: {escape(one_line(c.msgctxt, c.msgid))}  {c.old_state} → {c.new_state} ({what})")
             if c.refused:
                 out.print(f"  [yellow]refused as reviewed or approved, kept as fuzzy[/]: {escape(c.refused)}")
         for s in result.skipped:
             colour = "red" if s.conflict else "yellow"
             out.print(f"[{colour}]{'conflict' if s.conflict else 'kept'}[/] {escape(s.catalog)}: "
-                      f"{escape(_subject(s.msgctxt, s.msgid))}: {escape(s.reason)}")
+                      f"{escape(one_line(s.msgctxt, s.msgid))}: {escape(s.reason)}")
         verb = "would change" if dry_run else "changed"
         out.print(f"XLIFF {result.version}, {result.language}: {verb} {len(result.changes)} entries, "
                   f"{result.unchanged} unchanged" + (f", {len(result.skipped)} left for a person" if result.skipped else "")
                   + ("" if dry_run else f", {len(result.written)} catalogs written"))
         raise typer.Exit(result.exit_code)
 
-
-def _subject(msgctxt, msgid: str) -> str:
-    return (f"[{msgctxt}] " if msgctxt else "") + msgid[:60]
 
 

@@ -8,9 +8,10 @@ import typer
 
 from ..errors import LocflowError
 from . import (Catalogs, Language, Languages, Reviewer, TextOrJson, _check_format, _console, _errors, _project,
-               _split, _waiting, app)
+               _split, _waiting, app, one_line)
 
-Match = Annotated[Optional[str], typer.Option("--match", help="Only entries whose text contains this.")]
+Match = Annotated[Optional[List[str]],
+                  typer.Option("--match", help="Only entries whose text contains this (several: any of them).")]
 States = Annotated[Optional[List[str]], typer.Option("--state", help="Only entries in these states.")]
 
 
@@ -54,8 +55,8 @@ def _print_entries(rows, fmt: str) -> None:
     out = _console()
     for r in rows:
         text = " | ".join(r.translation)
-        out.print(f"{escape(r.path)}:{r.line}  [bold]{r.state:<12}[/] {escape(r.msgid[:60])!s}  [dim]→[/] "
-                  f"{escape(text[:60])}")
+        out.print(f"{escape(r.path)}:{r.line}  [bold]{r.state:<12}[/] {escape(one_line(r.msgctxt, r.msgid))}  "
+                  f"[dim]→[/] {escape(one_line(None, text))}")
     out.print(f"{len(rows)} entries")
 
 
@@ -82,10 +83,10 @@ def _print_action(result) -> None:
     out = _console()
     verb = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}[result.action]
     for r in result.changed:
-        out.print(f"{verb} {escape(r.path)}:{r.line} {escape(r.msgid[:60])}")
+        out.print(f"{verb} {escape(r.path)}:{r.line} {escape(one_line(r.msgctxt, r.msgid))}")
     for refusal in result.refused:
         r = refusal.entry
-        out.print(f"[red]refused[/] {escape(r.path)}:{r.line} {escape(r.msgid[:60])}: "
+        out.print(f"[red]refused[/] {escape(r.path)}:{r.line} {escape(one_line(r.msgctxt, r.msgid))}: "
                   + escape("; ".join(refusal.reasons)))
     out.print(f"{len(result.changed)} {verb}" + (f", {len(result.refused)} refused" if result.refused else ""))
 
@@ -167,7 +168,7 @@ def review_log_command(
         out = _console()
         for r in rows:
             out.print(f"{r.date}  {escape(r.reviewer):<16} {r.action:<8} {r.language} {escape(r.catalog)}  "
-                      f"{escape(r.msgid[:50])}  [dim]{escape(r.detail)}[/]")
+                      f"{escape(one_line(None, r.msgid, 50))}  [dim]{escape(r.detail)}[/]")
         out.print(f"{len(rows)} decisions")
 
 
