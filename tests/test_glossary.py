@@ -262,6 +262,10 @@ def test_glossary_add_then_list_json(tmp_path, run_cli):
     ["glossary", "add", "x", "-t", "Kyiv"],  # no LANG=
     ["glossary", "add", "x", "-t", "en=Kyiv", "--kind", "brand"],
     ["glossary", "add", "x"],
+    # These once wrote a termbase every later command refused to load.
+    ["glossary", "add", "", "-t", "en=Foo"],
+    ["glossary", "add", "z", "-t", "en= "],
+    ["glossary", "add", "z", "-t", "en=Kyiv", "--forbidden", "en=kyiv"],
 ])
 def test_glossary_add_refuses_bad_input(tmp_path, run_cli, args):
     root = project(tmp_path / "p")
@@ -269,6 +273,14 @@ def test_glossary_add_refuses_bad_input(tmp_path, run_cli, args):
     result = run_cli(*args, cwd=root)
     assert result.exit_code == 2, result.output
     assert (root / "glossaries" / "terms.csv").read_bytes() == before
+    assert run_cli("glossary", "list", cwd=root).exit_code == 0
+
+
+def test_glossary_add_keeps_every_form_of_a_repeated_language(tmp_path, run_cli):
+    root = project(tmp_path / "p")
+    assert run_cli("glossary", "add", "odesa", "-t", "en=Odesa", "-t", "en=Odessa; Odesa", cwd=root).exit_code == 0
+    data = json.loads(run_cli("glossary", "list", "--format", "json", cwd=root).stdout)
+    assert next(c for c in data["concepts"] if c["id"] == "odesa")["terms"] == {"en": ["Odesa", "Odessa"]}
 
 
 def test_glossary_list_json_matches_the_csv(tmp_path, run_cli):

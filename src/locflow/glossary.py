@@ -100,6 +100,10 @@ def read_csv(path: Path, languages: Iterable[str], shown: str | None = None) -> 
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LocflowError(f"glossary is not UTF-8 (byte {exc.start})", path=shown) from None
+    return parse_csv(text, langs, shown, path)
+
+
+def parse_csv(text: str, langs: tuple[str, ...], shown: str, path: Path | None = None) -> Glossary:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames or []
     for required in ("id", "kind"):
@@ -253,9 +257,16 @@ def glossary_path(project: "Project") -> Path:
 
 
 def save_glossary(project: "Project", glossary: Glossary) -> bool:
+    """Write the termbase, only if locflow can read it back (nothing is written otherwise)."""
     from .catalog import write_if_changed
 
-    return write_if_changed(glossary_path(project), write_csv(glossary).encode("utf-8"))
+    text = write_csv(glossary)
+    try:
+        parse_csv(text, tuple(glossary.languages), "the new termbase")
+    except LocflowError as exc:
+        raise LocflowError(f"not saved: {exc.message}", path=project.display(glossary_path(project)),
+                           hint="the termbase was left as it was") from None
+    return write_if_changed(glossary_path(project), text.encode("utf-8"))
 
 
 def read_any(path: Path, languages: tuple[str, ...], shown: str) -> Glossary:

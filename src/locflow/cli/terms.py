@@ -17,12 +17,16 @@ app.add_typer(glossary_app, name="glossary")
 
 
 def _pairs(values: Optional[List[str]], what: str) -> dict[str, tuple[str, ...]]:
+    """LANG=FORM[; FORM...] options; a language given twice gets the forms of both."""
     result: dict[str, tuple[str, ...]] = {}
     for value in values or []:
         if "=" not in value:
             raise LocflowError(f"{what} must be LANG=FORM[; FORM...], got `{value}`")
         lang, forms = value.split("=", 1)
-        result[lang.strip()] = tuple(f.strip() for f in forms.split(";") if f.strip())
+        found = tuple(f.strip() for f in forms.split(";") if f.strip())
+        if not found:
+            raise LocflowError(f"{what} {value!r} gives no form", hint=f"e.g. {what} en=Kyiv")
+        result[lang.strip()] = tuple(dict.fromkeys(result.get(lang.strip(), ()) + found))
     return result
 
 
@@ -81,6 +85,14 @@ def glossary_add(
         project.check_languages(list(terms) + list(banned))
         if not terms:
             raise LocflowError("give at least one --term LANG=FORM")
+        if not concept_id.strip() or concept_id != concept_id.strip():
+            raise LocflowError(f"concept id {concept_id!r} must be a non-empty word without outer spaces",
+                               hint="e.g. kyiv")
+        both = sorted({(lang, f) for lang, forms in banned.items() for f in forms
+                       if f.casefold() in {t.casefold() for t in terms.get(lang, ())}})
+        if both:
+            lang, form = both[0]
+            raise LocflowError(f"`{form}` ({lang}) is both a term and forbidden", hint="give it in one of them")
         base = project.glossary()
         glossary, added, _ = merge_concepts(Glossary(project.config.languages, base.concepts, base.path),
                                             [Concept(concept_id, kind, case_sensitive, note, terms, banned)])
