@@ -466,6 +466,15 @@ def test_po_syntax_msgid_without_msgstr(tmp_path):
     assert [(f.check, f.path, f.line) for f in found] == [("po-syntax", "locales/pl/LC_MESSAGES/ui.po", line)]
 
 
+def test_an_empty_entry_in_the_source_language_catalog_is_not_missing(tmp_path):
+    """A fresh project's en UI catalog is empty (gettext shows the msgid); `missing` failed CI on
+    every entry of it and no command could fill it."""
+    en, _ = po_text("en", 'msgid "Stay In Touch"\nmsgstr ""', home=False)
+    et, (et_line,) = po_text("et", 'msgid "Stay In Touch"\nmsgstr ""', home=False)
+    root = managed(tmp_path, {"en/LC_MESSAGES/ui.po": en, "et/LC_MESSAGES/ui.po": et})
+    assert [(f.check, f.language, f.line) for f in findings(root, only=["missing"])] == [("missing", "et", et_line)]
+
+
 @pytest.mark.parametrize("block, says", [
     ('msgid "Home"\nmsgstr[0] "Avaleht"', "msgstr[N] without msgid_plural"),
     ('msgid "%(n)d article"\nmsgid_plural "%(n)d articles"\nmsgstr "artikkel"', "needs msgstr[0]"),

@@ -7,7 +7,10 @@ from ..states import State, approval, msgstr_sha, state_of
 
 @entry_check("missing", "error")
 def missing(ctx: CatalogContext, entry) -> list[str]:
-    """The entry has no translation."""
+    """The entry has no translation (in the source language's own catalog an empty entry shows the
+    source text, as gettext does, so it is not missing there)."""
+    if ctx.is_source:
+        return []
     return ["not translated"] if state_of(entry) is State.UNTRANSLATED else []
 
 
