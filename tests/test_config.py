@@ -153,6 +153,25 @@ def test_unknown_translation_key_suggests(tmp_path):
     assert (err.line, err.col) == position(text, "concurency")
 
 
+def test_unknown_provider_and_formality_fail_at_load_with_their_position(tmp_path):
+    """Both once passed status and check and failed only when translate ran, without a line."""
+    text = WORKFLOW + "translation:\n  providers: [memory, gogle]\n"
+    err = load_error(tmp_path, text)
+    assert "`gogle`" in err.message and err.hint == "did you mean `google`?"
+    assert (err.line, err.col) == position(text, "gogle")
+    text = WORKFLOW + "translation:\n  deepl: {api_key_env: DEEPL_API_KEY, formality: polite}\n"
+    err = load_error(tmp_path, text)
+    assert "`polite`" in err.message and "prefer_more" in err.hint
+    assert (err.line, err.col) == position(text, "polite")
+
+
+def test_the_config_knows_every_registered_provider():
+    from locflow.config import PROVIDERS
+    from locflow.mt.providers import REGISTRY
+
+    assert sorted(set(PROVIDERS) - {"memory"}) == sorted(REGISTRY)  # memory is the engine's own
+
+
 def test_unknown_key_without_close_match_lists_valid_keys(tmp_path):
     text = WORKFLOW + "colour: blue\n"
     err = load_error(tmp_path, text)

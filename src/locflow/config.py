@@ -18,6 +18,8 @@ TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
 CATALOG_KEYS = ("kind", "sources", "publish")
 PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory")
+PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)  # mt/providers.py registers exactly these
+DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
 TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", *PROVIDER_SECTIONS)
 
 
@@ -308,6 +310,15 @@ class _Validator:
             providers = [providers]
         if not isinstance(providers, list) or not all(isinstance(p, str) for p in providers):
             raise self.error("`providers` must be a list of provider names", node, "providers", value=True)
+        for index, name in enumerate(providers):
+            if name not in PROVIDERS:
+                import difflib
+
+                close = difflib.get_close_matches(name, PROVIDERS, n=1)
+                where = node["providers"] if isinstance(node.get("providers"), list) else node
+                raise self.error(f"unknown translation provider `{name}`", where,
+                                 index=index if where is not node else None,
+                                 hint=f"did you mean `{close[0]}`?" if close else "one of: " + ", ".join(PROVIDERS))
         options: dict[str, dict[str, Any]] = {}
         for name in PROVIDER_SECTIONS:
             if name in node:
@@ -319,6 +330,10 @@ class _Validator:
                         raise self.error(f"`{name}.{key}`: secrets must not be written in the config", opts, key,
                                          hint="name an environment variable with `api_key_env` instead")
                 options[name] = {str(k): v for k, v in opts.items()}
+        formality = options.get("deepl", {}).get("formality", "default")
+        if formality not in DEEPL_FORMALITY:
+            raise self.error(f"deepl formality `{formality}` is not one of DeepL's", node["deepl"], "formality",
+                             value=True, hint="one of: " + ", ".join(DEEPL_FORMALITY))
         return TranslationConfig(
             providers=tuple(providers),
             concurrency=self.number(node, "concurrency", 8, minimum=1, integer=True),

@@ -177,18 +177,12 @@ def _libre(config: Config, ctx: ProviderContext) -> Provider:
                                   price_per_million=float(opts.get("price_per_million", 0)))
 
 
-DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
-
-
 @register("deepl")
 def _deepl(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import deepl
 
     opts = _options(config, "deepl")
-    formality = str(opts.get("formality", "default"))
-    if formality not in DEEPL_FORMALITY:
-        raise LocflowError(f"translation.deepl.formality `{formality}` is not one of DeepL's",
-                           path=str(config.path), hint="one of: " + ", ".join(DEEPL_FORMALITY))
+    formality = str(opts.get("formality", "default"))  # checked by the config loader
     key = _secret(config, ctx, "deepl", required=True)
     # deep-translator sends no formality; "prefer_*" falls back quietly for languages without it.
     shim = _shim_for(deepl, ctx, config.translation.concurrency,
