@@ -969,3 +969,23 @@ def test_any_text_survives_export_and_import(entries, version):
         got = {(e.msgctxt, e.msgid): (e.msgstr, state_of(e)) for e in read_po(catalog)}
         assert got == {(ctx, msgid): (msgstr, State.REVIEWED) for ctx, msgid, msgstr in entries}
         assert len(result.changes) == len(entries)
+
+
+def test_a_long_rejection_reason_stays_whole_in_the_review_page_and_out_of_the_translator_notes(mini, tmp_path):
+    """polib wraps a comment line at 78 columns: the reason's tail once reached the agency as a
+    translator note, and the review page showed it cut off."""
+    from locflow.review import reject
+    from locflow.serve.actions import entry_id
+    from locflow.serve.entry import entry_view
+
+    reason = ("match the newsletter wording used on the front page and in the weekly e-mail, "
+              "not the dictionary term")
+    reject(mini, "et", catalogs=["ui"], match="Related Articles", reviewer="Mari Tamm", reason=reason,
+           today="2026-12-01")
+    assert max(len(line) for line in ui(mini).read_text(encoding="utf-8").splitlines()) <= 79  # it was wrapped
+    cat = next(c for c in mini.catalog_files(["et"], ["ui"]))
+    view = entry_view(mini, cat, entry_id(None, "Related Articles"))
+    assert view.rejection.reason == reason and view.comments == ()
+    out = export_xliff(mini, "et", tmp_path / "et.xlf", catalogs=["ui"]).path
+    text = out.read_text(encoding="utf-8")
+    assert "newsletter" not in text and "dictionary" not in text

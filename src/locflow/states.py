@@ -142,6 +142,14 @@ def state_of(entry: EntryLike) -> State:
     return State.REVIEWED
 
 
+MARKER_KINDS = ("machine", "approved", "rejected", "mt-problem")
+
+
+def translator_comments(tcomment: str) -> list[str]:
+    """The people's comments: every line that is not part of a locflow marker (wrapped ones whole)."""
+    return [line for line in strip_markers(tcomment, MARKER_KINDS).split("\n") if line.strip()]
+
+
 def strip_markers(tcomment: str, kinds: Iterable[str] = ("machine", "approved")) -> str:
     """Drop locflow's markers of the given kinds (wrapped ones whole) and keep every other comment."""
     if not tcomment:

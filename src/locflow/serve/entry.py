@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from ..catalog import read_po
 from ..project import CatalogFile, Project
 from ..review import _REJECTED_RE, approval_blockers
-from ..states import MARKER, State, approval, machine_provider, msgstr_forms, msgstr_sha, state_of
+from ..states import (State, approval, machine_provider, marker_spans, msgstr_forms, msgstr_sha, state_of,
+                      translator_comments)
 from .actions import find_entry
 
 
@@ -110,8 +111,8 @@ def entry_view(project: Project, cat: CatalogFile, eid: str) -> EntryView | None
     blockers = tuple(approval_blockers(project, cat, po, entry))
     found = approval(entry)
     rejection = None
-    for line in (entry.tcomment or "").split("\n"):
-        m = _REJECTED_RE.match(line.strip())
+    for _, _, text in marker_spans(entry.tcomment or ""):  # a long reason is wrapped over lines
+        m = _REJECTED_RE.match(text)
         if m:
             rejection = Rejection(m["reviewer"], m["date"], m["reason"])
     previous = None
@@ -123,8 +124,7 @@ def entry_view(project: Project, cat: CatalogFile, eid: str) -> EntryView | None
         source_language=source_language, msgctxt=entry.msgctxt, msgid=entry.msgid,
         msgid_plural=entry.msgid_plural or None, forms=_forms(po, entry, cat.language, spans),
         extracted=tuple(line for line in (entry.comment or "").split("\n") if line),
-        comments=tuple(line for line in (entry.tcomment or "").split("\n")
-                       if line and not line.strip().startswith(MARKER)),
+        comments=tuple(translator_comments(entry.tcomment or "")),
         occurrences=tuple(f"{path}:{line}" if line else path for path, line in entry.occurrences),
         flags=tuple(entry.flags), approved_by=found.reviewer if found else None,
         approved_on=found.date if found else None, approval_valid=state_of(entry) is State.APPROVED,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..catalog import atomic_write, read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
-from ..states import MARKER, State, msgstr_forms, state_of
+from ..states import State, msgstr_forms, state_of, translator_comments
 from .common import (
     _EXPORT_12,
     _EXPORT_20,
@@ -102,8 +102,7 @@ def _item(entry: "polib.POEntry", nplurals: int, shown: str) -> _Item:
             raise LocflowError(f"entry {entry.msgid[:40]!r} has {len(forms)} plural forms, Plural-Forms says "
                                f"{nplurals}", path=shown, line=entry.linenum, hint="run `locflow check` and fix it")
         forms = forms + [""] * (nplurals - len(forms))
-    translator = "\n".join(line for line in (entry.tcomment or "").split("\n")
-                           if line and not line.strip().startswith(MARKER))
+    translator = "\n".join(translator_comments(entry.tcomment or ""))
     item = _Item(unit_id(entry.msgctxt, entry.msgid), entry.msgctxt, entry.msgid, entry.msgid_plural or None,
                  tuple(forms), state_of(entry), entry.comment or "", translator,
                  tuple((f, str(n) if n else "") for f, n in entry.occurrences),
