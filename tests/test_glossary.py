@@ -170,6 +170,20 @@ def test_tbx_invalid_xml_names_line(tmp_path):
     assert info.value.line == 4
 
 
+def test_tbx_with_entity_declarations_is_refused_before_anything_expands(tmp_path, run_cli):
+    """A 300-byte TBX once wrote a 1.2 MB "term" into terms.csv (nested entities, expanded by the parser)."""
+    root = project(tmp_path / "p")
+    before = (root / "glossaries" / "terms.csv").read_bytes()
+    levels = ['<!ENTITY e0 "' + "x" * 60 + '">'] + [f'<!ENTITY e{i} "' + f"&e{i - 1};" * 10 + '">' for i in range(1, 4)]
+    bomb = write(tmp_path / "bomb.tbx", '<?xml version="1.0"?>\n<!DOCTYPE martif [\n' + "\n".join(levels) + "\n]>\n"
+                 '<martif type="TBX"><text><body><termEntry id="x"><langSet xml:lang="en"><tig><term>&e3;</term>'
+                 "</tig></langSet></termEntry></body></text></martif>\n")
+    result = run_cli("glossary", "import", str(bomb), cwd=root)
+    assert result.exit_code == 2 and "entity declarations are not allowed" in result.stderr
+    assert "bomb.tbx:3" in result.stderr
+    assert (root / "glossaries" / "terms.csv").read_bytes() == before
+
+
 def test_cli_export_tbx_then_import_into_empty_termbase(tmp_path, run_cli):
     full = project(tmp_path / "full")
     empty = project(tmp_path / "empty", terms=False)

@@ -52,11 +52,32 @@ def _tig(parent: ET.Element, term: str, status: str) -> None:
     ET.SubElement(tig, "termNote", {"type": STATUS}).text = status
 
 
+class _EntityDeclared(Exception):
+    pass
+
+
 def read_tbx(path: Path, languages: tuple[str, ...], shown: str) -> Glossary:
     if path.stat().st_size > MAX_BYTES:
         raise LocflowError(f"TBX file is larger than {MAX_BYTES} bytes", path=shown)
+    from xml.parsers import expat
+
+    scan = expat.ParserCreate()
+
+    def refuse_entity(*_args) -> None:
+        raise _EntityDeclared
+
+    # An internal DTD can make a few hundred bytes expand to megabytes of "term": TBX needs none.
+    scan.EntityDeclHandler = refuse_entity
     try:
+        with path.open("rb") as handle:
+            scan.ParseFile(handle)
         root = ET.parse(path).getroot()
+    except _EntityDeclared:
+        raise LocflowError("entity declarations are not allowed in TBX files", path=shown,
+                           line=scan.CurrentLineNumber, hint="export the termbase without a DTD") from None
+    except expat.ExpatError as exc:
+        raise LocflowError(f"invalid TBX/XML: {expat.ErrorString(exc.code)}", path=shown, line=exc.lineno,
+                           col=exc.offset + 1) from None
     except ET.ParseError as exc:
         line, col = exc.position
         raise LocflowError(f"invalid TBX/XML: {exc}", path=shown, line=line, col=col + 1) from None
