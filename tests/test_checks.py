@@ -730,6 +730,20 @@ def test_text_output_groups_by_file(faulty, run_cli):
     assert re.search(r"3 errors, 1 warning", out), out
 
 
+def test_a_gate_that_checks_nothing_is_a_usage_error(faulty, run_cli):
+    """`--only missing --skip missing` once ran no check and passed every build."""
+    result = run_cli("check", "--only", "missing", "--skip", "missing", cwd=faulty)
+    assert result.exit_code == 2 and "no check left to run" in result.stderr
+
+
+def test_list_as_json_gives_each_check_its_configured_and_default_severity(faulty, run_cli):
+    result = run_cli("check", "--list", "--format", "json", cwd=faulty)
+    assert result.exit_code == 0
+    rows = {r["check"]: r for r in json.loads(result.stdout)["checks"]}
+    assert rows["missing"]["severity"] == rows["missing"]["default"] == "error"
+    assert {"wrong-language", "po-syntax", "stale"} <= set(rows) and all(r["description"] for r in rows.values())
+
+
 def test_list_prints_every_check_with_severity_and_description(faulty, run_cli):
     result = run_cli("check", "--list", cwd=faulty)
     assert result.exit_code == 0

@@ -9,7 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from .conftest import msgfmt_statistics, write
+from .conftest import copy_sample, msgfmt_statistics, run_locflow, write
 from locflow.errors import LocflowError
 from locflow.project import Project
 from locflow.states import State, msgstr_sha, state_of
@@ -408,3 +408,12 @@ def test_sample_project_counts_equal_msgfmt(sample):
         expected = msgfmt_statistics(sample / row.path)
         assert (row.translated, row.fuzzy, row.untranslated) == (
             expected["translated"], expected["fuzzy"], expected["untranslated"]), row.path
+
+
+@pytest.mark.parametrize("args", [["--lang", ",,"], ["--catalog", ","], ["--lang", " "]])
+def test_an_option_given_only_separators_is_a_usage_error_not_all(tmp_path, args):
+    """`--lang ,,` once meant every language, on the fast path and through typer alike."""
+    root = copy_sample(tmp_path / "s")
+    for _ in range(2):  # the second run would come from the output cache
+        r = run_locflow("status", *args, cwd=root)
+        assert r.returncode == 2 and "empty value" in r.stderr, (r.stdout, r.stderr)

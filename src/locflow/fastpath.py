@@ -66,6 +66,8 @@ def parse(argv: list[str]) -> Request | None:
     if request.format not in FORMATS[request.command] or len(request.values.get("--format", []) +
                                                              request.values.get("-f", [])) > 1:
         return None
+    if any(not request.get(name) for name in request.values):
+        return None  # `--lang ,,`: typer's path says what is wrong
     if request.format == "github" and os.environ.get("GITHUB_STEP_SUMMARY"):
         return None  # the job summary is written besides the output: typer's path does both
     return request

@@ -56,8 +56,12 @@ def selected(project: Project, only: list[str] | None, skip: list[str] | None) -
             close = difflib.get_close_matches(name, list(sev), n=1)
             raise LocflowError(f"unknown check `{name}`",
                                hint=f"did you mean `{close[0]}`?" if close else "see `locflow check --list`")
-    return {cid: s for cid, s in sev.items()
-            if s != "off" and (not only or cid in only) and cid not in (skip or [])}
+    chosen = {cid: s for cid, s in sev.items()
+              if s != "off" and (not only or cid in only) and cid not in (skip or [])}
+    if not chosen:
+        # A gate that checks nothing would pass every build.
+        raise LocflowError("no check left to run", hint="--only and --skip (or `off` in workflow.yaml) exclude them all")
+    return chosen
 
 
 def run_checks(project: Project, languages: list[str] | None = None, catalogs: list[str] | None = None,

@@ -87,7 +87,10 @@ def _split(values: Optional[List[str]]) -> Optional[List[str]]:
     """Accept both `--lang et --lang lv` and `--lang et,lv`."""
     if not values:
         return None
-    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+    found = [v.strip() for item in values for v in item.split(",") if v.strip()]
+    if not found:
+        raise LocflowError("an option was given an empty value", hint="e.g. --lang et,lv")
+    return found
 
 
 def _waiting(message: str) -> None:

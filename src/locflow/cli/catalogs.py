@@ -172,7 +172,7 @@ def check(
         _check_format(fmt, FORMATS)
         project = _project()
         if list_checks:
-            _list_checks(project)
+            _list_checks(project, fmt)
             return
         result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip))
         from ..render import check_output
@@ -199,12 +199,17 @@ def _github_step_summary(result) -> None:
         _console(stderr=True).print(f"[yellow]could not write the job summary {target}: {exc.strerror}[/]")
 
 
-def _list_checks(project) -> None:
+def _list_checks(project, fmt: str) -> None:
     from rich.table import Table
 
     from ..checks.runner import all_checks, severities
 
     configured = severities(project)
+    if fmt == "json":
+        rows = [{"check": cid, "severity": configured.get(cid, default), "default": default,
+                 "description": description} for cid, default, description in all_checks()]
+        typer.echo(json.dumps({"checks": rows}, ensure_ascii=False, indent=2))
+        return
     table = Table(show_edge=False, header_style="bold")
     for column in ("check", "severity", "description"):
         table.add_column(column)
