@@ -117,7 +117,9 @@ def test_date_like_values_load_or_fail_cleanly(tmp_path, old, new):
 
 def test_not_utf8_is_an_error(tmp_path):
     err = load_error(tmp_path, b"site: Caf\xe9\nsource_language: en\nlanguages: [en]\n")
-    assert "UTF-8" in err.message
+    assert "UTF-8" in err.message and (err.line, err.col) == (1, 10)  # an editor's line:col, not a byte offset
+    err = load_error(tmp_path, "site: Тест\nsource_language: en\nlanguages: [en]\n# é\n".encode() + b"\xff\n")
+    assert (err.line, err.col) == (5, 1)
 
 
 @pytest.mark.parametrize("text", ["", "# only a comment\n", "- a list\n- of things\n", "just a string\n"])

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import LocflowError
+from .errors import LocflowError, decode_position
 from .fuzzy import FuzzyIndex
 from .states import strip_markers
 
@@ -107,8 +107,8 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
     except LookupError as exc:
         raise LocflowError(f"unknown charset: {exc}", path=shown) from None
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
-                           hint="check the charset in its Content-Type header") from None
+        raise LocflowError(f"cannot decode catalog as {_charset(data)} ({exc.reason})", path=shown,
+                           hint="check the charset in its Content-Type header", **decode_position(exc)) from None
     text = text.lstrip("\ufeff")
     if problem := syntax_error(text):
         raise LocflowError(problem[1], path=shown, line=problem[0],
@@ -118,8 +118,8 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
     try:
         po = polib.pofile(text, wrapwidth=WRAPWIDTH, encoding=_charset(data))
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"cannot decode catalog ({exc.reason} at byte {exc.start})", path=shown,
-                           hint="check the charset in its Content-Type header") from None
+        raise LocflowError(f"cannot decode catalog as {_charset(data)} ({exc.reason})", path=shown,
+                           hint="check the charset in its Content-Type header", **decode_position(exc)) from None
     except LookupError as exc:
         raise LocflowError(f"unknown charset: {exc}", path=shown) from None
     except (OSError, ValueError) as exc:

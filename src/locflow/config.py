@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import LocflowError
+from .errors import LocflowError, decode_position
 
 CONFIG_NAME = "workflow.yaml"
 CATALOG_KINDS = ("labels", "articles")
@@ -111,7 +111,7 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"not UTF-8 text (byte {exc.start})", path=path) from None
+        raise LocflowError("not UTF-8 text", path=path, **decode_position(exc)) from None
 
 
 def _parse_yaml(text: str, path: Path) -> Any:

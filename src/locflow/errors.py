@@ -47,3 +47,11 @@ class LocflowError(Exception):
     def __str__(self) -> str:
         text = f"{self.where}: {self.message}" if self.where else self.message
         return f"{text} ({self.hint})" if self.hint else text
+
+
+def decode_position(exc: UnicodeDecodeError) -> dict[str, int]:
+    """line= and col= of the first undecodable byte, as an editor counts them (msgfmt says line:col)."""
+    data = exc.object if isinstance(exc.object, (bytes, bytearray)) else b""
+    before = bytes(data[:exc.start])
+    line_start = before.rfind(b"\n") + 1
+    return {"line": before.count(b"\n") + 1, "col": len(before[line_start:].decode("utf-8", "replace")) + 1}

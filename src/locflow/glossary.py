@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import LocflowError
+from .errors import LocflowError, decode_position
 
 if TYPE_CHECKING:
     from .project import Project
@@ -99,7 +99,7 @@ def read_csv(path: Path, languages: Iterable[str], shown: str | None = None) -> 
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"glossary is not UTF-8 (byte {exc.start})", path=shown) from None
+        raise LocflowError("glossary is not UTF-8", path=shown, **decode_position(exc)) from None
     return parse_csv(text, langs, shown, path)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..errors import LocflowError
+from ..errors import LocflowError, decode_position
 from .inline import Tag, detag, strip_tags, tag
 
 REQUIRED_FIELDS = ("slug", "title", "language", "date", "section", "author", "summary")
@@ -76,7 +76,7 @@ def load_article(path: Path, display: str | None = None) -> Article:
     except FileNotFoundError:
         raise LocflowError("article not found", path=shown) from None
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"article is not UTF-8 (byte {exc.start})", path=shown) from None
+        raise LocflowError("article is not UTF-8", path=shown, **decode_position(exc)) from None
     return parse_article(text, path, shown)
 
 

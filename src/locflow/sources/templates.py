@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import LocflowError
+from ..errors import LocflowError, decode_position
 
 COMMENT_TAGS = ("Translators:", "TRANSLATORS:")
 # babel's defaults already map pgettext/npgettext to (context, message) arguments.
@@ -37,7 +37,7 @@ def extract_templates(root: Path, files: list[Path]) -> list[Message]:
         except TemplateSyntaxError as exc:
             raise LocflowError(f"template syntax error: {exc.message}", path=rel, line=exc.lineno) from None
         except UnicodeDecodeError as exc:
-            raise LocflowError(f"template is not UTF-8 (byte {exc.start})", path=rel) from None
+            raise LocflowError("template is not UTF-8", path=rel, **decode_position(exc)) from None
         for lineno, message, comments, context in items:
             singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
             if not singular:
