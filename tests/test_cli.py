@@ -86,6 +86,9 @@ def test_init_as_a_real_process_then_pull(tmp_path):
                        cwd=folder)
     assert proc.returncode == 0, proc.stderr
     assert load_config(folder / "workflow.yaml").site == 'Ēesti "Vaba" Ajakiri: #1'
+    assert "next: put the site's Jinja2 templates in site/templates" in proc.stdout
+    early = run_locflow("pull", cwd=folder)  # before any source exists: say what to add
+    assert early.returncode == 2 and "site/templates/ is empty: add the site's files there" in early.stderr
     write(folder / "site" / "templates" / "base.html", '<a>{{ _("Avaleht") }}</a>\n')
     write(folder / "site" / "articles" / "a.md", ARTICLE_EN)
     proc = run_locflow("pull", cwd=folder)

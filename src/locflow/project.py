@@ -69,10 +69,18 @@ class Project:
                 raise LocflowError(
                     f"catalog `{catalog.name}`: source pattern `{pattern}` matches no file",
                     path=str(self.config.path), line=line, col=col,
-                    hint="fix the glob in workflow.yaml; an empty source would make every entry obsolete",
+                    hint=self._no_sources_hint(pattern),
                 )
             found.update(self.inside(p) for p in matches)
         return sorted(found, key=lambda p: p.relative_to(self.root).as_posix())
+
+    def _no_sources_hint(self, pattern: str) -> str:
+        """A new project (`locflow init`) has empty source folders: say what to add, not only what to fix."""
+        base = pattern.split("*", 1)[0].rsplit("/", 1)[0]
+        folder = self.root / base if base else self.root
+        if folder.is_dir() and not any(p.is_file() for p in folder.rglob("*")):
+            return f"{base or '.'}/ is empty: add the site's files there (or fix the glob in workflow.yaml)"
+        return "fix the glob in workflow.yaml; an empty source would make every entry obsolete"
 
     # --- catalogs ---------------------------------------------------------------------------
 
