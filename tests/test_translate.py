@@ -338,6 +338,28 @@ def test_deepl_default_formality_is_not_sent_and_a_wrong_one_is_a_usage_error(tm
     assert server.count() == 0
 
 
+def test_a_memory_only_chain_reuses_what_it_can_and_requests_nothing(tmp_path, server):
+    """`providers: [memory]` once stopped with "no machine translation provider", saving nothing."""
+    server.reset()
+    path = write_project(tmp_path, server.url, providers="[memory]")
+    proj = Project.load(path)
+    pull(proj)
+    ui = proj.root / "locales/et/LC_MESSAGES/ui.po"
+    po = polib.pofile(str(ui))
+    next(e for e in po if e.msgid == "Shared sentence about the alliance.").msgstr = "Ühine lause liidu kohta."
+    po.save()
+    r = CliRunner().invoke(app, ["--config", str(path), "translate", "--lang", "et"])
+    assert r.exit_code == 0, r.output
+    assert "entries left untranslated: no machine translation provider" in r.output
+    assert server.count() == 0
+    for slug in ("alpha", "beta"):
+        shared = next(e for e in entries(proj.root / f"locales/et/articles/{slug}.po")
+                      if e.msgid == "Shared sentence about the alliance.")
+        assert shared.msgstr == "Ühine lause liidu kohta." and "locflow: machine memory " in shared.tcomment
+    result = translate(proj, TranslateOptions(languages=["et"], provider="memory"))
+    assert result.left > 0 and result.exit_code == 0 and result.memory_hits == 0
+
+
 def test_approved_entries_are_never_retranslated(project, server):
     ui = project.root / "locales/et/LC_MESSAGES/ui.po"
     po = polib.pofile(str(ui))

@@ -142,7 +142,7 @@ def _print_translate(result) -> None:
             out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{cost}")
         out.print(f"memory: {result.memory_hits} exact matches, no request needed")
         return
-    if not (result.translated or result.memory_hits or result.broken or result.failed):
+    if not (result.translated or result.memory_hits or result.broken or result.failed or result.left):
         out.print("nothing to translate")
         return
     out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
@@ -155,6 +155,9 @@ def _print_translate(result) -> None:
                       + escape("; ".join(report.errors)))
     if result.failed:
         out.print(f"[yellow]{result.failed} entries left untranslated: rerun `locflow translate` to resume[/]")
+    if result.left:
+        out.print(f"{result.left} entries left untranslated: no machine translation provider in the chain "
+                  "(translation.providers, or --provider)")
 
 
 @app.command()

@@ -53,6 +53,7 @@ class TranslateResult:
     memory_hits: int = 0
     broken: int = 0  # filled but kept fuzzy because a token or number did not survive
     failed: int = 0  # left untranslated because every provider failed
+    left: int = 0  # left untranslated because the chain has no machine provider (memory only)
     requests: int = 0
     characters: int = 0
     elapsed: float = 0.0
@@ -170,9 +171,11 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     if opts.dry_run:
         return _estimate(project, unique, machine_chain, memory_hits, started, opts, today)
 
+    left = 0
     if unique and not machine_chain:
-        raise LocflowError("no machine translation provider in the chain",
-                           hint="add one to translation.providers or pass --provider")
+        # A memory-only chain (or `--provider memory`): reuse what the project has, request nothing.
+        left = sum(1 for item in pending if len(item.results) < len(item.jobs))
+        unique = {}
     written: list[str] = []
     reports: dict[str, dict] = {}
     runner = _Runner(project, machine_chain, opts) if unique else None
@@ -219,7 +222,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     broken = sum(1 for item in filled if _broken(item.entry))
     return TranslateResult(
         translated=len(filled) - broken, memory_hits=memory_hits, broken=broken,
-        failed=sum(1 for item in pending if item.failed), requests=runner.requests() if runner else 0,
+        failed=sum(1 for item in pending if item.failed), left=left, requests=runner.requests() if runner else 0,
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
     )
