@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -417,3 +419,13 @@ def test_an_option_given_only_separators_is_a_usage_error_not_all(tmp_path, args
     for _ in range(2):  # the second run would come from the output cache
         r = run_locflow("status", *args, cwd=root)
         assert r.returncode == 2 and "empty value" in r.stderr, (r.stdout, r.stderr)
+
+
+def test_ci_logs_show_whole_catalog_names(tmp_path):
+    """Piped output (CI) once cut long article catalog names short with an ellipsis."""
+    root = copy_sample(tmp_path / "s")
+    longest = max((p.stem for p in (root / "locales" / "et" / "articles").glob("*.po")), key=len)
+    env = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
+    r = subprocess.run([sys.executable, "-m", "locflow", "status", "--lang", "et", "--catalog", "articles/*"],
+                       cwd=root, capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0 and f"articles/{longest} " in r.stdout and "…" not in r.stdout, r.stdout

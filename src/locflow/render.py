@@ -16,7 +16,8 @@ def console(stderr: bool = False, file=None):
 
     stream = file or (sys.stderr if stderr else sys.stdout)
     tty = hasattr(stream, "isatty") and stream.isatty()
-    width = None if tty else max(shutil.get_terminal_size((120, 24)).columns, 120)
+    # Not a terminal (CI logs, pipes): wide enough that tables never cut a catalog name short.
+    width = None if tty else max(shutil.get_terminal_size((200, 24)).columns, 200)
     return Console(file=file, stderr=stderr, highlight=False, soft_wrap=True, width=width)
 
 
@@ -42,7 +43,7 @@ def status_table(rows, out) -> None:
 
     table = Table(title=None, show_edge=False, header_style="bold", min_width=90)
     table.add_column("lang")
-    table.add_column("catalog")
+    table.add_column("catalog", no_wrap=True)
     for s in STATE_ORDER:
         table.add_column(s.value, justify="right", style=STATE_COLOURS[s.value])
     table.add_column("total", justify="right")
