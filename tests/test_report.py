@@ -380,6 +380,7 @@ def test_report_is_deterministic_and_not_rewritten(built: Built):
     assert built.second_html == first
     assert built.other_html == first, "two runs give byte-identical pages"
     assert built.second_stat == built.first_stat, "the second run rewrote an unchanged report"
+    assert "up to date" in built.second_output and "wrote" not in built.second_output
 
 
 def test_report_options(built: Built, monkeypatch):

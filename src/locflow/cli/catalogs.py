@@ -293,7 +293,7 @@ def report(
         else:
             text = render_html(result)
         target = out if out is not None else project.root / "report.html"
-        write_if_changed(target, text.encode("utf-8"))
-        typer.echo(f"wrote {target}")
+        changed = write_if_changed(target, text.encode("utf-8"))
+        typer.echo(f"wrote {target}" if changed else f"{target} is up to date")
 
 
