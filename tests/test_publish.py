@@ -496,6 +496,18 @@ def test_ui_entry_below_the_gate_falls_back_to_english(built: Site):
     assert et.find("section", "trending").find("h2").clean() == Labels(root, "et")("Trending") != "Trending"
 
 
+def test_a_language_without_a_ui_catalog_counts_every_label_as_falling_back(built: Site):
+    """With locales/ru deleted, publish once said "UI 0 strings (0 fall back)" for an all-English page."""
+    import polib as _polib
+
+    shutil.rmtree(built.root / "locales" / "ru")
+    result = publish(built.root, "--lang", "ru")
+    labels = [e for e in _polib.pofile(str(built.root / "locales" / "templates" / "ui.pot")) if not e.obsolete]
+    info = json.loads((built.out / "manifest.json").read_text("utf-8"))["languages"]["ru"]["ui"]
+    assert (info["published"], info["fallback_to_source"]) == (0, len(labels))
+    assert f"ru: UI 0 strings ({len(labels)} fall back to source)" in result.output
+
+
 def test_a_reviewed_entry_with_a_broken_placeholder_goes_out_in_english(built: Site):
     """`%(author)d` (or a bare `%`) passed the gate as `reviewed` and crashed the page renderer with
     an internal error; now the source text is published for it and the site builds."""

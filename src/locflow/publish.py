@@ -75,6 +75,11 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
             continue
         path = project.po_path(catalog, language)
         if not path.is_file():
+            # No catalog in this language at all: every label of the template shows its source text.
+            template = project.template_path(catalog)
+            if template.is_file():
+                bundle.fallback += sum(1 for e in read_po(template, display=project.display(template))
+                                       if not e.obsolete)
             continue
         po = read_po(path, display=project.display(path))
         bundle.plural_forms = po.metadata.get("Plural-Forms", bundle.plural_forms)
