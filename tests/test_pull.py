@@ -343,3 +343,22 @@ def test_sample_project_catalogs_pass_msgfmt_check(sample):
     for path in sorted((sample / "locales").rglob("*.po")):
         proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
         assert proc.returncode == 0, f"{path}: {proc.stderr}"
+
+
+def test_catalogs_of_a_deleted_article_are_reported_and_purged_on_request(sample):
+    """They once stayed listed by `status` forever, and no command said so."""
+    article = next((sample / "site" / "articles").glob("*.md"))
+    slug = next(line.split(":", 1)[1].strip() for line in article.read_text(encoding="utf-8").splitlines()
+                if line.startswith("slug:"))
+    left = sorted(p.relative_to(sample).as_posix() for p in (sample / "locales").rglob(f"{slug}.po*"))
+    assert len(left) >= 2
+    article.unlink()
+    result = pull(sample)
+    assert result.exit_code == 0
+    for rel in left:
+        assert f"{rel}: its article is gone" in result.stdout and (sample / rel).is_file()
+    purged = pull(sample, "--purge-obsolete")
+    assert purged.exit_code == 0
+    for rel in left:
+        assert f"removed {rel}" in purged.stdout and not (sample / rel).exists()
+    assert "its article is gone" not in pull(sample).stdout

@@ -22,6 +22,8 @@ class PullResult:
     written: tuple[str, ...]
     templates: int
     catalogs: int
+    orphaned: tuple[str, ...] = ()  # catalogs of articles that no longer exist (removed with purge)
+    removed: bool = False
 
     @property
     def up_to_date(self) -> bool:
@@ -54,6 +56,7 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
     if dry_run:
         plans = plan(project, purge_obsolete=purge_obsolete)
         written = [project.display(p.path) for p in plans if p.changes]
+        orphans = _orphans(project, plans)
     else:
         with project.lock(waiting):
             plans = plan(project, purge_obsolete=purge_obsolete)
@@ -62,8 +65,27 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
                 if item.changes:
                     write_if_changed(item.path, item.data)
                     written.append(project.display(item.path))
+            orphans = _orphans(project, plans)
+            if purge_obsolete:
+                for path in orphans:
+                    path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
     templates = sum(1 for p in plans if p.path.suffix == ".pot")
-    return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates)
+    return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
+                      orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run)
+
+
+def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
+    """Article templates and catalogs whose article is no longer in the sources."""
+    planned = {p.path for p in plans}
+    found: list[Path] = []
+    for catalog in project.config.catalogs.values():
+        if catalog.kind != "articles" or not catalog.sources:
+            continue
+        base = project.config.locales_path
+        for folder in [base / "templates" / catalog.name] + [base / lang / catalog.name
+                                                              for lang in project.config.languages]:
+            found += [p for p in sorted(folder.glob("*.po*")) if p.suffix in (".po", ".pot") and p not in planned]
+    return found
 
 
 def plan(project: Project, *, purge_obsolete: bool = False) -> list[Planned]:

@@ -43,6 +43,9 @@ def pull(
 
 
 def _print_pull(result, dry_run: bool) -> None:
+    for path in result.orphaned:
+        typer.echo(f"removed {path} (its article is gone)" if result.removed else
+                   f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
     if result.up_to_date:
         typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
         return
