@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Callable
 
 import pytest
 import typer.main
 
-from .conftest import ARTICLE_EN, WORKFLOW, po, run_locflow, snapshot, write
+from .conftest import ARTICLE_EN, WORKFLOW, copy_sample, po, run_locflow, snapshot, write
 from locflow import __version__
 from locflow.cli import app
 from locflow.config import load_config
@@ -319,3 +322,18 @@ def test_sample_project_as_a_real_process(sample):
     assert sorted(r["path"] for r in rows) == sorted(
         p.relative_to(sample).as_posix() for p in (sample / "locales").rglob("*.po"))
     assert snapshot(sample) == before
+
+
+def test_the_main_job_on_a_fresh_copy_of_the_sample_is_clean_offline_and_writes_nothing(tmp_path):
+    """README's first command: `locflow sync` on the committed sample. Any request would go to a closed
+    port (proxies point there), so a run that tried the network could not pass."""
+    root = copy_sample(tmp_path / "sample")
+    before = snapshot(root)
+    env = dict(os.environ, HTTP_PROXY="http://127.0.0.1:9", HTTPS_PROXY="http://127.0.0.1:9", NO_PROXY="",
+               COLUMNS="200", NO_COLOR="1")
+    proc = subprocess.run([sys.executable, "-m", "locflow", "sync"], cwd=root, capture_output=True, text=True,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "up to date" in proc.stdout and "nothing to translate" in proc.stdout
+    assert "passed: 0 errors, 0 warnings" in proc.stdout
+    assert snapshot(root) == before
