@@ -3,6 +3,7 @@ reviewer's name, the log, the project lock, and catalogs that outside editors ca
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import hashlib
 import io
 import json
@@ -791,13 +792,39 @@ def test_msgcat_and_msgfmt_check_accept_what_locflow_writes(run_cli, proj, sampl
         assert theirs == ours
 
 
-@pytest.mark.parametrize("which", ["handmade", "sample"])
-def test_polib_round_trip_is_byte_identical(run_cli, proj, sample, tmp_path, which):
-    files = _written_by_locflow(run_cli, proj) if which == "handmade" else _sample_written_by_locflow(run_cli, sample)
-    for path in files:
+def test_polib_round_trip_is_byte_identical(run_cli, sample, tmp_path):
+    for path in _sample_written_by_locflow(run_cli, sample):
         other = tmp_path / f"polib-{path.name}"
         polib.pofile(str(path)).save(str(other))
         assert other.read_bytes() == path.read_bytes(), path
+
+
+@pytest.mark.parametrize("tool", [["msgcat", "-w", "60"], ["msgcat", "--no-wrap"], None])
+def test_a_decision_rewrites_only_the_entries_it_changed(run_cli, sample, tmp_path, tool):
+    """After Poedit, Weblate or msgcat re-wrapped a catalog, an approval once re-wrapped all of it
+    back to polib's 78 columns: the diff showed every entry. Hand-written files keep their form too."""
+    path = sample / "locales" / "et" / "articles" / "kyiv-disinformation-response.po"
+    if tool:
+        subprocess.run([*tool, str(path), "-o", str(path)], check=True)
+    before = path.read_text(encoding="utf-8").split("\n")
+    result = run_cli("review", "approve", "--lang", "et", "--catalog", "articles/kyiv-disinformation-response",
+                     "--match", "Як працюватиме", "--reviewer", "Mari Tamm", cwd=sample)
+    assert result.exit_code == 0 and "1 approved" in result.stdout, result.output
+    after = path.read_text(encoding="utf-8").split("\n")
+    added = [line for line in difflib.ndiff(before, after) if line.startswith(("+ ", "- "))]
+    assert len(added) == 1 and added[0].startswith("+ # locflow: approved Mari Tamm "), added
+    entry = next(e for e in polib.pofile(str(path)) if e.msgid == "Як працюватиме система")
+    assert state_of(entry) is State.APPROVED
+
+
+def test_hand_formatted_catalogs_keep_their_form_where_nothing_changed(run_cli, proj):
+    before = {p: p.read_text(encoding="utf-8") for p in (proj / ET_UI_PATH, proj / RU_UI_PATH)}
+    files = _written_by_locflow(run_cli, proj)
+    for path in files[:2]:
+        old, new = before[path].split("\n"), path.read_text(encoding="utf-8").split("\n")
+        removed = [line for line in difflib.ndiff(old, new) if line.startswith("- ")]
+        # only lines of the entries that changed state go: a fuzzy flag, a machine marker
+        assert all(line[2:].startswith(("#, fuzzy", "# locflow: machine", "#| ")) for line in removed), removed
 
 
 def test_polib_round_trip_of_the_committed_catalogs_is_byte_identical(tmp_path):

@@ -114,6 +114,7 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
         raise LocflowError(problem[1], path=shown, line=problem[0],
                            hint="fix the entry by hand or restore it from version control")
     text = _BARE_FLAGS.sub("#, ", text)  # `#,fuzzy`: msgfmt reads it, polib would not
+    text_before_hiding = text
     text, separators = _hide_separators(text)
     try:
         po = polib.pofile(text, wrapwidth=WRAPWIDTH, encoding=_charset(data))
@@ -129,6 +130,9 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
                            hint="fix the entry by hand or restore it from version control") from None
     if separators:
         _restore_separators(po, separators)
+    from .splice import remember
+
+    remember(po, text_before_hiding)
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
         key = (entry.msgctxt, entry.msgid)

@@ -12,7 +12,8 @@ import subprocess
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterator
 
-from .catalog import read_po, render, write_if_changed
+from .catalog import read_po, write_if_changed
+from .splice import render_edited
 from .errors import LocflowError
 from .project import CatalogFile, Project
 from .states import MARKER, State, approval, marker_spans, msgstr_forms, msgstr_sha, state_of, strip_markers
@@ -231,7 +232,7 @@ def _approve(project, language, catalogs, match, states, reviewer, day) -> Actio
             set_approved(e, reviewer, day)
             changed.append(_entry(project, cat, e))
             dirty = True
-        if dirty and write_if_changed(cat.path, render(po)):
+        if dirty and write_if_changed(cat.path, render_edited(po)):
             written.append(project.display(cat.path))
     return ActionResult("approve", tuple(changed), tuple(refused), tuple(written))
 
@@ -265,7 +266,7 @@ def _apply(project, language, catalogs, match, states, action, applies, change, 
                     change(e)
                     changed.append(_entry(project, cat, e))
                     dirty = True
-            if dirty and write_if_changed(cat.path, render(po)):
+            if dirty and write_if_changed(cat.path, render_edited(po)):
                 written.append(project.display(cat.path))
     return ActionResult(action, tuple(changed), (), tuple(written))
 

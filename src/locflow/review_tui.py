@@ -9,7 +9,8 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from .catalog import read_po, render, write_if_changed
+from .catalog import read_po, write_if_changed
+from .splice import render_edited
 from .project import CatalogFile, Project
 from .review import _today, approval_blockers, set_approved, set_edited, set_rejected
 from .states import MARKER, State, machine_provider, msgstr_forms, state_of
@@ -80,7 +81,7 @@ class Session:
             entry = next((e for e in po if not e.obsolete and (e.msgctxt, e.msgid) == key), None)
             if entry is None or _snapshot(entry) != expect or change(entry) is False:
                 return None
-            write_if_changed(cat.path, render(po))
+            write_if_changed(cat.path, render_edited(po))
             return _snapshot(entry)
 
     def _decide(self, i: int, cat: CatalogFile, entry, action: str,

@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import difflib
 import tempfile
 from pathlib import Path
 
@@ -264,3 +265,41 @@ def test_label_with_a_line_separator_survives_pull_and_translate(tmp_path):
     r = cli(root, "translate", "--provider", "pseudo")
     assert r.exit_code == 0, r.output
     assert [e.msgid for e in read_po(path)] == [label]
+
+
+# --------------------------------------------------------------------------- edits keep the rest
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(items=entries(comments=comment_text), width=st.sampled_from([0, 40, 60, 79, 120]),
+       changes=st.lists(st.tuples(st.integers(0, 3), po_text), max_size=3))
+def test_an_edit_rewrites_only_the_entries_it_changed(items, width, changes):
+    """A catalog wrapped by another tool (any width, or none) and then edited by locflow reads back
+    as exactly what a full rewrite would say, and entries nobody touched keep their lines."""
+    from locflow.splice import render_edited
+
+    po = new_pofile(catalog_metadata("Test Press", "et"), default_header("Test Press", "et"))
+    for item in items:
+        po.append(polib.POEntry(msgid=item["msgid"], msgctxt=item["msgctxt"], msgstr=item["msgstr"],
+                                tcomment=item["tcomment"], comment=item["comment"],
+                                flags=["fuzzy"] if item["fuzzy"] else []))
+    po.wrapwidth = width
+    original = po.__unicode__() + "\n"
+    assume("\r" not in original)
+    loaded = read_po(Path("x.po"), data=original.encode("utf-8"))
+    touched = set()
+    for index, text in changes:
+        if index < len(loaded):
+            loaded[index].msgstr = text
+            touched.add(index)
+    data = render_edited(loaded)
+    assert read_po(Path("x.po"), data=data).__unicode__() == loaded.__unicode__()  # the same content
+    if data == render(loaded) and original != data.decode("utf-8") and touched:
+        return  # the full rewrite was chosen: allowed, never wrong
+    if not touched:
+        assert data == original.encode("utf-8")
+        return
+    lines = original.split("\n")
+    starts = [e.linenum - 1 for e in loaded] + [len(lines)]
+    allowed = {line for i in touched for line in lines[starts[i]:starts[i + 1]]}
+    removed = [line[2:] for line in difflib.ndiff(lines, data.decode("utf-8").split("\n")) if line.startswith("- ")]
+    assert set(removed) <= allowed, removed

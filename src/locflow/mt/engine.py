@@ -13,7 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, render, write_if_changed
+from ..catalog import read_po, write_if_changed
+from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
 from ..states import MARKER, State, state_of, strip_markers
@@ -326,7 +327,7 @@ def _save(project: Project, catalogs: list[_Catalog]) -> list[str]:
     written = []
     for cat in catalogs:
         if cat.dirty:
-            if write_if_changed(cat.file.path, render(cat.po)):
+            if write_if_changed(cat.file.path, render_edited(cat.po)):
                 written.append(project.display(cat.file.path))
             cat.dirty = False
     return written

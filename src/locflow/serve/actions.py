@@ -12,7 +12,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..catalog import read_po, render, write_if_changed
+from ..catalog import read_po, write_if_changed
+from ..splice import render_edited
 from ..project import CatalogFile, Project
 from ..review import _today, approval_blockers, set_approved, set_edited, set_rejected, set_reopened
 from ..states import State, approval, msgstr_forms, msgstr_sha, state_of
@@ -87,7 +88,7 @@ def decide(project: Project, cat: CatalogFile, eid: str, action: str, *, expecte
                            ("reload the entry, check the new text, and decide again",))
         outcome = _change(project, cat, po, entry, action, reviewer, day, forms, reason)
         if outcome.ok and outcome.written:
-            written = write_if_changed(cat.path, render(po))
+            written = write_if_changed(cat.path, render_edited(po))
             outcome = Outcome(outcome.action, outcome.status, outcome.message, outcome.reasons, written)
         return outcome
 

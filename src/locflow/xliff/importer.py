@@ -13,7 +13,8 @@ import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, render, write_if_changed
+from ..catalog import read_po, write_if_changed
+from ..splice import render_edited
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from ..states import State, msgstr_forms, state_of, strip_markers
@@ -39,7 +40,7 @@ def import_xliff(project: Project, path: Path, *, reviewer: str, today: str | No
         written = []
         if not dry_run:
             for cat, po in dirty:
-                if write_if_changed(cat.path, render(po)):
+                if write_if_changed(cat.path, render_edited(po)):
                     written.append(project.display(cat.path))
     return ImportResult(tuple(changes), unchanged, tuple(written), language, version, tuple(skipped))
 
