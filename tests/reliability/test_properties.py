@@ -301,5 +301,7 @@ def test_an_edit_rewrites_only_the_entries_it_changed(items, width, changes):
     lines = original.split("\n")
     starts = [e.linenum - 1 for e in loaded] + [len(lines)]
     allowed = {line for i in touched for line in lines[starts[i]:starts[i + 1]]}
-    removed = [line[2:] for line in difflib.ndiff(lines, data.decode("utf-8").split("\n")) if line.startswith("- ")]
+    matcher = difflib.SequenceMatcher(None, lines, data.decode("utf-8").split("\n"), autojunk=False)
+    removed = [line for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("replace", "delete")
+               for line in lines[i1:i2]]
     assert set(removed) <= allowed, removed
