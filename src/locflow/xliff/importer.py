@@ -179,7 +179,10 @@ def _import_unit(entry: "polib.POEntry", unit: _Unit, size: int, approve: Callab
     else:
         entry.msgstr = new_forms[0]
     refused = ""
-    if wanted in (State.REVIEWED, State.APPROVED) and (reasons := blockers(entry)):
+    # Checked like `review approve` when the CAT tool edited the text or raised its state; a unit
+    # coming back exactly as exported restores what the catalog had (a restore into a fresh copy).
+    vouched = edited or not unit.state_kept
+    if wanted in (State.REVIEWED, State.APPROVED) and vouched and (reasons := blockers(entry)):
         refused = "; ".join(reasons)
         if not changed:
             entry.msgstr, entry.msgstr_plural = saved
