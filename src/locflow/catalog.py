@@ -93,8 +93,12 @@ def syntax_error(text: str) -> tuple[int, str] | None:
 _BARE_FLAGS = re.compile(r"(?m)^#,(?=[^ \t\n])")
 
 
-def read_po(path: Path, *, display: str | None = None, data: bytes | None = None) -> "polib.POFile":
-    """Parse a PO/POT file (or its bytes); a broken file becomes a LocflowError with file:line."""
+def read_po(path: Path, *, display: str | None = None, data: bytes | None = None,
+            layout: bool = True) -> "polib.POFile":
+    """Parse a PO/POT file (or its bytes); a broken file becomes a LocflowError with file:line.
+
+    `layout` keeps each entry's original lines so an edit rewrites only what changed (splice.py);
+    a merge builds a new catalog anyway and skips it."""
     import polib
 
     shown = display or str(path)
@@ -130,9 +134,10 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
                            hint="fix the entry by hand or restore it from version control") from None
     if separators:
         _restore_separators(po, separators)
-    from .splice import remember
+    if layout:
+        from .splice import remember
 
-    remember(po, text_before_hiding)
+        remember(po, text_before_hiding)
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
         key = (entry.msgctxt, entry.msgid)

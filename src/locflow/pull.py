@@ -103,7 +103,7 @@ def plan(project: Project, *, purge_obsolete: bool = False) -> list[Planned]:
 
 def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool,
             source: str | None = None) -> Planned:
-    old = read_po(path, display=project.display(path)) if path.exists() else None
+    old = read_po(path, display=project.display(path), layout=False) if path.exists() else None
     merged = merge(template, old, language, project.config.site, purge_obsolete=purge, source_language=source)
     data = render(merged)
     return Planned(path, data, same=old is not None and render(old) == data)
