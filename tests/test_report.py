@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -18,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from .conftest import copy_sample
+from .html_tree import Node, parse_html
 from .review_oracle import active, approve_with, edit, state, to_machine
 from locflow.cli import app
 from locflow.sources.articles import load_article
@@ -44,70 +44,6 @@ def counts(paths) -> dict[str, int]:
 
 
 # --------------------------------------------------------------------------- strict HTML tree
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class Node:
-    def __init__(self, tag: str, attrs, parent: "Node | None"):
-        self.tag, self.attrs, self.parent = tag, dict(attrs), parent
-        self.children: list = []
-
-    def iter(self):
-        yield self
-        for child in self.children:
-            if isinstance(child, Node):
-                yield from child.iter()
-
-    def find_all(self, tag: str) -> list["Node"]:
-        return [n for n in self.iter() if n.tag == tag]
-
-    def text(self) -> str:
-        return "".join(c.text() if isinstance(c, Node) else c for c in self.children)
-
-    def clean(self) -> str:
-        return re.sub(r"[ \t\n\r\f]+", " ", self.text()).strip(" ")
-
-    def cells(self) -> list["Node"]:
-        return [c for c in self.children if isinstance(c, Node) and c.tag in ("td", "th")]
-
-
-class _Builder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#document", {}, None)
-        self.current = self.root
-        self.errors: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, attrs, self.current)
-        self.current.children.append(node)
-        if tag not in VOID:
-            self.current = node
-
-    def handle_startendtag(self, tag, attrs):
-        self.current.children.append(Node(tag, attrs, self.current))
-
-    def handle_endtag(self, tag):
-        if tag in VOID:
-            return
-        if self.current.tag != tag:
-            self.errors.append(f"line {self.getpos()[0]}: </{tag}> while <{self.current.tag}> is open")
-            return
-        self.current = self.current.parent
-
-    def handle_data(self, data):
-        self.current.children.append(data)
-
-
-def parse_html(text: str) -> Node:
-    builder = _Builder()
-    builder.feed(text)
-    builder.close()
-    assert not builder.errors, builder.errors
-    assert builder.current is builder.root, f"<{builder.current.tag}> never closed"
-    return builder.root
-
 
 def section(doc: Node, heading: str) -> list[Node]:
     """The elements after <h2>heading</h2> up to the next <h2>."""
