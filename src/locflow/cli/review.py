@@ -102,13 +102,7 @@ def review_approve(
     """Approve the selected entries (refused, with reasons, when a check finds an error). Example: locflow review approve --lang et --catalog ui"""
     from ..review import approve
 
-    with _errors():
-        project = _project()
-        project.check_languages([lang])
-        result = approve(project, lang, catalogs=_split(catalog), match=match, states=_split(state_),
-                         reviewer=_reviewer(reviewer), waiting=_waiting)
-        _print_action(result)
-        raise typer.Exit(result.exit_code)
+    _act(approve, lang, catalog, match, state_, signed_by=reviewer)
 
 
 @review_app.command("reject")
@@ -123,12 +117,7 @@ def review_reject(
     """Send translations back as fuzzy, with a reason. Example: locflow review reject --lang ru --match Киев --reason "Style book: Kyiv" """
     from ..review import reject
 
-    with _errors():
-        project = _project()
-        project.check_languages([lang])
-        result = reject(project, lang, reason=reason, catalogs=_split(catalog), match=match,
-                        states=_split(state_), reviewer=_reviewer(reviewer), waiting=_waiting)
-        _print_action(result)
+    _act(reject, lang, catalog, match, state_, signed_by=reviewer, reason=reason)
 
 
 @review_app.command("reopen")
@@ -141,11 +130,21 @@ def review_reopen(
     """Withdraw approvals (approved entries become reviewed). Example: locflow review reopen --lang et --catalog articles/kyiv-disinformation-response"""
     from ..review import reopen
 
+    _act(reopen, lang, catalog, match, state_)
+
+
+def _act(action, lang: str, catalog, match, state_, *, signed_by: Optional[str] | bool = False, **extra) -> None:
+    """One review action on the selected entries: print what changed, exit 1 when some were refused.
+    `signed_by` (the --reviewer value, None for git's user.name) is for actions that record a reviewer."""
     with _errors():
         project = _project()
         project.check_languages([lang])
-        _print_action(reopen(project, lang, catalogs=_split(catalog), match=match, states=_split(state_),
-                             waiting=_waiting))
+        if signed_by is not False:
+            extra["reviewer"] = _reviewer(signed_by)
+        result = action(project, lang, catalogs=_split(catalog), match=match, states=_split(state_),
+                        waiting=_waiting, **extra)
+        _print_action(result)
+        raise typer.Exit(result.exit_code)
 
 
 @review_app.command("log")
