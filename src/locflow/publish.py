@@ -220,7 +220,8 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
     elsewhere = {lang: set(info.get("articles", {}).get("published", []))
                  for lang, info in previous.get("languages", {}).items()
                  if lang not in langs and lang in project.config.languages}
-    files.update(render_site(project, langs, published, elsewhere))
+    files.update(render_site(project, langs, published, {lang: files[f"{lang}/LC_MESSAGES/ui.mo"] for lang in langs},
+                             elsewhere))
     # Publishing some languages leaves the others' files and manifest entries as they were.
     kept = [f for f in previous.get("files", []) if f.split("/", 1)[0] not in langs and f not in files]
     for lang, info in previous.get("languages", {}).items():

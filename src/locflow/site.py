@@ -54,12 +54,6 @@ class ArticleView:
     body_html: str
 
 
-def translations_for(project: Project, language: str) -> gettext.NullTranslations:
-    from .publish import label_bundle, write_mo
-
-    return gettext.GNUTranslations(io.BytesIO(write_mo(label_bundle(project, language))))
-
-
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 
 
@@ -143,10 +137,12 @@ def _native(code: str) -> str:
 
 
 def render_site(project: Project, languages: list[str], published: dict[str, list[tuple["Article", str]]],
-                elsewhere: dict[str, set[str]] | None = None) -> dict[str, bytes]:
+                mo: dict[str, bytes], elsewhere: dict[str, set[str]] | None = None) -> dict[str, bytes]:
     """Pages per language: index.html and one page per published article.
 
-    `elsewhere` maps languages not rendered now to the slugs already published in them.
+    `mo` holds each language's published UI catalog (publish's own ui.mo bytes, so the pages say
+    exactly what the bundle says); `elsewhere` maps languages not rendered now to the slugs
+    already published in them.
     """
     from babel.dates import format_date
 
@@ -158,7 +154,7 @@ def render_site(project: Project, languages: list[str], published: dict[str, lis
     available.update(elsewhere or {})
     switchable = [code for code in project.config.languages if code in available]
     for lang in languages:
-        tr = translations_for(project, lang)
+        tr = gettext.GNUTranslations(io.BytesIO(mo[lang]))
         _install(env, tr)
         views = sorted((_view(a, text, lang, tr) for a, text in published.get(lang, [])),
                        key=lambda v: (v.date, v.slug), reverse=True)
