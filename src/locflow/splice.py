@@ -52,50 +52,39 @@ def render_edited(po: "polib.POFile") -> bytes:
     if (header != _header(po) or None in spans or starts != sorted(starts) or len(set(starts)) != len(starts)
             or not starts or starts[0] < 1):
         return plain  # new, removed or reordered entries, or a changed header: the plain render
-    if all(fields(e) == s[1] for e, s in zip(po, spans)):
-        return "\n".join(lines).encode(po.encoding or "utf-8", errors="strict") if _encodable(lines, po) else plain
     out = lines[:starts[0]]
-    bounds = starts[1:] + [len(lines)]
-    for entry, (start, was), end in zip(po, spans, bounds):
+    edited = False
+    for entry, (start, was), end in zip(po, spans, starts[1:] + [len(lines)]):
         block = lines[start:end]
         if fields(entry) == was:
             out += block
             continue
-        blank = len(block) - len(_strip_trailing_blank(block))
+        edited = True
+        blank = len(block) - len(_without_trailing_blank(block))
         out += entry.__unicode__(po.wrapwidth).rstrip("\n").split("\n") + block[len(block) - blank:]
-    text = "\n".join(out)
-    if text.encode(po.encoding or "utf-8", errors="replace") == plain:
-        return plain  # a catalog already in polib's form: nothing to verify
-    if not _same_content(text, plain, po):
-        return plain
     try:
-        return text.encode(po.encoding or "utf-8")
+        data = "\n".join(out).encode(po.encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
-        return plain
+        return plain  # the plain render converts the catalog to UTF-8
+    if not edited or data == plain:
+        return data  # the file as it was, or a catalog already in polib's form: nothing to verify
+    return data if _same_content(data, plain) else plain
 
 
-def _strip_trailing_blank(block: list[str]) -> list[str]:
+def _without_trailing_blank(block: list[str]) -> list[str]:
     end = len(block)
     while end and not block[end - 1].strip():
         end -= 1
     return block[:end]
 
 
-def _encodable(lines: list[str], po: "polib.POFile") -> bool:
-    try:
-        "\n".join(lines).encode(po.encoding or "utf-8")
-        return True
-    except (UnicodeEncodeError, LookupError):
-        return False
-
-
-def _same_content(text: str, plain: bytes, po: "polib.POFile") -> bool:
+def _same_content(data: bytes, plain: bytes) -> bool:
     """The spliced text must read back as exactly what the plain render says."""
     from .catalog import read_po, render
     from .errors import LocflowError
 
     try:
-        again = read_po(None, display="(spliced)", data=text.encode(po.encoding or "utf-8"))
-    except (LocflowError, UnicodeEncodeError, LookupError):
+        again = read_po(None, display="(spliced)", data=data, layout=False)
+    except LocflowError:
         return False
     return render(again) == plain
