@@ -90,14 +90,13 @@ def _plan(project: Project, files: list[_File], language: str, shown: str, revie
                 problems.append((unit.line, f"{unit.msgid[:50]!r} has {len(unit.targets)} plural forms, "
                                             f"{f.original} has {size}"))
                 continue
-            outcome = _import_unit(entry, unit, size, approve, _blockers(project, cat, po))
+            outcome = _import_unit(cat.name, entry, unit, size, approve, _blockers(project, cat, po))
             if outcome is None:
                 unchanged += 1
-            elif isinstance(outcome, tuple):
-                reason, conflict = outcome
-                skipped.append(ImportSkip(cat.name, entry.msgctxt, entry.msgid, reason, conflict))
+            elif isinstance(outcome, ImportSkip):
+                skipped.append(outcome)
             else:
-                changes.append(ImportChange(cat.name, entry.msgctxt, entry.msgid, *outcome))
+                changes.append(outcome)
                 dirty[cat.path] = (cat, po)
     if problems:
         listed = "; ".join(f"line {line}: {what}" for line, what in problems[:5])
@@ -146,10 +145,15 @@ def _blockers(project: Project, cat: CatalogFile, po: "polib.POFile") -> Callabl
     return lambda entry: approval_blockers(project, cat, po, entry)
 
 
-def _import_unit(entry: "polib.POEntry", unit: _Unit, size: int, approve: Callable[["polib.POEntry"], None],
-                 blockers: Callable[["polib.POEntry"], list[str]]) -> list | tuple[str, bool] | None:
-    """[old state, new state, text changed, refusal] after applying the unit; (reason, conflict) when the
-    unit is left alone for a person to decide; None when it changes nothing."""
+def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
+                 approve: Callable[["polib.POEntry"], None],
+                 blockers: Callable[["polib.POEntry"], list[str]]) -> ImportChange | ImportSkip | None:
+    """What applying the unit changed; a skip when it is left for a person to decide; None when it
+    changes nothing."""
+
+    def skip(reason: str, conflict: bool) -> ImportSkip:
+        return ImportSkip(catalog, entry.msgctxt, entry.msgid, reason, conflict)
+
     if all(t is None for t in unit.targets):
         return None  # no <target> at all: nothing to take over
     old_forms = (msgstr_forms(entry) + [""] * size)[:size]
@@ -162,9 +166,10 @@ def _import_unit(entry: "polib.POEntry", unit: _Unit, size: int, approve: Callab
         if forms_sha(new_forms) == unit.exported_sha:
             if unit.state_kept:
                 return None  # untouched in the CAT tool
-            return "changed in the catalog since the export; the file's state change was for the old text", False
-        return (f"changed in the catalog since the export and in the file: kept the catalog's text, "
-                f"the file has {' | '.join(new_forms)[:80]!r}"), True
+            return skip("changed in the catalog since the export; the file's state change was for the old text",
+                        False)
+        return skip(f"changed in the catalog since the export and in the file: kept the catalog's text, "
+                    f"the file has {' | '.join(new_forms)[:80]!r}", True)
     current = state_of(entry)
     changed = new_forms != old_forms
     edited = forms_sha(new_forms) != unit.exported_sha if unit.exported_sha is not None else changed
@@ -186,7 +191,7 @@ def _import_unit(entry: "polib.POEntry", unit: _Unit, size: int, approve: Callab
         refused = "; ".join(reasons)
         if not changed:
             entry.msgstr, entry.msgstr_plural = saved
-            return f"not {wanted.value}: {refused}", True
+            return skip(f"not {wanted.value}: {refused}", True)
         wanted = State.FUZZY  # the agency's text is kept, and waits for a fix
     if wanted is State.APPROVED:
         approve(entry)
@@ -198,7 +203,7 @@ def _import_unit(entry: "polib.POEntry", unit: _Unit, size: int, approve: Callab
         entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
         entry.tcomment = strip_markers(entry.tcomment or "", ("machine", "approved"))
         entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-    return [current.value, state_of(entry).value, changed, refused]
+    return ImportChange(catalog, entry.msgctxt, entry.msgid, current.value, state_of(entry).value, changed, refused)
 
 
 def _decide(current: State, forms: list[str], changed: bool, said: State | None) -> State | None:
