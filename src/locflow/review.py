@@ -16,7 +16,8 @@ from .catalog import read_po, write_if_changed
 from .splice import render_edited
 from .errors import LocflowError
 from .project import CatalogFile, Project
-from .states import MARKER, State, approval, marker_spans, msgstr_forms, msgstr_sha, state_of, strip_markers
+from .states import (MARKER, MARKER_KINDS, State, approval, marker_spans, msgstr_forms, msgstr_sha, state_of,
+                     strip_markers)
 
 if TYPE_CHECKING:
     import polib
@@ -176,7 +177,7 @@ def set_edited(entry: "polib.POEntry", forms: list[str]) -> None:
         entry.msgstr = forms[0]
     entry.flags = [f for f in entry.flags if f != "fuzzy"]
     entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-    entry.tcomment = strip_markers(entry.tcomment or "", ("machine", "approved", "mt-problem", "rejected"))
+    entry.tcomment = strip_markers(entry.tcomment or "", MARKER_KINDS)
 
 
 def _today(today: str | None) -> str:
