@@ -253,6 +253,17 @@ def test_openai_wire_contract(tmp_path, server):
     assert all(state_of(e) is State.MACHINE for e in po if not e.obsolete)
 
 
+def test_openai_batch_of_one_still_sends_terms_and_context(tmp_path, server):
+    server.reset()
+    path = write_project(tmp_path, server, providers="[openai]")
+    path.write_text(path.read_text(encoding="utf-8").replace("batch: 4", "batch: 1"), encoding="utf-8")
+    assert run(path, "--lang", "ru").exit_code == 0
+    requests = [last_user(b)["segments"] for b in chat_requests(server)]
+    assert len(requests) == 5 and all(len(segments) == 1 for segments in requests)
+    kyiv = next(s for (s,) in requests if s["text"] == KYIV)
+    assert kyiv["terms"][0]["target"] == "Киев" and state_of(entry(path, "ru")) is State.MACHINE
+
+
 def test_openai_self_correction_fixes_a_missed_term(tmp_path, server):
     server.reset()
     path = write_project(tmp_path, server, providers="[openai]")

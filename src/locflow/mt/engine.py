@@ -460,10 +460,9 @@ class _Runner:
                         left += part
                         continue
                     try:
-                        if provider.batch > 1:
-                            texts = provider.translate_segments([self._segments[k] for k in part], source, target)
-                        else:
-                            texts = [provider.translate(part[0][2], source, target)]
+                        texts = provider.translate_segments([self._segments[k] for k in part], source, target)
+                        if len(texts) != len(part):
+                            raise ValueError(f"{len(texts)} replies for {len(part)} segments")
                     except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
                         self._failed(provider, exc)
                         left += part
