@@ -149,7 +149,8 @@ def _print_translate(result) -> None:
             out.print("nothing to translate")
             return
         for e in result.estimates:
-            cost = f", about {e.cost:.2f} in provider fees" if e.cost else ""
+            cost = f", about {e.cost:.2f} in provider fees" if e.cost >= 0.01 else \
+                f", about {e.cost:.4f} in provider fees" if e.cost else ""
             tokens = f", about {e.tokens_in} prompt + {e.tokens_out} reply tokens" if e.tokens_in else ""
             out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{tokens}{cost}")
         out.print(f"memory: {result.memory_hits} exact matches, no request needed")
