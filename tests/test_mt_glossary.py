@@ -16,6 +16,7 @@ from locflow.pull import pull
 from locflow.states import State, state_of
 
 from .mt_server import CHAT_KEY, DEEPL_KEY, MTServer
+from .test_translate import server  # noqa: F401  (the module-scoped loopback server fixture)
 
 REPO = Path(__file__).resolve().parents[1]
 LANGS = ["en", "et", "lv", "lt", "pl", "ro", "ru", "uk"]
@@ -86,13 +87,6 @@ catalogs:
     )
     pull(Project.load(root / "workflow.yaml"))
     return root / "workflow.yaml"
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = MTServer().start()
-    yield srv
-    srv.stop()
 
 
 def run(path: Path, *args: str):
