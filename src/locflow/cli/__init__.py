@@ -54,7 +54,7 @@ def _console(stderr: bool = False):
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """One coloured line for user errors; exit codes per DESIGN.md."""
+    """One coloured line for user errors; exit codes as the README lists them."""
     try:
         yield
     except LocflowError as exc:
