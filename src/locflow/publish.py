@@ -87,7 +87,7 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
         active = [e for e in po if not e.obsolete]
         for name, n in _state_counts(active).items():
             bundle.counts[name] = bundle.counts.get(name, 0) + n
-        broken = _placeholder_errors(project, catalog.name, language, po)
+        broken = _placeholder_errors(project, catalog.name, language, po) | _unsafe_entries(po)
         for e in active:
             if state_of(e).rank >= gate.rank and all(msgstr_forms(e)) and (e.msgctxt, e.msgid) not in broken:
                 bundle.messages[(e.msgctxt, e.msgid)] = e
@@ -105,6 +105,25 @@ def _placeholder_errors(project: Project, name: str, language: str, po) -> set[t
     cat = next(c for c in project.catalog_files([language], [name]) if c.name == name)
     ctx = context(project, cat, po)
     return {(e.msgctxt, e.msgid) for e in po if not e.obsolete and any(msgstr_forms(e)) and placeholders(ctx, e)}
+
+
+def _unsafe_entries(po) -> set[tuple[str | None, str]]:
+    """Entries whose text adds markup, a link target or control characters the source does not have: whatever
+    their state (approved by hand, say), front-end code and readers get the source text instead."""
+    return {(e.msgctxt, e.msgid) for e in po if not e.obsolete and unsafe_reasons(e)}
+
+
+def unsafe_reasons(entry: "polib.POEntry") -> list[str]:
+    """What a translation adds that the source does not have: markup, link targets, control characters."""
+    from .textscan import added_links, added_markup, control_characters
+
+    sources = [entry.msgid] + [entry.msgid_plural] * (len(msgstr_forms(entry)) - 1) if entry.msgid_plural else [entry.msgid]
+    reasons: list[str] = []
+    for source, text in zip(sources, msgstr_forms(entry)):
+        reasons += added_markup(source, text)
+        reasons += [f"link target {t} is not in the source" for t in added_links(source, text)]
+        reasons += [f"control character {c}" for c in control_characters(text)]
+    return reasons
 
 
 def write_mo(bundle: LabelBundle) -> bytes:
@@ -164,7 +183,22 @@ def article_outcome(project: Project, article: "Article", language: str) -> tupl
     if below:
         detail = ", ".join(f"{n} {name}" for name, n in below.items())
         return ArticleOutcome(article.slug, language, False, f"{detail} below `{gate.value}`", counts), None
+    unsafe = [e for e in active if unsafe_reasons(e)]
+    if unsafe:
+        first = unsafe_reasons(unsafe[0])[0]
+        return ArticleOutcome(article.slug, language, False,
+                              f"{len(unsafe)} segments add markup, links or control characters the source does not "
+                              f"have (line {unsafe[0].linenum}: {first})", counts), None
     return ArticleOutcome(article.slug, language, True, "", counts), {m: e.msgstr for m, e in by_id.items()}
+
+
+def added_targets(article: "Article", text: str) -> list[str]:
+    """Link targets the published Markdown would have that the source article does not: never published,
+    however the segments hide or show URLs."""
+    from .textscan import link_targets
+
+    have = set(link_targets(article.text))
+    return [t for t in dict.fromkeys(link_targets(text)) if t not in have]
 
 
 def translated_article(article: "Article", language: str, translations: dict[str, str]) -> str:
@@ -200,8 +234,14 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
         for article in articles:
             outcome, translations = article_outcome(project, article, lang)
             outcomes.append(outcome)
+            if outcome.published and lang != article.language:
+                text = translated_article(article, lang, translations)
+                if added := added_targets(article, text):
+                    outcome = ArticleOutcome(article.slug, lang, False, "the translation links to "
+                                             + ", ".join(added[:3]) + ", which the source does not", outcome.states)
+                    outcomes[-1] = outcome
             if outcome.published:
-                text = article.text if lang == article.language else translated_article(article, lang, translations)
+                text = article.text if lang == article.language else text
                 files[f"{lang}/articles/{article.slug}.md"] = text.encode("utf-8")
                 published.setdefault(lang, []).append((article, text))
         manifest["languages"][lang] = {
