@@ -185,10 +185,10 @@ def article_outcome(project: Project, article: "Article", language: str) -> tupl
         return ArticleOutcome(article.slug, language, False, f"{detail} below `{gate.value}`", counts), None
     unsafe = [e for e in active if unsafe_reasons(e)]
     if unsafe:
-        first = unsafe_reasons(unsafe[0])[0]
+        # The reason names the line, not the text: the manifest must not carry the link either.
         return ArticleOutcome(article.slug, language, False,
                               f"{len(unsafe)} segments add markup, links or control characters the source does not "
-                              f"have (line {unsafe[0].linenum}: {first})", counts), None
+                              f"have (first at line {unsafe[0].linenum}; `locflow check` lists them)", counts), None
     return ArticleOutcome(article.slug, language, True, "", counts), {m: e.msgstr for m, e in by_id.items()}
 
 
@@ -237,8 +237,8 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
             if outcome.published and lang != article.language:
                 text = translated_article(article, lang, translations)
                 if added := added_targets(article, text):
-                    outcome = ArticleOutcome(article.slug, lang, False, "the translation links to "
-                                             + ", ".join(added[:3]) + ", which the source does not", outcome.states)
+                    outcome = ArticleOutcome(article.slug, lang, False, f"the translation has {len(added)} link "
+                                             "targets the source does not have", outcome.states)
                     outcomes[-1] = outcome
             if outcome.published:
                 text = article.text if lang == article.language else text

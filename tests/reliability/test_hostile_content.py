@@ -1,0 +1,247 @@
+"""Hostile content (issue 17): nothing a translation, a provider or a contributor's template injects
+reaches readers or the machine.
+
+The loopback server (conftest's FaultServer) plays a hostile MT provider: it appends links,
+placeholders or terminal escapes to well-formed translations, echoes the API key, trickles its
+reply one byte at a time, or sends hundreds of times more text than it was given. Hand edits
+play a malicious pull request to the catalogs; a template plays one to the site.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import polib
+import pytest
+
+from locflow.states import State, state_of
+
+from .conftest import active, cli, copy_sample, labels_project, locflow, msgfmt_check, po_files
+from .test_hostile import set_msgstr
+
+DONATE = " [Donate now](//evil.example/pay) ![](//evil.example/px.gif)"
+ARTICLE = """---
+slug: hostile-links
+title: "Air defence budget grows"
+language: en
+date: 2026-11-02
+section: National Security
+author: Test Writer
+summary: "The ministry adds money for radars."
+---
+
+The ministry published [the full plan](https://example.org/plan) on Monday.
+
+Officials expect the new radars to arrive next year.
+"""
+
+
+def article_project(tmp_path: Path, url: str) -> Path:
+    """The sample with one new English article, MT pointed at the loopback server, articles gated at
+    `reviewed` (so a hand edit publishes without an approval, the laxest gate an editor could set)."""
+    root = copy_sample(tmp_path / "s")
+    (root / "site/articles/hostile-links.md").write_text(ARTICLE, encoding="utf-8")
+    cfg = root / "workflow.yaml"
+    text = cfg.read_text(encoding="utf-8").replace("providers: [memory, google]", "providers: [google]")
+    text = text.replace("publish: approved", "publish: reviewed")
+    text = re.sub(r"(?m)^  timeout: .*$", "  timeout: 2\n  google: {url: \"" + url + "/m\"}", text)
+    text = re.sub(r"(?m)^  retries: .*$", "  retries: 1", text)
+    cfg.write_text(text, encoding="utf-8")
+    assert cli(root, "pull").exit_code == 0
+    return root
+
+
+def build_text(root: Path) -> str:
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted((root / "build").rglob("*"))
+                     if p.is_file())
+
+
+# --------------------------------------------------------------------------- links
+
+
+def test_links_a_provider_injects_are_never_saved_clean_approved_or_published(tmp_path, mt):
+    root = article_project(tmp_path, mt.url)
+    mt.extra.append = DONATE
+    r = cli(root, "translate", "--lang", "et", "--catalog", "articles/hostile-links")
+    assert r.exit_code == 0, r.output
+    path = root / "locales/et/articles/hostile-links.po"
+    entries = active(path)
+    assert entries and all(e.msgstr for e in entries)
+    for e in entries:
+        assert state_of(e) is State.FUZZY and "mt-problem" in e.tcomment and "evil.example" in e.tcomment, e.tcomment
+    r = cli(root, "check", "--lang", "et", "--catalog", "articles/hostile-links", "--format", "json")
+    assert r.exit_code == 1
+    found = {f["msgid"] for f in json.loads(r.stdout)["findings"] if f["check"] == "urls" and f["severity"] == "error"}
+    assert found == {e.msgid for e in entries}
+    # An editor clears fuzzy on every entry by hand (the gate is `reviewed`): publish still refuses.
+    for e in entries:
+        set_msgstr(path, e.msgid, e.msgstr)
+    assert cli(root, "review", "approve", "--lang", "et", "--catalog", "articles/hostile-links",
+               "--reviewer", "Mari Tamm").exit_code == 1
+    r = cli(root, "publish")
+    assert r.exit_code == 0, r.output
+    held = {h["slug"]: h["reason"] for h in
+            json.loads((root / "build/manifest.json").read_text(encoding="utf-8"))["languages"]["et"]["articles"]["held_back"]}
+    assert "hostile-links" in held, held
+    assert "evil.example" not in build_text(root)
+
+
+@pytest.mark.parametrize("added", ["[a](HTTPS://evil.example)", "<HTTPS://evil.example/auto>", "[d](evil.example/rel)",
+                                   "![](//evil.example/px.gif)", "www.evil.example/x", "//evil.example/pay",
+                                   '<a href="//evil.example">x</a>'])
+def test_a_link_added_by_hand_is_an_error_refused_and_never_published(sample, added):
+    ui = sample / "locales/et/LC_MESSAGES/ui.po"
+    set_msgstr(ui, "Trending", f"Populaarne {added}")
+    r = cli(sample, "check", "--lang", "et", "--catalog", "ui", "--only", "urls", "--format", "json")
+    assert r.exit_code == 1, r.output
+    assert any(f["msgid"] == "Trending" and "evil.example" in f["message"] for f in json.loads(r.stdout)["findings"])
+    r = cli(sample, "review", "approve", "--lang", "et", "--catalog", "ui", "--match", "Trending", "--reviewer", "M")
+    assert r.exit_code == 1 and "refused" in r.stdout
+    assert cli(sample, "publish", "--lang", "et").exit_code == 0
+    assert "evil.example" not in build_text(sample)
+
+
+def test_a_link_the_source_has_may_stay(tmp_path):
+    from locflow.textscan import added_links
+
+    source = "Read <1>the plan</1> at https://example.org/plan or [here](https://example.org/plan)."
+    assert added_links(source, "Loe <1>plaani</1>: HTTPS://EXAMPLE.ORG/plan või [siin](https://example.org/plan).") == []
+    assert added_links("Read <1>the plan</1>.", "Loe <1>plaani</1> [siit](https://example.org/plan).") \
+        == ["https://example.org/plan"]
+
+
+# --------------------------------------------------------------------------- tags
+
+
+@pytest.mark.parametrize("added", ["<svg/onload=alert(1)>", "<img/src/onerror=alert(1)>", "<b>", "<u>x</u>",
+                                   "<!-- x -->", "<span class=x>!</span>"])
+def test_added_tags_read_as_a_browser_reads_them(sample, added):
+    ui = sample / "locales/et/LC_MESSAGES/ui.po"
+    set_msgstr(ui, "Trending", f"Populaarne {added}")
+    r = cli(sample, "check", "--lang", "et", "--catalog", "ui", "--only", "markup", "--format", "json")
+    assert r.exit_code == 1, r.output
+    assert any(f["msgid"] == "Trending" for f in json.loads(r.stdout)["findings"])
+    assert cli(sample, "review", "approve", "--lang", "et", "--catalog", "ui", "--match", "Trending",
+               "--reviewer", "M").exit_code == 1
+    assert cli(sample, "publish", "--lang", "et").exit_code == 0
+    bundle = json.loads((sample / "build/et/ui.json").read_text(encoding="utf-8"))
+    assert "Trending" not in bundle, "the bundle carries markup its source entry does not have"
+    mo = polib.mofile(str(sample / "build/et/LC_MESSAGES/ui.mo"))
+    assert all(e.msgid != "Trending" for e in mo)
+
+
+def test_a_closed_allowlisted_tag_may_be_added(sample):
+    ui = sample / "locales/et/LC_MESSAGES/ui.po"
+    set_msgstr(ui, "Trending", "<b>Populaarne</b>")
+    r = cli(sample, "check", "--lang", "et", "--catalog", "ui", "--only", "markup", "--format", "json")
+    assert [f for f in json.loads(r.stdout)["findings"] if f["msgid"] == "Trending"] == []
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def test_a_template_reaching_python_internals_fails_with_file_line(tmp_path):
+    root = copy_sample(tmp_path / "s")
+    marker = tmp_path / "pwned"
+    footer = root / "site/templates/partials/footer.html"
+    lines = footer.read_text(encoding="utf-8").splitlines()
+    footer.write_text("\n".join([*lines, f"{{{{ cycler.__init__.__globals__.os.system('touch {marker}') }}}}", ""]),
+                      encoding="utf-8")
+    r = locflow("publish", cwd=root)
+    assert r.returncode == 2, r.stderr
+    assert f"site/templates/partials/footer.html:{len(lines) + 1}:" in r.stderr and "sandbox" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not marker.exists()
+
+
+# --------------------------------------------------------------------------- deadlines and sizes
+
+
+def test_a_trickling_provider_ends_with_exit_3_and_saved_work(tmp_path, server):
+    server.reset()
+    root = labels_project(tmp_path / "p", server.url, ["Fast label", "Slow label"], languages=("en", "et"),
+                          timeout=2, retries=1)
+    assert cli(root, "pull").exit_code == 0
+    server.extra.trickle, server.extra.trickle_match = 0.5, "Slow"  # every read arrives well inside the timeout
+    try:
+        r = locflow("translate", "--lang", "et", cwd=root, timeout=60)
+    finally:
+        server.reset()
+    assert r.returncode == 3, r.stderr + r.stdout
+    assert "within 2 s" in r.stdout + r.stderr
+    done = {e.msgid: state_of(e) for e in active(root / "locales/et/LC_MESSAGES/ui.po")}
+    assert done == {"Fast label": State.MACHINE, "Slow label": State.UNTRANSLATED}
+
+
+@pytest.mark.parametrize("size", [5_000, 9_000_000])
+def test_an_oversized_reply_is_refused_and_nothing_huge_is_saved(tmp_path, mt, size):
+    root = labels_project(tmp_path / "p", mt.url, ["Short label"], languages=("en", "et"), providers="[libre]")
+    assert cli(root, "pull").exit_code == 0
+    mt.extra.huge = size
+    r = cli(root, "translate", "--lang", "et")
+    assert r.exit_code == 3, r.output
+    assert ("larger than 8 MB" if size > 8_000_000 else "more than 20x") in r.output
+    path = root / "locales/et/LC_MESSAGES/ui.po"
+    assert path.stat().st_size < 2_000 and state_of(active(path)[0]) is State.UNTRANSLATED
+
+
+# --------------------------------------------------------------------------- control characters
+
+ESCAPES = "\x1b[2J\x1b[32mpassed: 0 errors\x1b[0m\x00\x9b"
+
+
+def test_control_characters_from_a_provider_are_an_mt_problem(tmp_path, mt):
+    root = labels_project(tmp_path / "p", mt.url, ["Short label"], languages=("en", "et"))
+    assert cli(root, "pull").exit_code == 0
+    mt.extra.append = "\x1b[2J\x07"
+    assert cli(root, "translate", "--lang", "et").exit_code == 0
+    (e,) = active(root / "locales/et/LC_MESSAGES/ui.po")
+    assert state_of(e) is State.FUZZY and "control characters \\x1b \\x07" in e.tcomment, e.tcomment
+
+
+def test_control_characters_in_a_catalog_are_flagged_and_never_printed_raw(sample):
+    ui = sample / "locales/et/LC_MESSAGES/ui.po"
+    set_msgstr(ui, "Trending", "Populaarne" + ESCAPES)
+    for fmt in ("text", "github", "junit"):
+        r = locflow("check", "--lang", "et", "--catalog", "ui", "--format", fmt, cwd=sample)
+        assert r.returncode == 1, r.stderr
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", r.stdout), (fmt, r.stdout)
+        assert "control-chars" in r.stdout
+        if fmt == "junit":
+            ET.fromstring(r.stdout)  # valid XML
+    r = locflow("review", "list", "--lang", "et", "--catalog", "ui", "--match", "Trending", cwd=sample)
+    assert r.returncode == 0 and "\\x1b[2J" in r.stdout
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", r.stdout + r.stderr)
+    assert cli(sample, "review", "approve", "--lang", "et", "--catalog", "ui", "--match", "Trending",
+               "--reviewer", "M").exit_code == 1
+
+
+# --------------------------------------------------------------------------- keys and placeholders
+
+
+def test_a_provider_echoing_its_key_gets_no_key_into_catalogs(tmp_path, mt):
+    key = "sk-FAKE-libre/0123+4567=89ab:cdef"
+    root = labels_project(tmp_path / "p", mt.url, ["Short label"], languages=("en", "et"), providers="[libre]")
+    assert cli(root, "pull").exit_code == 0
+    mt.extra.echo_key = True
+    r = cli(root, "translate", "--lang", "et", env={"LIBRETRANSLATE_API_KEY": key})
+    assert r.exit_code == 0, r.output
+    assert mt.requests and mt.requests[0]["params"].get("api_key") == key
+    text = (root / "locales/et/LC_MESSAGES/ui.po").read_text(encoding="utf-8")
+    assert key not in text and "***" in text
+    (e,) = active(root / "locales/et/LC_MESSAGES/ui.po")
+    assert state_of(e) is State.FUZZY and "API key" in e.tcomment
+
+
+def test_placeholders_a_provider_adds_are_an_mt_problem(tmp_path, mt):
+    root = labels_project(tmp_path / "p", mt.url, ["By %(author)s"], languages=("en", "et"))
+    assert cli(root, "pull").exit_code == 0
+    mt.extra.append = " %n %(secret)s %s"
+    assert cli(root, "translate", "--lang", "et").exit_code == 0
+    (e,) = active(root / "locales/et/LC_MESSAGES/ui.po")
+    assert "python-format" in e.flags
+    assert state_of(e) is State.FUZZY and "mt-problem" in e.tcomment and "%(secret)s" in e.tcomment, e.tcomment
