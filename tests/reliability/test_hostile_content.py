@@ -245,3 +245,25 @@ def test_placeholders_a_provider_adds_are_an_mt_problem(tmp_path, mt):
     (e,) = active(root / "locales/et/LC_MESSAGES/ui.po")
     assert "python-format" in e.flags
     assert state_of(e) is State.FUZZY and "mt-problem" in e.tcomment and "%(secret)s" in e.tcomment, e.tcomment
+
+
+@pytest.mark.parametrize("command", [["check"], ["review", "list", "--lang", "et"], ["publish"]])
+def test_an_oversized_entry_is_refused_with_file_line(sample, command):
+    ui = sample / "locales/et/LC_MESSAGES/ui.po"
+    set_msgstr(ui, "Trending", "x" * 300_000)
+    line = next(e.linenum for e in polib.pofile(str(ui)) if e.msgid == "Trending")
+    r = locflow(*command, "--format", "json", cwd=sample) if command == ["check"] else locflow(*command, cwd=sample)
+    out = r.stdout + r.stderr
+    if command == ["check"]:
+        assert r.returncode == 1 and "over the 262144 limit" in out and "Traceback" not in out
+    else:
+        assert r.returncode == 2, out
+        assert f"locales/et/LC_MESSAGES/ui.po:{line}" in out and "over the 262144 limit" in out
+
+
+def test_an_oversized_catalog_is_refused_before_parsing(sample, monkeypatch):
+    import locflow.catalog as catalog
+
+    monkeypatch.setattr(catalog, "MAX_CATALOG_BYTES", 1000)  # the real limit is 64 MB: the rule, not the number
+    r = cli(sample, "review", "list", "--lang", "et", "--catalog", "ui")
+    assert r.exit_code == 2 and "over the 0 MB limit" in r.stderr, r.output

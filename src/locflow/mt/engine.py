@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, write_if_changed
+from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
@@ -417,7 +417,7 @@ class _Runner:
                     continue
                 try:
                     result = provider.translate(text, source, target)
-                    if len(result) > MAX_GROWTH * max(len(text), MIN_BOUND):
+                    if len(result) > min(MAX_GROWTH * max(len(text), MIN_BOUND), MAX_STRING_CHARS):
                         raise ProviderError(f"a reply of {len(result)} characters for {len(text)} sent "
                                             f"(more than {MAX_GROWTH}x the source): not saved")
                 except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
