@@ -255,6 +255,7 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
         }
     if out_dir.exists() and not out_dir.is_dir():
         raise LocflowError("output path is not a folder", path=str(out_dir))
+    _refuse_symlinks(out_dir)
     previous = _previous_manifest(out_dir)
     # The language switcher also offers what earlier runs published in the other languages.
     elsewhere = {lang: set(info.get("articles", {}).get("published", []))
@@ -271,8 +272,63 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
                                         key=lambda kv: project.config.languages.index(kv[0])))
     manifest["files"] = sorted([*files, *kept])
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    written, removed = _write(out_dir, files, previous.get("files", []), set(kept))
+    ledger = Ledger(project, out_dir)
+    written, removed = _write(out_dir, files, previous.get("files", []), set(kept), ledger)
     return PublishResult(out_dir, tuple(written), tuple(removed), manifest)
+
+
+def _refuse_symlinks(out_dir: Path) -> None:
+    """The output tree holds no symlinks: one would send published files (or deletions) elsewhere."""
+    import os
+
+    if out_dir.is_symlink():
+        raise LocflowError("output folder is a symlink", path=str(out_dir),
+                           hint="publish writes real folders only; remove the link or pass --out")
+    if not out_dir.is_dir():
+        return
+    for folder, dirs, names in os.walk(out_dir):
+        for name in [*dirs, *names]:
+            if os.path.islink(os.path.join(folder, name)):
+                raise LocflowError("symlink in the output folder", path=os.path.join(folder, name),
+                                   hint="publish writes real files only; remove the link")
+
+
+class Ledger:
+    """What publish wrote into an output folder, with each file's SHA-256, kept in `.locflow/`.
+
+    The manifest lives in the output folder, where anyone can edit it; a stale file is removed only
+    when this record says publish wrote it and its bytes are still exactly what publish wrote.
+    """
+
+    def __init__(self, project: Project, out_dir: Path) -> None:
+        self.path = project.root / ".locflow" / "published.json"
+        resolved, root = out_dir.resolve(), project.root.resolve()
+        # Relative inside the project, so a copied or moved checkout still knows its build folder.
+        self.key = resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(resolved)
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.all = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            self.all = {}
+        owned = self.all.get(self.key)
+        self.files: dict[str, str] = dict(owned) if isinstance(owned, dict) else {}
+
+    @staticmethod
+    def sha(data: bytes) -> str:
+        import hashlib
+
+        return hashlib.sha256(data).hexdigest()
+
+    def owns(self, path: Path, rel: str) -> bool:
+        try:
+            return self.files.get(rel) == self.sha(path.read_bytes())
+        except OSError:
+            return False
+
+    def save(self) -> None:
+        self.all[self.key] = dict(sorted(self.files.items()))
+        data = (json.dumps(self.all, indent=1, sort_keys=True) + "\n").encode("utf-8")
+        write_if_changed(self.path, data)
 
 
 def _previous_manifest(out_dir: Path) -> dict:
@@ -283,24 +339,30 @@ def _previous_manifest(out_dir: Path) -> dict:
         return {}
 
 
-def _write(out_dir: Path, files: dict[str, bytes], previous: list[str], kept: set[str]) -> tuple[list[str], list[str]]:
+def _write(out_dir: Path, files: dict[str, bytes], previous: list[str], kept: set[str],
+           ledger: Ledger) -> tuple[list[str], list[str]]:
     written, removed = [], []
     _remove_temp_files(out_dir)
     # The manifest goes last: a run killed before it leaves the previous manifest in place, whose
     # file list lets the next run remove what is no longer due.
     for rel in sorted(f for f in files if f != MANIFEST):
+        ledger.files[rel] = ledger.sha(files[rel])
         if write_if_changed(out_dir / rel, files[rel]):
             written.append(rel)
+    ledger.save()
     for rel in previous:
         if rel not in files and rel not in kept and ".." not in Path(rel).parts and not Path(rel).is_absolute():
             stale = out_dir / rel
-            if stale.is_file():
+            # The manifest's word is not enough: only a file publish wrote, unchanged since, is removed.
+            if stale.is_file() and not stale.is_symlink() and ledger.owns(stale, rel):
                 stale.unlink()
+                ledger.files.pop(rel, None)
                 removed.append(rel)
                 folder = stale.parent
                 while folder != out_dir and folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()  # no empty folders left behind
                     folder = folder.parent
+    ledger.save()
     if write_if_changed(out_dir / MANIFEST, files[MANIFEST]):
         written.append(MANIFEST)
     return written, removed

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -267,3 +266,87 @@ def test_an_oversized_catalog_is_refused_before_parsing(sample, monkeypatch):
     monkeypatch.setattr(catalog, "MAX_CATALOG_BYTES", 1000)  # the real limit is 64 MB: the rule, not the number
     r = cli(sample, "review", "list", "--lang", "et", "--catalog", "ui")
     assert r.exit_code == 2 and "over the 0 MB limit" in r.stderr, r.output
+
+
+# --------------------------------------------------------------------------- the output tree and .locflow
+
+
+@pytest.mark.parametrize("link", ["build", "build/et"])
+def test_publish_refuses_symlinks_in_the_output_tree(tmp_path, link):
+    root = copy_sample(tmp_path / "s")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if link != "build":
+        (root / "build").mkdir(exist_ok=True)
+    (root / link).symlink_to(outside, target_is_directory=True)
+    r = locflow("publish", cwd=root)
+    assert r.returncode == 2 and "symlink" in r.stderr, r.stderr
+    assert list(outside.iterdir()) == []
+
+
+def hold_back(root: Path) -> str:
+    """Make the first article published in et due no more (one entry back to fuzzy); its slug."""
+    manifest = json.loads((root / "build/manifest.json").read_text(encoding="utf-8"))
+    slug = manifest["languages"]["et"]["articles"]["published"][0]
+    po = polib.pofile(str(root / f"locales/et/articles/{slug}.po"))
+    next(e for e in po if e.msgid and not e.obsolete).flags.append("fuzzy")
+    po.save()
+    return slug
+
+
+def test_a_crafted_manifest_deletes_nothing_publish_did_not_write(tmp_path):
+    root = copy_sample(tmp_path / "s")
+    assert locflow("publish", cwd=root).returncode == 0
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    (root / "build/CNAME").write_text("news.example\n", encoding="utf-8")  # the site owner's own file
+    slug = hold_back(root)
+    page = root / f"build/et/{slug}.html"  # publish wrote it; a person edited it since
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- corrected by hand -->", encoding="utf-8")
+    manifest_path = root / "build/manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["files"] += ["CNAME", "../precious.txt", "../../precious.txt", str(outside)]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    r = locflow("publish", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    assert (root / "build/CNAME").read_text(encoding="utf-8") == "news.example\n"
+    assert page.exists(), "a file whose bytes publish did not write was removed"
+    assert not (root / f"build/et/articles/{slug}.md").exists(), "publish's own stale file was kept"
+
+
+def test_publish_removes_the_pages_it_wrote_when_they_are_no_longer_due(tmp_path):
+    root = copy_sample(tmp_path / "s")
+    assert locflow("publish", cwd=root).returncode == 0
+    slug = hold_back(root)
+    r = locflow("publish", cwd=root)
+    assert r.returncode == 0 and not (root / f"build/et/{slug}.html").exists(), r.stdout
+
+
+def test_dot_locflow_symlinked_outside_is_refused(tmp_path):
+    root = copy_sample(tmp_path / "s")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.rmtree(root / ".locflow", ignore_errors=True)
+    (root / ".locflow").symlink_to(outside, target_is_directory=True)
+    r = locflow("pull", cwd=root)
+    assert r.returncode == 2 and ".locflow is a symlink" in r.stderr, r.stderr
+    assert locflow("status", cwd=root).returncode == 0  # read-only commands work, without a cache
+    assert list(outside.iterdir()) == []
+
+
+def test_stale_temp_files_of_a_killed_run_are_cleaned_under_the_lock(tmp_path):
+    root = copy_sample(tmp_path / "s")
+    stray = root / "locales/et/LC_MESSAGES/.ui.po.k1ll3d.tmp"
+    stray.write_bytes(b"half a catalog")
+    assert locflow("pull", cwd=root).returncode == 0
+    assert not stray.exists()
+
+
+def test_a_project_where_the_lock_cannot_be_created_is_a_user_error(tmp_path):
+    """A read-only checkout (or `.locflow` being a file): the OSError on the lock is the user's to fix."""
+    root = copy_sample(tmp_path / "s")
+    shutil.rmtree(root / ".locflow", ignore_errors=True)
+    (root / ".locflow").write_text("not a folder", encoding="utf-8")
+    r = locflow("pull", cwd=root)
+    assert r.returncode == 2 and "cannot take the project lock" in r.stderr and "internal error" not in r.stderr
