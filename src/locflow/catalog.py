@@ -76,9 +76,16 @@ def syntax_error(text: str) -> tuple[int, str] | None:
         elif word == "msgstr":
             open_msgid = None
             if stripped.lstrip("#~ ").startswith("msgstr["):
+                if not forms:
+                    next_index = 0
                 forms = True
                 if not plural:
                     return number, "PO syntax error: msgstr[N] without msgid_plural"
+                index = _FORM_INDEX.match(stripped.lstrip("#~ "))
+                if index is None or index.group(1) != str(next_index):
+                    # As msgfmt: forms are numbered 0, 1, 2, … in order (`msgstr[99999999999999999999]` is not).
+                    return number, f"PO syntax error: plural form has wrong index (expected msgstr[{next_index}])"
+                next_index += 1
             else:
                 single = True
                 if plural:
@@ -91,6 +98,7 @@ def syntax_error(text: str) -> tuple[int, str] | None:
 
 
 _BARE_FLAGS = re.compile(r"(?m)^#,(?=[^ \t\n])")
+_FORM_INDEX = re.compile(r"msgstr\[(\d+)\]")
 MAX_CATALOG_BYTES = 64 * 1024 * 1024  # 30 times the largest real catalog we know; a 300 MB one sank the machine
 MAX_STRING_CHARS = 256 * 1024  # one msgid, msgstr or form: a long article paragraph is a few thousand
 

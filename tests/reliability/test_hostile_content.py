@@ -350,3 +350,74 @@ def test_a_project_where_the_lock_cannot_be_created_is_a_user_error(tmp_path):
     (root / ".locflow").write_text("not a folder", encoding="utf-8")
     r = locflow("pull", cwd=root)
     assert r.returncode == 2 and "cannot take the project lock" in r.stderr and "internal error" not in r.stderr
+
+
+# --------------------------------------------------------------------------- the low items
+
+
+def test_glossary_csv_export_defuses_formulas_and_the_termbase_keeps_raw_values(sample, tmp_path):
+    r = cli(sample, "glossary", "add", "formula", "-t", "en==HYPERLINK(\"//evil.example\")", "-t", "et=+SUM(A1)",
+            "--note", "@cmd|' /c calc'!A0")
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "terms-export.csv"
+    assert cli(sample, "glossary", "export", out).exit_code == 0
+    import csv
+
+    row = next(r for r in csv.DictReader(out.open(encoding="utf-8", newline="")) if r["id"] == "formula")
+    assert row["en"] == "'=HYPERLINK(\"//evil.example\")" and row["et"] == "'+SUM(A1)"
+    assert row["note"].startswith("'@")
+    termbase = next(r for r in csv.DictReader((sample / "glossaries/terms.csv").open(encoding="utf-8", newline=""))
+                    if r["id"] == "formula")
+    assert termbase["en"] == "=HYPERLINK(\"//evil.example\")"
+
+
+def test_a_slug_with_a_trailing_newline_is_refused(tmp_path):
+    root = copy_sample(tmp_path / "s")
+    (root / "site/articles/newline.md").write_text(ARTICLE.replace("slug: hostile-links", 'slug: "baltic\\n"'),
+                                                   encoding="utf-8")
+    r = cli(root, "pull")
+    assert r.exit_code == 2 and "newline.md:2" in r.stderr and "not a safe file name" in r.stderr, r.output
+
+
+@pytest.mark.parametrize("header, says", [
+    ("nplurals=2; plural=" + "(" * 25 + "n!=1" + ")" * 25 + ";", "too complex"),
+    ("nplurals=100000; plural=n!=1;", "nplurals = 100000"),
+    ("nplurals=2; plural=n==1 ? 0 : 5;", "as large as 5"),
+])
+def test_broken_plural_forms_are_user_errors(sample, header, says):
+    ui = sample / "locales/et/LC_MESSAGES/ui.po"
+    ui.write_text(re.sub(r'"Plural-Forms: [^"]*"', f'"Plural-Forms: {header}\\\\n"', ui.read_text(encoding="utf-8")),
+                  encoding="utf-8")
+    r = locflow("check", "--lang", "et", "--catalog", "ui", "--format", "json", cwd=sample, env={"LOCFLOW_NO_CACHE": "1"})
+    assert r.returncode == 1, r.stderr
+    assert any(f["check"] == "header" and says in f["message"] for f in json.loads(r.stdout)["findings"])
+    for command in (["publish", "--lang", "et"], ["translate", "--lang", "et", "--provider", "pseudo"],
+                    ["status"], ["review", "list", "--lang", "et"]):
+        r = locflow(*command, cwd=sample)
+        assert "internal error" not in r.stderr and "Traceback" not in r.stderr, (command, r.stderr)
+    r = locflow("publish", "--lang", "et", cwd=sample)
+    assert r.returncode == 2 and "locales/et/LC_MESSAGES/ui.po:1:" in r.stderr and says in r.stderr
+
+
+def test_a_plural_index_msgfmt_rejects_is_rejected(sample):
+    ui = sample / "locales/et/LC_MESSAGES/ui.po"
+    ui.write_text(ui.read_text(encoding="utf-8").replace("msgstr[1]", "msgstr[99999999999999999999]", 1),
+                  encoding="utf-8")
+    assert msgfmt_check(ui).returncode != 0
+    r = locflow("check", "--lang", "et", "--catalog", "ui", "--format", "json", cwd=sample, env={"LOCFLOW_NO_CACHE": "1"})
+    assert r.returncode == 1
+    assert any(f["check"] == "po-syntax" and "wrong index" in f["message"] for f in json.loads(r.stdout)["findings"])
+    r = locflow("review", "list", "--lang", "et", cwd=sample)
+    assert r.returncode == 2 and "wrong index" in r.stderr and "internal error" not in r.stderr
+
+
+@pytest.mark.parametrize("setting", ["timeout: 1e999", "timeout: .nan", "concurrency: 100000000", "retries: 1000",
+                                     "backoff: 1e300", "deepl: {price_per_million: -1}"])
+def test_every_number_has_a_range(tmp_path, setting):
+    root = labels_project(tmp_path / "p", "http://127.0.0.1:9", ["A label"], extra=f"  {setting}\n")
+    text = (root / "workflow.yaml").read_text(encoding="utf-8")
+    key = setting.split(":")[0]
+    text = re.sub(rf"(?m)^  {key}: .*\n(?=(?:.|\n)*^  {key}: )", "", text)  # the test's value replaces the default
+    (root / "workflow.yaml").write_text(text, encoding="utf-8")
+    r = cli(root, "status")
+    assert r.exit_code == 2 and "workflow.yaml:" in r.stderr and " to " in r.stderr, r.output

@@ -52,7 +52,7 @@ def approval_stale(ctx: CatalogContext, entry) -> list[str]:
 def header(ctx: CatalogContext) -> list[tuple[int | None, str]]:
     """Language and Plural-Forms headers agree with workflow.yaml and babel's plural rules."""
     from ..catalog import plural_forms as babel_plural
-    from ..mt.plurals import _NPLURALS
+    from ..mt.plurals import _NPLURALS, header_problem
 
     meta = ctx.po.metadata
     problems: list[tuple[int | None, str]] = []
@@ -69,6 +69,8 @@ def header(ctx: CatalogContext) -> list[tuple[int | None, str]]:
         # More forms than babel knows is a convention some platforms use (Transifex adds one for
         # fractions); fewer means numbers that cannot be written correctly.
         problems.append((1, f"Plural-Forms declares {declared.group(1)} forms, {ctx.language} needs {expected}"))
+    if declared is not None and (problem := header_problem(meta.get("Plural-Forms", ""))):
+        problems.append((1, problem))
     if "charset=" not in meta.get("Content-Type", "charset="):
         problems.append((1, "Content-Type header names no charset"))
     return problems

@@ -40,9 +40,32 @@ class PluralRule:
         raise ValueError(f"no number selects plural form {index} of {self.expression}")
 
 
+MAX_NPLURALS = 10  # no language has more than 6 forms
+
+
+@functools.lru_cache(maxsize=64)
+def header_problem(header: str) -> str | None:
+    """Why a Plural-Forms header cannot be used (what `msgfmt -c` or Python's gettext reject), or None."""
+    n = _NPLURALS.search(header)
+    p = _PLURAL.search(header.split(";", 1)[1] if ";" in header else "")
+    if not n or not p:
+        return "Plural-Forms needs `nplurals=N; plural=EXPRESSION;`"
+    nplurals = int(n.group(1))
+    if not 1 <= nplurals <= MAX_NPLURALS:
+        return f"nplurals = {nplurals}: a language has 1 to {MAX_NPLURALS} plural forms"
+    try:
+        func = gettext.c2py(p.group(1).strip().rstrip(";"))
+        largest = max(int(func(k)) for k in range(1001))
+    except (ValueError, SyntaxError, ZeroDivisionError, RecursionError, OverflowError, TypeError) as exc:
+        return f"plural expression cannot be read: {exc}"
+    if largest >= nplurals:
+        return f"nplurals = {nplurals} but the plural expression can produce values as large as {largest}"
+    return None
+
+
 def parse_plural_forms(header: str | None, fallback_language: str) -> PluralRule:
-    """The catalog's Plural-Forms header, or babel's rule for the language when it has none."""
-    if header:
+    """The catalog's Plural-Forms header, or babel's rule for the language when it has none (or a broken one)."""
+    if header and not header_problem(header):
         n = _NPLURALS.search(header)
         p = _PLURAL.search(header.split(";", 1)[1] if ";" in header else "")
         if n and p:
