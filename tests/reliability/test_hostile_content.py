@@ -421,3 +421,31 @@ def test_every_number_has_a_range(tmp_path, setting):
     (root / "workflow.yaml").write_text(text, encoding="utf-8")
     r = cli(root, "status")
     assert r.exit_code == 2 and "workflow.yaml:" in r.stderr and " to " in r.stderr, r.output
+
+
+def test_repeated_kills_still_make_progress(tmp_path, server):
+    """Finished entries reach disk within a second: kill after each batch of replies plus that second, and every
+    run leaves more saved than the one before."""
+    import signal
+    import time
+
+    from .conftest import spawn, words
+
+    server.reset()
+    root = labels_project(tmp_path / "p", server.url, words(80), languages=("en", "et"), concurrency=1)
+    assert cli(root, "pull").exit_code == 0
+    server.faults.latency = 0.2
+    saved = []
+    try:
+        for _ in range(4):
+            before = server.count()
+            proc = spawn("translate", "--lang", "et", cwd=root)
+            while server.count() < before + 3 and proc.poll() is None:
+                time.sleep(0.01)
+            time.sleep(1.6)  # the save interval (1 s) and one reply in flight
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=30)
+            saved.append(sum(1 for e in active(root / "locales/et/LC_MESSAGES/ui.po") if e.msgstr))
+    finally:
+        server.reset()
+    assert all(b > a for a, b in zip([0, *saved], saved)) and saved[-1] < 80, saved
