@@ -83,11 +83,14 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
             continue
         po = read_po(path, display=project.display(path))
         bundle.plural_forms = po.metadata.get("Plural-Forms", bundle.plural_forms)
-        from .mt.plurals import header_problem
+        from .plurals import parse_rule
 
-        if problem := header_problem(bundle.plural_forms):
-            raise LocflowError(problem, path=project.display(path), line=1,
-                               hint="fix the Plural-Forms header (`locflow check` shows babel's rule for the language)")
+        try:
+            parse_rule(bundle.plural_forms)  # a rule gettext cannot use would break every page that reads the MO
+        except LocflowError as exc:
+            raise LocflowError(exc.message, path=project.display(path), line=1,
+                               hint="fix the Plural-Forms header (`locflow plurals show` gives the language's rule)"
+                               ) from None
         gate = State(catalog.publish)
         active = [e for e in po if not e.obsolete]
         for name, n in _state_counts(active).items():
