@@ -193,12 +193,21 @@ def test_an_oversized_reply_is_refused_and_nothing_huge_is_saved(tmp_path, mt, s
 ESCAPES = "\x1b[2J\x1b[32mpassed: 0 errors\x1b[0m\x00\x9b"
 
 
-def test_control_characters_from_a_provider_are_an_mt_problem(tmp_path, mt):
-    root = labels_project(tmp_path / "p", mt.url, ["Short label"], languages=("en", "et"))
+def hostile_reply(tmp_path: Path, mt, label: str, *, providers: str = "[google]", env: dict | None = None,
+                  **faults):
+    """Translate one label into et while the server misbehaves as `faults` say: (project, run, the entry)."""
+    root = labels_project(tmp_path / "p", mt.url, [label], languages=("en", "et"), providers=providers)
     assert cli(root, "pull").exit_code == 0
-    mt.extra.append = "\x1b[2J\x07"
-    assert cli(root, "translate", "--lang", "et").exit_code == 0
+    for name, value in faults.items():
+        setattr(mt.extra, name, value)
+    r = cli(root, "translate", "--lang", "et", env=env)
     (e,) = active(root / "locales/et/LC_MESSAGES/ui.po")
+    return root, r, e
+
+
+def test_control_characters_from_a_provider_are_an_mt_problem(tmp_path, mt):
+    _, r, e = hostile_reply(tmp_path, mt, "Short label", append="\x1b[2J\x07")
+    assert r.exit_code == 0, r.output
     assert state_of(e) is State.FUZZY and "control characters \\x1b \\x07" in e.tcomment, e.tcomment
 
 
@@ -224,24 +233,18 @@ def test_control_characters_in_a_catalog_are_flagged_and_never_printed_raw(sampl
 
 def test_a_provider_echoing_its_key_gets_no_key_into_catalogs(tmp_path, mt):
     key = "sk-FAKE-libre/0123+4567=89ab:cdef"
-    root = labels_project(tmp_path / "p", mt.url, ["Short label"], languages=("en", "et"), providers="[libre]")
-    assert cli(root, "pull").exit_code == 0
-    mt.extra.echo_key = True
-    r = cli(root, "translate", "--lang", "et", env={"LIBRETRANSLATE_API_KEY": key})
+    root, r, e = hostile_reply(tmp_path, mt, "Short label", providers="[libre]", env={"LIBRETRANSLATE_API_KEY": key},
+                               echo_key=True)
     assert r.exit_code == 0, r.output
     assert mt.requests and mt.requests[0]["params"].get("api_key") == key
     text = (root / "locales/et/LC_MESSAGES/ui.po").read_text(encoding="utf-8")
     assert key not in text and "***" in text
-    (e,) = active(root / "locales/et/LC_MESSAGES/ui.po")
     assert state_of(e) is State.FUZZY and "API key" in e.tcomment
 
 
 def test_placeholders_a_provider_adds_are_an_mt_problem(tmp_path, mt):
-    root = labels_project(tmp_path / "p", mt.url, ["By %(author)s"], languages=("en", "et"))
-    assert cli(root, "pull").exit_code == 0
-    mt.extra.append = " %n %(secret)s %s"
-    assert cli(root, "translate", "--lang", "et").exit_code == 0
-    (e,) = active(root / "locales/et/LC_MESSAGES/ui.po")
+    _, r, e = hostile_reply(tmp_path, mt, "By %(author)s", append=" %n %(secret)s %s")
+    assert r.exit_code == 0, r.output
     assert "python-format" in e.flags
     assert state_of(e) is State.FUZZY and "mt-problem" in e.tcomment and "%(secret)s" in e.tcomment, e.tcomment
 
