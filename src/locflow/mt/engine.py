@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, write_if_changed
+from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .providers import Provider
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
+MAX_GROWTH = 20  # a reply this many times longer than what was sent is garbage (or an attack), not a translation
+MIN_BOUND = 10  # ... measured against at least this many characters, so "OK" may become "Selge"
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class _Entry:
     jobs: list[tuple[PluralJob | None, Masked, tuple]]  # (plural job, masked text, request key)
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # job index -> (provider, text)
     failed: bool = False
+    problems: list[str] = field(default_factory=list)  # what the runner found wrong with a reply
 
 
 @dataclass
@@ -101,7 +104,7 @@ class TranslateOptions:
     provider: str | None = None
     dry_run: bool = False
     retranslate_machine: bool = False
-    save_interval: float = 3.0
+    save_interval: float = 1.0  # finished work reaches disk within a second: repeated kills still make progress
     progress: Callable[[int, int, int], None] | None = None  # (segments done, total, characters done)
     environ: dict[str, str] | None = None
     today: str | None = None
@@ -200,7 +203,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             remaining = len(unique)
             while remaining:
                 try:
-                    key, provider, text = runner.results.get(timeout=opts.save_interval)
+                    key, provider, text, problem = runner.results.get(timeout=opts.save_interval)
                 except queue.Empty:
                     key = None
                 if key is not None:
@@ -214,6 +217,8 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                             item.failed = True
                         else:
                             item.results[j] = (provider, text)
+                            if problem:
+                                item.problems.append(problem)
                         if item.failed or len(item.results) == len(item.jobs):
                             _finish(item, catalogs, today, project)
                     if opts.progress:
@@ -301,33 +306,39 @@ def invariant_terms(project: Project, source: str, target: str) -> dict[str, str
     return result
 
 
-def _added_markup(masked: Masked, value: str) -> list[str]:
-    """Tags or URLs the provider invented: machine output is untrusted (a `<script>` must not slip in)."""
-    from ..checks.markup import HTML_TAG, URL
+def _untrusted(source: str, value: str) -> list[str]:
+    """Machine output is untrusted: markup, links or control characters the source does not have."""
+    from ..textscan import added_links, added_markup, control_characters
 
-    allowed = set(masked.tokens)
-    added = [m.group() for m in HTML_TAG.finditer(value) if m.group() not in allowed]
-    added += [u for u in URL.findall(value) if u not in allowed]
-    return [f"added {a!r}" for a in dict.fromkeys(added)]
+    problems = [f"added markup: {p}" for p in added_markup(source, value)]
+    problems += [f"added link {t!r}" for t in added_links(source, value)]
+    if controls := [c for c in control_characters(value) if c not in control_characters(source)]:
+        problems.append("control characters " + " ".join(controls))
+    return problems
 
 
 def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") -> list[str]:
-    """Mandated terms missed and forbidden wordings used by the machine translation."""
-    if not project.glossary().concepts:
-        return []
-    from ..checks.glossary import glossary_forbidden, glossary_mandated
+    """Placeholders the provider added or broke (`%(secret)s` appended), mandated terms missed and forbidden
+    wordings used by the machine translation."""
+    from ..checks.format import placeholders
     from ..checks.runner import context
 
     if cat.context is None:
         cat.context = context(project, cat.file, cat.po)
-    return [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    problems = [f"placeholders: {p}" for p in placeholders(cat.context, entry)]
+    if not project.glossary().concepts:
+        return problems
+    from ..checks.glossary import glossary_forbidden, glossary_mandated
+
+    terms = [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    return problems + ["glossary: " + t for t in terms]
 
 
 def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project) -> None:
     if item.failed:
         return
     forms: list[str] = []
-    problems: list[str] = []
+    problems: list[str] = list(dict.fromkeys(item.problems))
     providers: list[str] = []
     for j, (job, masked, _) in enumerate(item.jobs):
         provider, text = item.results[j]
@@ -335,7 +346,7 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
         restored = unmask(text, masked)
         value = restored.text
         problems += list(restored.problems)
-        problems += _added_markup(masked, value)
+        problems += _untrusted(job.source if job is not None else item.entry.msgid, value)
         if job is not None:
             value, problem = restore_count(value, job)
             if problem:
@@ -343,8 +354,8 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
         forms.append(value)
     name = next((p for p in providers if p != "copy"), "copy")
     _fill(item.entry, forms, name, today, problems)
-    if not problems and (terms := _glossary_problems(project, catalogs[item.catalog], item.entry)):
-        _fill(item.entry, forms, name, today, ["glossary: " + t for t in terms])
+    if not problems and (found := _glossary_problems(project, catalogs[item.catalog], item.entry)):
+        _fill(item.entry, forms, name, today, found)
     catalogs[item.catalog].dirty = True
 
 
@@ -444,6 +455,8 @@ class _Runner:
         self._stopped.set()
 
     def _work(self) -> None:
+        from .providers import ProviderError
+
         while not self._stopped.is_set():
             try:
                 (source, target), keys = self._jobs.get_nowait()
@@ -463,6 +476,11 @@ class _Runner:
                         texts = provider.translate_segments([self._segments[k] for k in part], source, target)
                         if len(texts) != len(part):
                             raise ValueError(f"{len(texts)} replies for {len(part)} segments")
+                        for key, result in zip(part, texts):
+                            sent = key[2]
+                            if len(result) > min(MAX_GROWTH * max(len(sent), MIN_BOUND), MAX_STRING_CHARS):
+                                raise ProviderError(f"a reply of {len(result)} characters for {len(sent)} sent "
+                                                    f"(more than {MAX_GROWTH}x the source): not saved")
                     except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
                         self._failed(provider, exc)
                         left += part
@@ -471,11 +489,16 @@ class _Runner:
                         self._streak[provider.name] = 0
                         stats["segments"] += len(part)
                         stats["characters"] += sum(len(k[2]) for k in part)
-                    for key, text in zip(part, texts):
-                        self.results.put((key, provider.name, text))
+                    for key, result in zip(part, texts):
+                        problem = None
+                        if provider.echoes_secret(result):
+                            # A provider that echoes its key must not get it into a catalog (and on into git).
+                            result = provider.scrub_secrets(result)
+                            problem = f"the reply contained {provider.name}'s API key"
+                        self.results.put((key, provider.name, result, problem))
                 keys = left
             for key in keys:
-                self.results.put((key, None, None))
+                self.results.put((key, None, None, None))
 
     def _failed(self, provider: "Provider", exc: Exception) -> None:
         with self._lock:
