@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from ..catalog import atomic_write, read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
-from ..states import State, msgstr_forms, state_of, translator_comments
+from ..states import State, msgstr_forms, nplurals_of, state_of, translator_comments
 from .common import (
     _EXPORT_12,
     _EXPORT_20,
@@ -86,7 +86,7 @@ def _load_for_export(project: Project, cat: CatalogFile) -> _Catalog:
     for entry in po:
         if entry.obsolete:
             continue
-        item = _item(entry, nplurals, shown)
+        item = _item(entry, nplurals, shown, nplurals_of(po.metadata))
         if item.uid in seen:  # 48 bits of sha1: never seen in practice, but ids must be unique
             raise LocflowError(f"entries {seen[item.uid]!r} and {entry.msgid!r} hash to the same unit id",
                                path=shown, line=entry.linenum)
@@ -95,7 +95,7 @@ def _load_for_export(project: Project, cat: CatalogFile) -> _Catalog:
     return _Catalog(cat, shown, source, tuple(items))
 
 
-def _item(entry: "polib.POEntry", nplurals: int, shown: str) -> _Item:
+def _item(entry: "polib.POEntry", nplurals: int, shown: str, declared: int | None) -> _Item:
     forms = msgstr_forms(entry)
     if entry.msgid_plural:
         if len(forms) > nplurals:
@@ -104,7 +104,7 @@ def _item(entry: "polib.POEntry", nplurals: int, shown: str) -> _Item:
         forms = forms + [""] * (nplurals - len(forms))
     translator = "\n".join(translator_comments(entry.tcomment or ""))
     item = _Item(unit_id(entry.msgctxt, entry.msgid), entry.msgctxt, entry.msgid, entry.msgid_plural or None,
-                 tuple(forms), state_of(entry), entry.comment or "", translator,
+                 tuple(forms), state_of(entry, declared), entry.comment or "", translator,
                  tuple((f, str(n) if n else "") for f, n in entry.occurrences),
                  tuple(f for f in entry.flags if f != "fuzzy"))
     texts = [item.msgctxt or "", item.msgid, item.msgid_plural or "", *item.forms, item.developer,
@@ -159,7 +159,8 @@ def _xliff12(project: Project, language: str, loaded: list[_Catalog]) -> ET.Elem
 
 
 def _unit12(parent: ET.Element, attrs: dict[str, str], source: str, target: str, state: State) -> ET.Element:
-    extra = {"approved": "yes"} if state is State.APPROVED else {}
+    # translate-toolkit and Weblate read a 1.2 unit as translated only with approved="yes".
+    extra = {"approved": "yes"} if state in (State.REVIEWED, State.APPROVED) else {}
     unit = ET.SubElement(parent, "trans-unit", attrs | extra | {"xml:space": "preserve"})
     ET.SubElement(unit, "source").text = source
     value, qualifier = _EXPORT_12[state]

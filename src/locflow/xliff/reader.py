@@ -35,6 +35,7 @@ class _Unit:
     line: int
     exported_sha: str | None = None  # hash of the translation the unit was exported with
     state_kept: bool = False  # every form still has the XLIFF state it was exported with
+    exported_state: str | None = None  # the locflow state recorded at export
 
 
 @dataclass
@@ -221,7 +222,7 @@ class _Reader12(_Reader):
     def _unit(self, ctx: str | None, trans_units: list[ET.Element], element: ET.Element) -> _Unit:
         if not trans_units:
             raise LocflowError("plural group without <trans-unit>", path=self.shown, line=self.line(element))
-        sources, targets, states, kept = [], [], [], []
+        sources, targets, states, kept, exported = [], [], [], [], []
         for tu in trans_units:
             sources.append(self.text(tu.find(self.q("source"))) or "")
             target = tu.find(self.q("target"))
@@ -233,9 +234,10 @@ class _Reader12(_Reader):
             recorded = self._context(tu, "x-locflow-state", None)
             states.append(self.state(value, recorded, qualifier in _MT_QUALIFIERS, target if target is not None else tu))
             kept.append(self.kept(value, recorded))
+            exported.append(recorded)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("trans-unit") else "")
         return _Unit(ctx, sources[0], plural, targets, states, self.line(element),
-                     self._context(element, "x-locflow-sha", None), all(kept))
+                     self._context(element, "x-locflow-sha", None), all(kept), _same(exported))
 
 
 class _Reader20(_Reader):
@@ -271,7 +273,7 @@ class _Reader20(_Reader):
     def _unit(self, ctx: str | None, units: list[ET.Element], element: ET.Element) -> _Unit:
         if not units:
             raise LocflowError("plural group without <unit>", path=self.shown, line=self.line(element))
-        sources, targets, states, kept = [], [], [], []
+        sources, targets, states, kept, exported = [], [], [], [], []
         for unit in units:
             source, pieces, segment_targets, form_states = "", [], [], []
             # A CAT tool may split a unit into segments: the unit's text is all of them in order.
@@ -290,13 +292,20 @@ class _Reader20(_Reader):
                 recorded = sub[len(SUBSTATE):] if sub.startswith(SUBSTATE) else None
                 form_states.append(self.state(part.get("state"), recorded, recorded == "machine", part))
                 kept.append(self.kept(part.get("state"), recorded))
+                exported.append(recorded)
             sources.append(source)
             targets.append(None if all(t is None for t in segment_targets) else "".join(pieces))
             states.append(_lowest(form_states) if form_states else None)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("unit") else "")
         sha = next((m.text or "" for m in element.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/"
                                                              f"{{{MDA}}}meta[@type='sha']")), None)
-        return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, bool(kept) and all(kept))
+        return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, bool(kept) and all(kept),
+                     _same(exported))
+
+
+def _same(recorded: list[str | None]) -> str | None:
+    """The state recorded at export when every form and segment agrees on it."""
+    return recorded[0] if recorded and all(r == recorded[0] for r in recorded) else None
 
 
 _ORDER = {State.UNTRANSLATED: 0, State.FUZZY: 1, State.MACHINE: 1, State.REVIEWED: 2, State.APPROVED: 3}
