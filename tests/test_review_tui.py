@@ -178,8 +178,10 @@ def start_chisinau(terminal, sample: Path) -> Terminal:
 
 @needs_tmux
 def test_first_entry_shows_source_translation_comments_glossary_and_state(terminal, sample):
-    edit_file(sample, CHISINAU, "# locflow: machine draft 2026-11-25\n#. title\n",
-              "# headline: keep it under 60 characters\n# locflow: machine draft 2026-11-25\n#. title\n")
+    marker = next(line for line in (sample / CHISINAU).read_text(encoding="utf-8").splitlines()
+                  if line.startswith("# locflow: machine draft 2026-11-25 "))
+    edit_file(sample, CHISINAU, f"{marker}\n#. title\n",
+              f"# headline: keep it under 60 characters\n{marker}\n#. title\n")
     term = start_chisinau(terminal, sample)
     screen = term.screen()
     title = next(line for line in screen.splitlines() if "[1/10]" in line)
@@ -690,3 +692,20 @@ def test_word_diff_shows_brackets_literally():
     out = io.StringIO()
     Console(file=out, width=200, color_system=None).print(_diff("see [link and more", "see [url and more"))
     assert out.getvalue().strip() == "see [-[link-] {+[url+} and more"
+
+
+@needs_tmux
+def test_keys_typed_ahead_in_one_write_are_each_handled(terminal, sample):
+    """Five `a` typed at once arrived as one read and were refused as `unknown key 'aaaaa'`."""
+    edit_file(sample, "workflow.yaml", "publish: reviewed", "publish: approved")
+    term = terminal(sample, "--lang", "et", "--catalog", "ui", "--reviewer", REVIEWER)
+    term.wait(_awaiting_key, "the key prompt")
+    time.sleep(0.2)
+    term.type("aaaaa")
+    wait_file(sample / ET_UI, lambda data: data.count(b"# locflow: approved ") == 5, "five approvals")
+    term.wait_text("[6/")
+    term.press("q")
+    code, screen = term.wait_exit()
+    assert code == 0 and "unknown key" not in screen
+    assert "review: 5 approved" in screen
+    assert sum(state_of(e) is State.APPROVED for e in entries(sample, ET_UI)) == 5

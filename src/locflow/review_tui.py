@@ -299,13 +299,36 @@ class KeyReader:
         m = _ESCAPE.match(self.pending)
         key = m.group() if m else self.pending[0]
         self.pending = self.pending[len(key):]
+        if key == "\x03":  # Ctrl-C in raw mode
+            raise KeyboardInterrupt
+        if key == "\x04":  # Ctrl-D
+            raise EOFError
         return key
 
 
 def _terminal_key() -> str:
-    import click
+    """What the terminal has for us, at least one key. Raw mode is entered and left with TCSANOW:
+    click.getchar's TCSAFLUSH would throw away keys typed while the previous decision was saved."""
+    import os
+    import sys
 
-    return click.getchar()
+    try:
+        import termios
+        import tty
+    except ImportError:  # pragma: no cover - not on Linux
+        import click
+
+        return click.getchar()
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setraw(fd, termios.TCSANOW)
+        data = os.read(fd, 64)
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, old)
+    if not data:
+        raise EOFError
+    return data.decode("utf-8", errors="replace")
 
 
 def _terminal_ask(label: str, current: str) -> str | None:
