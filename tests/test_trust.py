@@ -392,3 +392,80 @@ translation:
     finally:
         release.set()
         server.stop()
+
+
+# --- 10. XLIFF carries what the translator needs ------------------------------------------------------
+
+def test_xliff_carries_the_rejection_the_previous_source_and_the_plural_numbers(run_cli, sample):
+    edit_file(sample, UK_UI, 'msgid "Trending"\n', '#, fuzzy\n#| msgid "Trend"\nmsgid "Trending"\n')
+    ok(run_cli("review", "reject", "--lang", "uk", "--catalog", "ui", "--match", "Home", "--exact",
+               "--reason", "use the site's word", "--reviewer", "Olena", cwd=sample))
+    out12, out20 = sample / "uk12.xlf", sample / "uk20.xlf"
+    ok(run_cli("export", "--format", "xliff", "--lang", "uk", "--catalog", "ui", out12, cwd=sample))
+    ok(run_cli("export", "--format", "xliff", "--lang", "uk", "--catalog", "ui", "--xliff-version", "2.0", out20,
+               cwd=sample))
+    units = {u.find(f"{NS12}source").text: u for u in ET.parse(out12).iter(f"{NS12}trans-unit")}
+    notes = [n.text for n in units["Home"].findall(f"{NS12}note")]
+    assert any("Rejected by Olena" in n and "use the site's word" in n for n in notes), notes
+    alt = units["Trending"].find(f"{NS12}alt-trans")
+    assert alt is not None and alt.find(f"{NS12}source").text == "Trend"
+    plural = [n.text for u in ET.parse(out12).iter(f"{NS12}group") for tu in u.findall(f"{NS12}trans-unit")
+              for n in tu.findall(f"{NS12}note")]
+    assert "msgstr[0]: n = 1, 21, 31, 41, …" in plural and "msgstr[2]: n = 0, 5, 6, 7, …" in plural
+    text20 = out20.read_text(encoding="utf-8")
+    assert "use the site&apos;s word" in text20 or "use the site's word" in text20
+    assert 'category="locflow:previous-source">Trend<' in text20
+    assert "msgstr[1]: n = 2, 3, 4, 22, …" in text20
+    result = run_cli("import", out12, "--reviewer", "Olena", cwd=sample)
+    assert result.exit_code == 0 and "0 entries" in result.output, result.output
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0"])
+def test_a_note_added_in_the_cat_tool_comes_back_as_a_translator_comment(run_cli, sample, version):
+    out = sample / "uk.xlf"
+    ok(run_cli("export", "--format", "xliff", "--lang", "uk", "--catalog", "ui", "--xliff-version", version, out,
+               cwd=sample))
+    tree = ET.parse(out)
+    if version == "1.2":
+        unit = next(u for u in tree.iter(f"{NS12}trans-unit") if u.find(f"{NS12}source").text == "Trending")
+        ET.SubElement(unit, f"{NS12}note").text = "Checked with the style desk"
+    else:
+        unit = next(u for u in tree.iter(f"{NS20}unit")
+                    if u.find(f"{NS20}segment/{NS20}source").text == "Trending")
+        notes = unit.find(f"{NS20}notes")
+        if notes is None:
+            notes = ET.Element(f"{NS20}notes")
+            unit.insert(0, notes)
+        ET.SubElement(notes, f"{NS20}note").text = "Checked with the style desk"
+    tree.write(out, encoding="utf-8", xml_declaration=True)
+    before = state(sample, UK_UI, "Trending")
+    result = run_cli("import", out, "--reviewer", "Olena", cwd=sample)
+    assert result.exit_code == 0, result.output
+    e = entry(sample, UK_UI, "Trending")
+    assert "Checked with the style desk" in e.tcomment.split("\n")
+    assert state(sample, UK_UI, "Trending") is before
+    again = run_cli("import", out, "--reviewer", "Olena", cwd=sample)
+    assert "0 catalogs written" in again.output, again.output
+
+
+@pytest.mark.parametrize("version,paired,single", [("1.2", "g", "x"), ("2.0", "pc", "ph")])
+def test_numbered_tags_travel_as_inline_codes_and_come_back_as_numbered_tags(run_cli, sample, version, paired,
+                                                                             single):
+    rel = "locales/et/articles/kyiv-disinformation-response.po"
+    po = polib.pofile(str(sample / rel))
+    tagged = next(e for e in po if "<1>" in e.msgid and "<1>" in e.msgstr)
+    out = sample / "et.xlf"
+    ok(run_cli("export", "--format", "xliff", "--lang", "et", "--catalog", "articles/kyiv-disinformation-response",
+               "--xliff-version", version, out, cwd=sample))
+    ns = NS12 if version == "1.2" else NS20
+    tree = ET.parse(out)
+    target = next(t for t in tree.iter(f"{ns}target") if t.find(f"{ns}{paired}") is not None)
+    code = target.find(f"{ns}{paired}")
+    assert code.get("id") == "1" and "<1>" not in ET.tostring(target, encoding="unicode")
+    code.text = (code.text or "") + " (uuendatud)"
+    tree.write(out, encoding="utf-8", xml_declaration=True)
+    result = run_cli("import", out, "--reviewer", "Mari Tamm", cwd=sample)
+    assert result.exit_code in (0, 1), result.output
+    texts = [e.msgstr for e in polib.pofile(str(sample / rel)) if not e.obsolete]
+    assert any(re.search(r"<1>[^<]* \(uuendatud\)</1>", t) for t in texts), texts
+    assert tagged.msgid  # the source with its tags is still the entry's msgid

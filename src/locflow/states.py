@@ -294,6 +294,21 @@ def strip_markers(tcomment: str, kinds: Iterable[str] = ("machine", "approved"))
 # --- writers ----------------------------------------------------------------------------------
 
 
+def add_comments(entry, lines: Iterable[str]) -> bool:
+    """Translator comments from elsewhere (a CAT tool's notes): the lines not there yet go in before
+    locflow's markers. True when something was added."""
+    have = set(translator_comments(entry.tcomment or ""))
+    new = [line for line in dict.fromkeys(lines) if line not in have and not line.startswith(MARKER)]
+    if not new:
+        return False
+    tcomment = entry.tcomment or ""
+    spans = marker_spans(tcomment)
+    lines_now = tcomment.split("\n") if tcomment else []
+    first = spans[0][0] if spans else len(lines_now)
+    entry.tcomment = "\n".join(lines_now[:first] + new + lines_now[first:])
+    return True
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 

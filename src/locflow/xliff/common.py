@@ -74,6 +74,7 @@ class ImportChange:
     new_state: str
     translation_changed: bool
     refused: str = ""  # why the unit's reviewed/approved state was not taken (the text waits as fuzzy)
+    comments_added: bool = False  # notes written in the CAT tool, now translator comments
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 from ..catalog import read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
-from ..states import (State, mark_approved, mark_edited, mark_fuzzy, mark_reviewed, msgstr_forms, now, nplurals_of,
+from ..states import (State, add_comments, mark_approved, mark_edited, mark_fuzzy, mark_reviewed, msgstr_forms, now, nplurals_of,
                       state_of)
 from .common import ImportChange, ImportResult, ImportSkip, _nplurals, _site, _source_language, forms_sha
 from .reader import _File, _lowest, _parse, _read, _Unit
@@ -93,6 +93,12 @@ def _plan(project: Project, files: list[_File], language: str, shown: str, revie
                 continue
             outcome = _import_unit(cat.name, entry, unit, size, approve, _blockers(project, cat, po),
                                    approve.reviewer or "xliff-import", day, nplurals_of(po.metadata))
+            if add_comments(entry, unit.notes):  # notes written in the CAT tool come back as translator comments
+                dirty[cat.path] = (cat, po)
+                if outcome is None:
+                    current = state_of(entry, nplurals_of(po.metadata)).value
+                    outcome = ImportChange(cat.name, entry.msgctxt, entry.msgid, current, current, False,
+                                           comments_added=True)
             if outcome is None:
                 unchanged += 1
             elif isinstance(outcome, ImportSkip):

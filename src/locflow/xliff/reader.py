@@ -3,7 +3,7 @@ the catalog entries' targets and states."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LocflowError
@@ -36,6 +36,7 @@ class _Unit:
     exported_sha: str | None = None  # hash of the translation the unit was exported with
     state_kept: bool = False  # every form still has the XLIFF state it was exported with
     exported_state: str | None = None  # the locflow state recorded at export
+    notes: list[str] = field(default_factory=list)  # translator notes (what the CAT tool may have added)
 
 
 @dataclass
@@ -150,18 +151,33 @@ class _Reader:
     def line(self, element: ET.Element) -> int:
         return self.lines.get(id(element), 1)
 
+    inline = ("", "")  # (paired, standalone) inline codes that stand for the segmenter's numbered tags
+
     def text(self, element: ET.Element | None) -> str | None:
-        """Plain text of a <source>/<target>; <mrk> (segment and annotation markers) is flattened."""
+        """Plain text of a <source>/<target>: <mrk> (segment and annotation markers) is flattened, the
+        inline codes locflow exports (1.2 <g>/<x/>, 2.0 <pc>/<ph/>) become numbered tags again."""
         if element is None:
             return None
         parts = [element.text or ""]
+        paired, single = self.inline
         for child in element:
-            if child.tag != self.q("mrk"):
-                tag = child.tag.split("}")[-1]
-                raise LocflowError(f"inline element <{tag}> is not supported: locflow exchanges plain text",
+            tag = child.tag.split("}")[-1]
+            if child.tag == self.q("mrk"):
+                parts.append(self.text(child) or "")
+            elif tag in (paired, single) and child.tag == self.q(tag) and (child.get("id") or "").isdigit():
+                number = child.get("id")
+                if tag == paired:
+                    parts.append(f"<{number}>{self.text(child) or ''}</{number}>")
+                elif len(child) or (child.text or ""):
+                    raise LocflowError(f"<{tag}> holds content", path=self.shown, line=self.line(child))
+                else:
+                    parts.append(f"<{number}/>")
+            else:
+                raise LocflowError(f"inline element <{tag}> is not supported here",
                                    path=self.shown, line=self.line(child),
-                                   hint="keep the placeholders and markup as text, the way they were exported")
-            parts += [self.text(child) or "", child.tail or ""]
+                                   hint=f"keep the inline codes locflow exported (<{paired}>, <{single}/>) or the "
+                                        "tags as text")
+            parts.append(child.tail or "")
         return "".join(parts)
 
     def kept(self, value: str | None, recorded: str | None) -> bool:
@@ -188,6 +204,7 @@ class _Reader:
 class _Reader12(_Reader):
     ns = NS12
     table = _IMPORT_12
+    inline = ("g", "x")
     exported = {s: v for s, (v, _) in _EXPORT_12.items()}
 
     def files(self, root: ET.Element) -> list[_File]:
@@ -236,13 +253,16 @@ class _Reader12(_Reader):
             kept.append(self.kept(value, recorded))
             exported.append(recorded)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("trans-unit") else "")
+        notes = [n.text or "" for tu in dict.fromkeys([element, *trans_units]) for n in tu.findall(self.q("note"))
+                 if n.get("from") not in ("developer", "locflow")]
         return _Unit(ctx, sources[0], plural, targets, states, self.line(element),
-                     self._context(element, "x-locflow-sha", None), all(kept), _same(exported))
+                     self._context(element, "x-locflow-sha", None), all(kept), _same(exported), _lines(notes))
 
 
 class _Reader20(_Reader):
     ns = NS20
     table = _IMPORT_20
+    inline = ("pc", "ph")
     exported = _EXPORT_20
 
     def __init__(self, lines: dict[int, int], shown: str, source: str | None) -> None:
@@ -299,8 +319,19 @@ class _Reader20(_Reader):
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("unit") else "")
         sha = next((m.text or "" for m in element.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/"
                                                              f"{{{MDA}}}meta[@type='sha']")), None)
+        notes = [n.text or "" for u in dict.fromkeys([element, *units])
+                 for n in u.findall(f"{self.q('notes')}/{self.q('note')}")
+                 if n.get("category") not in _NOT_TRANSLATOR_20 and not (n.get("category") or "").startswith("locflow:")]
         return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, bool(kept) and all(kept),
-                     _same(exported))
+                     _same(exported), _lines(notes))
+
+
+_NOT_TRANSLATOR_20 = ("developer", "location", "context", "flags")
+
+
+def _lines(notes: list[str]) -> list[str]:
+    """Note texts as comment lines, blank ones dropped."""
+    return [line.strip() for note in notes for line in note.split("\n") if line.strip()]
 
 
 def _same(recorded: list[str | None]) -> str | None:
