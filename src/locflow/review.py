@@ -207,8 +207,10 @@ def approval_blockers(project: Project, cat: CatalogFile, po, entry: "polib.POEn
     """Why an approval (or an edit's `reviewed`) is refused: an empty or missing form, or an error-severity
     finding of a text check."""
     reasons = []
-    if any(not f for f in msgstr_forms(entry)) or incomplete(entry, nplurals_of(po.metadata)):
-        reasons.append("empty or missing translation" + (" form" if entry.msgid_plural else ""))
+    if any(not f for f in msgstr_forms(entry)):
+        reasons.append("empty translation" + (" form" if entry.msgid_plural else ""))
+    elif incomplete(entry, nplurals_of(po.metadata)):
+        reasons.append("missing translation form (Plural-Forms asks for more)")
     return reasons + _blocking(project, cat, po, entry)
 
 
