@@ -21,7 +21,7 @@ from rich.console import Console
 from .conftest import break_author_placeholder, edit_file
 from locflow.project import Project
 from locflow.review_tui import Session
-from locflow.states import State, msgstr_sha, state_of
+from locflow.states import State, content_sha, msgstr_sha, state_of
 
 CHISINAU = "locales/et/articles/chisinau-energy-interconnection.po"
 ET_UI = "locales/et/LC_MESSAGES/ui.po"
@@ -210,7 +210,7 @@ def test_a_approves_saves_and_moves_on(terminal, sample):
     assert path.read_bytes() != before
     e = find(sample, CHISINAU, TITLE)
     assert state_of(e) is State.APPROVED
-    assert re.fullmatch(rf"locflow: approved {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}} {msgstr_sha(e)}", e.tcomment)
+    assert re.fullmatch(rf"locflow: approved {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}}T\S+Z {content_sha(e)}", e.tcomment)
     assert "fuzzy" not in e.flags
     # only that entry changed
     assert sum(state_of(x) is State.APPROVED for x in entries(sample, CHISINAU)) == 1
@@ -230,8 +230,8 @@ def test_r_with_a_reason_rejects(terminal, sample):
     term.wait_text("[2/10]")
     e = find(sample, CHISINAU, TITLE)
     assert state_of(e) is State.FUZZY
-    assert re.fullmatch(rf"locflow: rejected {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}}: too literal, see the style book",
-                        e.tcomment)
+    assert re.fullmatch(rf"locflow: rejected {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}}T\S+Z: too literal, see the style book",
+                        e.tcomment.replace("\n", " "))
     assert e.msgstr == TITLE_ET
     term.press("q")
     code, screen = term.wait_exit()
@@ -472,7 +472,7 @@ def test_session_walks_approve_reject_skip_and_external_editor(sample):
     counts = s.run()
     assert counts == {"approved": 1, "edited": 1, "rejected": 1, "skipped": 1}
     got = entries(sample, CHISINAU)
-    assert got[0].tcomment == f"locflow: approved {REVIEWER} {TODAY} {msgstr_sha(got[0])}"
+    assert got[0].tcomment == f"locflow: approved {REVIEWER} {TODAY} {content_sha(got[0])}"
     assert state_of(got[0]) is State.APPROVED
     assert got[1].tcomment == f"locflow: rejected {REVIEWER} {TODAY}: too literal"
     assert state_of(got[1]) is State.FUZZY and got[1].msgstr == originals[1]

@@ -89,8 +89,13 @@ class Decision:
 
 
 def now() -> str:
-    """The time a marker records: UTC, to the second."""
-    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The time a marker records: UTC, to the second (SOURCE_DATE_EPOCH, when set, for reproducible runs)."""
+    import os
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit() else \
+        _dt.datetime.now(_dt.timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def nplurals_of(metadata: Mapping[str, str]) -> int | None:
@@ -297,8 +302,8 @@ def strip_markers(tcomment: str, kinds: Iterable[str] = ("machine", "approved"))
 def add_comments(entry, lines: Iterable[str]) -> bool:
     """Translator comments from elsewhere (a CAT tool's notes): the lines not there yet go in before
     locflow's markers. True when something was added."""
-    have = set(translator_comments(entry.tcomment or ""))
-    new = [line for line in dict.fromkeys(lines) if line not in have and not line.startswith(MARKER)]
+    have = {line.strip() for line in translator_comments(entry.tcomment or "")}
+    new = [line for line in dict.fromkeys(lines) if line.strip() not in have and not line.startswith(MARKER)]
     if not new:
         return False
     tcomment = entry.tcomment or ""

@@ -272,6 +272,8 @@ def _xliff20(project: Project, language: str, loaded: list[_Catalog]) -> ET.Elem
 def _sha20(parent: ET.Element, item: _Item) -> None:
     group = ET.SubElement(ET.SubElement(parent, "mda:metadata"), "mda:metaGroup", {"category": "locflow"})
     ET.SubElement(group, "mda:meta", {"type": "sha"}).text = forms_sha(item.forms)
+    # the state it left in, where a CAT tool does not edit it (subState is the tool's to change)
+    ET.SubElement(group, "mda:meta", {"type": "state"}).text = item.state.value
 
 
 def _notes20(parent: ET.Element, item: _Item) -> None:

@@ -170,7 +170,7 @@ def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
     said = _lowest(unit.states)
     current = state_of(entry, nplurals)
     if unit.exported_sha is not None:
-        if forms_sha(new_forms) == unit.exported_sha and unit.state_kept:
+        if forms_sha(new_forms) == unit.exported_sha and (unit.state_kept or unit.implicit):
             return None  # untouched in the CAT tool: it says nothing about the catalog, whatever happened since
         moved = forms_sha(old_forms) != unit.exported_sha or (
             unit.exported_state is not None and unit.exported_state != current.value)
@@ -183,6 +183,8 @@ def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
                         f"catalog's, the file has {said.value if said else 'no state'} "
                         f"{' | '.join(new_forms)[:80]!r}", True)
     changed = new_forms != old_forms
+    if unit.implicit and not changed:
+        return None  # approved="yes" alone on the same text says nothing the catalog does not know
     edited = forms_sha(new_forms) != unit.exported_sha if unit.exported_sha is not None else changed
     if said is State.APPROVED and edited and unit.state_kept:
         said = State.REVIEWED  # edited under the `final` it was exported with: nobody signed this text off

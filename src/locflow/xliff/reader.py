@@ -37,6 +37,7 @@ class _Unit:
     state_kept: bool = False  # every form still has the XLIFF state it was exported with
     exported_state: str | None = None  # the locflow state recorded at export
     notes: list[str] = field(default_factory=list)  # translator notes (what the CAT tool may have added)
+    implicit: bool = False  # 1.2 without `state`: only approved="yes" says the text is translated
 
 
 @dataclass
@@ -240,13 +241,15 @@ class _Reader12(_Reader):
         if not trans_units:
             raise LocflowError("plural group without <trans-unit>", path=self.shown, line=self.line(element))
         sources, targets, states, kept, exported = [], [], [], [], []
+        implicit: list[bool] = []
         for tu in trans_units:
             sources.append(self.text(tu.find(self.q("source"))) or "")
             target = tu.find(self.q("target"))
             targets.append(self.text(target))
             value = target.get("state") if target is not None else None
             if value is None and tu.get("approved") == "yes":
-                value = "final"
+                value = "translated"  # what approved="yes" means to translate-toolkit and Weblate
+                implicit.append(True)
             qualifier = target.get("state-qualifier") if target is not None else None
             recorded = self._context(tu, "x-locflow-state", None)
             states.append(self.state(value, recorded, qualifier in _MT_QUALIFIERS, target if target is not None else tu))
@@ -256,7 +259,8 @@ class _Reader12(_Reader):
         notes = [n.text or "" for tu in dict.fromkeys([element, *trans_units]) for n in tu.findall(self.q("note"))
                  if n.get("from") not in ("developer", "locflow")]
         return _Unit(ctx, sources[0], plural, targets, states, self.line(element),
-                     self._context(element, "x-locflow-sha", None), all(kept), _same(exported), _lines(notes))
+                     self._context(element, "x-locflow-sha", None), all(kept), _same(exported), _lines(notes),
+                     len(implicit) == len(trans_units))
 
 
 class _Reader20(_Reader):
@@ -293,7 +297,7 @@ class _Reader20(_Reader):
     def _unit(self, ctx: str | None, units: list[ET.Element], element: ET.Element) -> _Unit:
         if not units:
             raise LocflowError("plural group without <unit>", path=self.shown, line=self.line(element))
-        sources, targets, states, kept, exported = [], [], [], [], []
+        sources, targets, states, kept, subs = [], [], [], [], []
         for unit in units:
             source, pieces, segment_targets, form_states = "", [], [], []
             # A CAT tool may split a unit into segments: the unit's text is all of them in order.
@@ -312,18 +316,21 @@ class _Reader20(_Reader):
                 recorded = sub[len(SUBSTATE):] if sub.startswith(SUBSTATE) else None
                 form_states.append(self.state(part.get("state"), recorded, recorded == "machine", part))
                 kept.append(self.kept(part.get("state"), recorded))
-                exported.append(recorded)
+                subs.append(recorded)
             sources.append(source)
             targets.append(None if all(t is None for t in segment_targets) else "".join(pieces))
             states.append(_lowest(form_states) if form_states else None)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("unit") else "")
-        sha = next((m.text or "" for m in element.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/"
-                                                             f"{{{MDA}}}meta[@type='sha']")), None)
+        meta = f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/{{{MDA}}}meta"
+        sha = next((m.text or "" for m in element.iterfind(f"{meta}[@type='sha']")), None)
+        left_in = next((m.text or "" for m in element.iterfind(f"{meta}[@type='state']")), None)
         notes = [n.text or "" for u in dict.fromkeys([element, *units])
                  for n in u.findall(f"{self.q('notes')}/{self.q('note')}")
                  if n.get("category") not in _NOT_TRANSLATOR_20 and not (n.get("category") or "").startswith("locflow:")]
-        return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, bool(kept) and all(kept),
-                     _same(exported), _lines(notes))
+        # Kept: every segment still has the XLIFF state and the subState it left with.
+        kept_all = bool(kept) and all(kept) and (left_in is None or all(r == left_in for r in subs))
+        return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, kept_all, left_in,
+                     _lines(notes))
 
 
 _NOT_TRANSLATOR_20 = ("developer", "location", "context", "flags")
