@@ -84,7 +84,8 @@ class Session:
             if entry is None or _snapshot(entry) != expect or change(po, entry) is False:
                 return None
             write_catalog(self.project, cat, po, self.reviewer, stamp(self.today))
-            return _snapshot(entry)
+            # As it reads back (polib wraps long comment lines): what undo compares against.
+            return _snapshot(self._load(cat, key)[1])
 
     def _decide(self, i: int, cat: CatalogFile, entry, action: str,
                 change: Callable[["polib.POFile", "polib.POEntry"], bool | None]) -> bool:
