@@ -30,7 +30,6 @@ _MACHINE_RE = re.compile(rf"^locflow: machine (?P<provider>\S+) (?P<date>\S+?)(?
 _APPROVED_RE = re.compile(rf"^locflow: approved (?P<reviewer>.+) (?P<date>{_WHEN}) (?P<sha>[0-9a-f]{{12}}|[0-9a-f]{{8}})\s*$")
 _DECISION_RE = re.compile(rf"^locflow: (?P<was>was )?(?P<action>approved|rejected|reopened|edit-problem) "
                           rf"(?P<who>.+?) (?P<date>{_WHEN})(?:: (?P<reason>.*)| (?P<sha>[0-9a-f]{{8,12}}))?\s*$")
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
 IGNORE_MARKER = "locflow: ignore "
 # Markers that say something about the current text; `was` lines and `ignore` settings are kept by every writer.
 MARKER_KINDS = ("machine", "approved", "rejected", "reopened", "edit-problem", "mt-problem")
@@ -100,8 +99,9 @@ def now() -> str:
 
 def nplurals_of(metadata: Mapping[str, str]) -> int | None:
     """The number of plural forms a catalog's Plural-Forms header declares (None when it says nothing)."""
-    m = _NPLURALS.search(metadata.get("Plural-Forms", "") or "")
-    return int(m.group(1)) if m else None
+    from .plurals import declared_nplurals
+
+    return declared_nplurals(metadata.get("Plural-Forms"))
 
 
 def msgstr_forms(entry: EntryLike) -> list[str]:

@@ -102,9 +102,9 @@ def _load_for_export(project: Project, cat: CatalogFile) -> _Catalog:
 
 def plural_numbers(header: str | None, language: str, nplurals: int) -> tuple[str, ...]:
     """Which counts select each plural form ("1, 21, 31, …"), so a CAT tool's translator knows."""
-    from ..mt.plurals import parse_plural_forms
+    from ..plurals import catalog_rule
 
-    rule = parse_plural_forms(header, language)
+    rule = catalog_rule(header, language)
     picked: dict[int, list[int]] = {}
     for n in range(0, 1000):
         found = picked.setdefault(rule.index(n), [])
