@@ -40,6 +40,15 @@ def ok(result) -> None:
     assert result.exit_code == 0, result.output
 
 
+def set_target(out: Path, source: str, text: str) -> None:
+    """What a translator does in a CAT tool: a new target for one XLIFF 1.2 unit."""
+    tree = ET.parse(out)
+    for unit in tree.iter(f"{NS12}trans-unit"):
+        if unit.find(f"{NS12}source").text == source:
+            unit.find(f"{NS12}target").text = text
+    tree.write(out, encoding="utf-8", xml_declaration=True)
+
+
 # --- 1. an XLIFF unit the CAT tool did not touch never changes the catalog ------------------------------
 
 @pytest.mark.parametrize("version", ["1.2", "2.0"])
@@ -75,11 +84,7 @@ def test_a_unit_edited_in_the_cat_tool_after_the_catalog_moved_on_is_a_conflict(
     ok(run_cli("export", "--format", "xliff", "--lang", "uk", "--catalog", "ui", out, cwd=sample))
     ok(run_cli("review", "reject", "--lang", "uk", "--catalog", "ui", "--match", "Trending", "--exact",
                "--reason", "too literal", "--reviewer", "Olena", cwd=sample))
-    tree = ET.parse(out)
-    for unit in tree.iter(f"{NS12}trans-unit"):
-        if unit.find(f"{NS12}source").text == "Trending":
-            unit.find(f"{NS12}target").text = "Популярне зараз"
-    tree.write(out, encoding="utf-8", xml_declaration=True)
+    set_target(out, "Trending", "Популярне зараз")
     result = run_cli("import", out, "--reviewer", "Olena", cwd=sample)
     assert result.exit_code == 1, result.output
     assert "conflict" in result.output.lower()
@@ -254,11 +259,7 @@ def test_an_interactive_edit_that_drops_a_placeholder_is_stored_fuzzy(sample):
 def test_an_xliff_edit_that_drops_a_placeholder_keeps_the_reason_in_the_catalog(run_cli, sample):
     out = sample / "et.xlf"
     ok(run_cli("export", "--format", "xliff", "--lang", "et", "--catalog", "ui", out, cwd=sample))
-    tree = ET.parse(out)
-    for unit in tree.iter(f"{NS12}trans-unit"):
-        if unit.find(f"{NS12}source").text == "By %(author)s":
-            unit.find(f"{NS12}target").text = "Autor"
-    tree.write(out, encoding="utf-8", xml_declaration=True)
+    set_target(out, "By %(author)s", "Autor")
     result = run_cli("import", out, "--reviewer", "Mari Tamm", cwd=sample)
     assert result.exit_code == 1, result.output
     e = entry(sample, ET_UI, "By %(author)s")

@@ -259,20 +259,17 @@ def approve(project: Project, language: str, *, catalogs: list[str] | None = Non
             states: list[str] | None = None, ids: list[str] | None = None, exact: bool = False, all: bool = False,
             reviewer: str, today: str | None = None, dry_run: bool = False, waiting=None) -> ActionResult:
     """Approve the selected entries; refuse, with reasons, empty ones and ones with error findings."""
-    reviewer = check_reviewer(reviewer)
-    sel = Selection(catalogs, match, states, ids, exact, all)
-    sel.require()
+    return _act(project, language, "approve", _approve_one, Selection(catalogs, match, states, ids, exact, all),
+                reviewer, today, dry_run, waiting)
 
-    def act(project, cat, po, e):
-        if state_of(e, nplurals_of(po.metadata)) is State.APPROVED:
-            return None
-        reasons = approval_blockers(project, cat, po, e)
-        if reasons:
-            return reasons
-        mark_approved(e, reviewer, stamp(today))
-        return []
 
-    return _apply(project, language, sel, "approve", act, reviewer, stamp(today), dry_run, waiting)
+def _approve_one(project: Project, cat: CatalogFile, po, e, who: str, when: str) -> list[str] | None:
+    if state_of(e, nplurals_of(po.metadata)) is State.APPROVED:
+        return None
+    reasons = approval_blockers(project, cat, po, e)
+    if not reasons:
+        mark_approved(e, who, when)
+    return reasons
 
 
 def reject(project: Project, language: str, *, reason: str, catalogs: list[str] | None = None,
@@ -282,34 +279,40 @@ def reject(project: Project, language: str, *, reason: str, catalogs: list[str] 
     """Send translations back: fuzzy, with the reason as a translator comment."""
     if not reason or not reason.strip():
         raise LocflowError("a rejection needs a reason", hint='pass --reason "why"')
-    reviewer = check_reviewer(reviewer)
-    sel = Selection(catalogs, match, states, ids, exact, all)
-    sel.require()
 
-    def act(project, cat, po, e):
+    def reject_one(project, cat, po, e, who: str, when: str) -> list[str] | None:
         if state_of(e) is State.UNTRANSLATED:
             return None
-        mark_rejected(e, reviewer, reason, stamp(today))
+        mark_rejected(e, who, reason, when)
         return []
 
-    return _apply(project, language, sel, "reject", act, reviewer, stamp(today), dry_run, waiting)
+    return _act(project, language, "reject", reject_one, Selection(catalogs, match, states, ids, exact, all),
+                reviewer, today, dry_run, waiting)
 
 
 def reopen(project: Project, language: str, *, catalogs: list[str] | None = None, match: str | list[str] | None = None,
            states: list[str] | None = None, ids: list[str] | None = None, exact: bool = False, all: bool = False,
            reviewer: str, today: str | None = None, dry_run: bool = False, waiting=None) -> ActionResult:
     """Withdraw approvals: approved entries become reviewed again, and the log records who reopened them."""
+    return _act(project, language, "reopen", _reopen_one, Selection(catalogs, match, states, ids, exact, all),
+                reviewer, today, dry_run, waiting)
+
+
+def _reopen_one(project: Project, cat: CatalogFile, po, e, who: str, when: str) -> list[str] | None:
+    if approval(e) is None:
+        return None
+    reopen_entry(e, who, when)
+    return []
+
+
+def _act(project: Project, language: str, action: str, act, sel: Selection, reviewer: str, today: str | None,
+         dry_run: bool, waiting) -> ActionResult:
+    """Check the reviewer and the selection, then apply `act` with one timestamp for the whole run."""
     reviewer = check_reviewer(reviewer)
-    sel = Selection(catalogs, match, states, ids, exact, all)
     sel.require()
-
-    def act(project, cat, po, e):
-        if approval(e) is None:
-            return None
-        reopen_entry(e, reviewer, stamp(today))
-        return []
-
-    return _apply(project, language, sel, "reopen", act, reviewer, stamp(today), dry_run, waiting)
+    when = stamp(today)
+    return _apply(project, language, sel, action, lambda p, c, po, e: act(p, c, po, e, reviewer, when), reviewer,
+                  when, dry_run, waiting)
 
 
 def _apply(project, language, sel: Selection, action, act, who: str, when: str, dry_run: bool,
