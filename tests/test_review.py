@@ -18,7 +18,7 @@ import polib
 import pytest
 
 from .conftest import REPO, hold_lock, run_locflow, write
-from locflow.states import State, content_sha, msgstr_sha, rejection, state_of, translator_comments
+from locflow.states import State, content_sha, rejection, state_of, translator_comments
 
 WORKFLOW = """\
 site: Test Press

@@ -21,7 +21,7 @@ from rich.console import Console
 from .conftest import break_author_placeholder, edit_file
 from locflow.project import Project
 from locflow.review_tui import Session
-from locflow.states import State, content_sha, msgstr_sha, state_of
+from locflow.states import State, content_sha, state_of
 
 CHISINAU = "locales/et/articles/chisinau-energy-interconnection.po"
 ET_UI = "locales/et/LC_MESSAGES/ui.po"

@@ -28,7 +28,7 @@ from locflow.review import list_entries
 from locflow.review_tui import Session, _queue
 from locflow.serve import Server, create_app
 from locflow.serve.actions import entry_id
-from locflow.states import State, content_sha, msgstr_sha, state_of
+from locflow.states import State, content_sha, state_of
 from locflow.status import status
 
 TOKEN = "per-run-token-" + "k" * 30
