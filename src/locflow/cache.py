@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
+from . import __version__ as _release
+
+# Cached results depend on how states are read too: a new reading of the markers invalidates them.
+__version__ = f"{_release}+states2"
 
 CACHE_DIR = ".locflow"
 RACY_SECONDS = 2.0

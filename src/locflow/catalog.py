@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .errors import LocflowError, decode_position
 from .fuzzy import FuzzyIndex
-from .states import strip_markers
+from .states import source_changed
 
 if TYPE_CHECKING:
     import polib
@@ -469,7 +469,7 @@ def _carry(ref: "polib.POEntry", prior: "polib.POEntry", nplurals: int, *, fuzzy
         changed = fuzzy_match or prior.msgid_plural != ref.msgid_plural
         if changed:
             # The source moved under the translation: an approval or machine run no longer vouches for it.
-            entry.tcomment = strip_markers(prior.tcomment)
+            entry.tcomment = source_changed(prior.tcomment)
             entry.previous_msgctxt = prior.msgctxt if prior.msgctxt != ref.msgctxt else None
             entry.previous_msgid = prior.msgid
             entry.previous_msgid_plural = prior.msgid_plural or None

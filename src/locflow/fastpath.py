@@ -165,7 +165,7 @@ class OutputCache:
         return sorted(set(paths))
 
     def _stats(self) -> dict[str, list[int]]:
-        from . import __version__
+        from .cache import __version__
 
         stats: dict[str, list] = {"@version": [__version__]}
         for path in self._inputs():

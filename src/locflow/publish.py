@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from .catalog import read_po, write_if_changed
 from .errors import LocflowError
 from .project import Project
-from .states import STATE_ORDER, State, msgstr_forms, state_of
+from .states import STATE_ORDER, State, msgstr_forms, nplurals_of, state_of
 
 if TYPE_CHECKING:
     import polib
@@ -58,10 +58,10 @@ class PublishResult:
         return sum(len(v["articles"]["held_back"]) for v in self.manifest["languages"].values())
 
 
-def _state_counts(entries) -> dict[str, int]:
+def _state_counts(entries, nplurals: int | None = None) -> dict[str, int]:
     counts = {s.value: 0 for s in STATE_ORDER}
     for e in entries:
-        counts[state_of(e).value] += 1
+        counts[state_of(e, nplurals).value] += 1
     return counts
 
 
@@ -93,11 +93,12 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
                                ) from None
         gate = State(catalog.publish)
         active = [e for e in po if not e.obsolete]
-        for name, n in _state_counts(active).items():
+        nplurals = nplurals_of(po.metadata) or plural_forms(language)[0]
+        for name, n in _state_counts(active, nplurals).items():
             bundle.counts[name] = bundle.counts.get(name, 0) + n
         broken = _placeholder_errors(project, catalog.name, language, po) | _unsafe_entries(po)
         for e in active:
-            if state_of(e).rank >= gate.rank and all(msgstr_forms(e)) and (e.msgctxt, e.msgid) not in broken:
+            if state_of(e, nplurals).rank >= gate.rank and (e.msgctxt, e.msgid) not in broken:
                 bundle.messages[(e.msgctxt, e.msgid)] = e
             else:
                 bundle.fallback += 1
@@ -179,7 +180,7 @@ def article_outcome(project: Project, article: "Article", language: str) -> tupl
         return ArticleOutcome(article.slug, language, False, "no catalog: run `locflow pull`"), None
     po = read_po(path, display=project.display(path))
     active = [e for e in po if not e.obsolete]
-    counts = _state_counts(active)
+    counts = _state_counts(active, nplurals_of(po.metadata))
     by_id = {e.msgid: e for e in active}
     missing = [u for u in article.units if u.msgid not in by_id]
     if missing:

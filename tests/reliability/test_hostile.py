@@ -238,7 +238,7 @@ def test_article_slug_cannot_leave_the_project(tmp_path, slug):
 
 @pytest.mark.parametrize("command", [["status"], ["check"], ["translate", "--provider", "pseudo"],
                                      ["review", "list", "--lang", "et"],
-                                     ["review", "approve", "--lang", "et", "--reviewer", "X"],
+                                     ["review", "approve", "--lang", "et", "--all", "--reviewer", "X"],
                                      ["export", "--lang", "et", "OUT"]])
 @pytest.mark.parametrize("pattern", ["../../etc", "/etc/passwd", "../*"])
 def test_catalog_option_cannot_name_files_outside(tmp_path, command, pattern):
@@ -337,7 +337,7 @@ SYMLINK_COMMANDS = {
     "status": ["status"],
     "check": ["check", "--only", "missing"],
     "translate": ["translate", "--provider", "pseudo"],
-    "review": ["review", "approve", "--lang", "et", "--reviewer", "Mari Tamm"],
+    "review": ["review", "approve", "--lang", "et", "--all", "--reviewer", "Mari Tamm"],
     "publish": ["publish"],
     "report": ["report", "--format", "json"],
     "export": ["export", "--lang", "et", "XLF"],

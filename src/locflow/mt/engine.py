@@ -1,8 +1,10 @@
 """The translation engine: what to translate, one request per unique text, saving as it goes.
 
 Providers only turn text into text; deduplication, concurrency, the provider chain with its
-circuit breaker, masking checks, plural forms, review markers and incremental atomic saves
-are all here, written once.
+circuit breaker, masking checks, plural forms and incremental atomic saves are all here, written
+once (the markers themselves are written by states.py). The project lock is held only while a
+save re-reads a catalog, applies the finished translations and writes it, so a reviewer can work
+while a long run waits for its provider.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
-from ..states import MARKER, State, state_of, strip_markers
+from ..states import State, has_mt_problem, mark_machine, state_of
 from .plurals import PluralJob, parse_plural_forms, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
 
@@ -95,6 +97,7 @@ class _Catalog:
     source: str
     dirty: bool = False
     context: object = None  # the checks' CatalogContext, built on first use
+    fills: dict = field(default_factory=dict)  # (msgctxt, msgid) -> what _fill applied, not yet saved
 
 
 @dataclass
@@ -112,11 +115,7 @@ class TranslateOptions:
 
 
 def translate(project: Project, options: TranslateOptions | None = None) -> TranslateResult:
-    opts = options or TranslateOptions()
-    if opts.dry_run:
-        return _translate(project, opts)
-    with project.lock(opts.waiting):
-        return _translate(project, opts)
+    return _translate(project, options or TranslateOptions())
 
 
 def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
@@ -152,8 +151,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             forms = memory.get(key)
             if forms is not None and len(forms) == (target_rule.nplurals if entry.msgid_plural else 1):
                 if not opts.dry_run:
-                    _fill(entry, forms, "memory", today)
-                    cat.dirty = True
+                    _fill(cat, entry, forms, "memory", today)
                 memory_hits += 1
                 continue
             printf = "python-format" in entry.flags
@@ -224,14 +222,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                     if opts.progress:
                         opts.progress(done_segments, len(unique), done_chars)
                 if time.monotonic() - last_save >= opts.save_interval:
-                    written += _save(project, catalogs)
+                    written += _save(project, catalogs, opts)
                     last_save = time.monotonic()
     finally:
         # Ctrl-C or a crash: everything finished so far reaches disk before we leave.
         if runner is not None:
             runner.stop()
             reports = runner.reports()
-        written += _save(project, catalogs)
+        written += _save(project, catalogs, opts)
 
     filled = [item for item in pending if not item.failed and (item.entry.msgstr or any(item.entry.msgstr_plural.values()))]
     broken = sum(1 for item in filled if _broken(item.entry))
@@ -270,24 +268,16 @@ def _memory(project: Project) -> dict:
     return build_memory([(c.language, c.path) for c in project.catalog_files()])
 
 
-def _fill(entry: "polib.POEntry", forms: list[str], provider: str, today: str, problems: list[str] = ()) -> None:
-    if entry.msgid_plural:
-        entry.msgstr_plural = {i: s for i, s in enumerate(forms)}
-    else:
-        entry.msgstr = forms[0]
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")
-    comments = [c for c in strip_markers(entry.tcomment, ("machine", "approved", "mt-problem")).split("\n") if c]
-    if problems:
-        # Not a machine marker: the entry is plain fuzzy, so nobody mistakes it for a clean MT result.
-        comments.append(f"{MARKER} mt-problem {provider} {today}: " + "; ".join(problems))
-    else:
-        comments.append(f"{MARKER} machine {provider} {today}")
-    entry.tcomment = "\n".join(comments)
+def _fill(cat: _Catalog, entry: "polib.POEntry", forms: list[str], provider: str, today: str,
+          problems: list[str] = ()) -> None:
+    """Apply a result in memory and remember it for the next save, which applies it to a fresh read."""
+    mark_machine(entry, forms, provider, today, problems)
+    cat.fills[(entry.msgctxt, entry.msgid)] = (entry.msgid_plural or None, list(forms), provider, today, list(problems))
+    cat.dirty = True
 
 
 def _broken(entry: "polib.POEntry") -> bool:
-    return f"{MARKER} mt-problem " in (entry.tcomment or "")
+    return has_mt_problem(entry)
 
 
 def invariant_terms(project: Project, source: str, target: str) -> dict[str, str]:
@@ -353,18 +343,31 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
                 problems.append(problem)
         forms.append(value)
     name = next((p for p in providers if p != "copy"), "copy")
-    _fill(item.entry, forms, name, today, problems)
-    if not problems and (found := _glossary_problems(project, catalogs[item.catalog], item.entry)):
-        _fill(item.entry, forms, name, today, found)
-    catalogs[item.catalog].dirty = True
+    cat = catalogs[item.catalog]
+    _fill(cat, item.entry, forms, name, today, problems)
+    if not problems and (found := _glossary_problems(project, cat, item.entry)):
+        _fill(cat, item.entry, forms, name, today, found)
 
 
-def _save(project: Project, catalogs: list[_Catalog]) -> list[str]:
+def _save(project: Project, catalogs: list[_Catalog], opts: TranslateOptions) -> list[str]:
+    """Under the project lock: re-read each catalog with new results, apply them to the entries that
+    still wait for them (a reviewer may have translated or approved one meanwhile), write."""
     written = []
-    for cat in catalogs:
-        if cat.dirty:
-            if write_if_changed(cat.file.path, render_edited(cat.po)):
+    dirty = [cat for cat in catalogs if cat.dirty]
+    if not dirty:
+        return written
+    with project.lock(opts.waiting):
+        for cat in dirty:
+            fresh = read_po(cat.file.path, display=project.display(cat.file.path))
+            index = {(e.msgctxt, e.msgid): e for e in fresh if not e.obsolete}
+            for key, (plural, forms, provider, today, problems) in cat.fills.items():
+                entry = index.get(key)
+                if entry is None or (entry.msgid_plural or None) != plural or not _wanted(entry, opts.retranslate_machine):
+                    continue
+                mark_machine(entry, forms, provider, today, problems)
+            if write_if_changed(cat.file.path, render_edited(fresh)):
                 written.append(project.display(cat.file.path))
+            cat.fills.clear()
             cat.dirty = False
     return written
 
