@@ -7,14 +7,21 @@ prefixes, list markers, table pipes, fences, code, link definitions) is never to
 """
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass
 
 from .inline import Tag, render, strip_tags, tag_events, tag_html_line, title_at_end
-from .markdown import Event, events, reference_definitions
+from .markdown import Event, events
 
 _PROSE = re.compile(r"[^\W\d_]")
+_LEAVES = frozenset({"Paragraph", "Heading", "CodeBlock", "HtmlBlock", "Table"})
+# A link reference definition on one line whose title is on that line too (titles over several
+# lines stay as written). Only text outside every leaf block can be a definition.
+_DEFINITION = re.compile(r"""^(?:[ \t]*>)*[ \t]*\[(?:[^\[\]\\\n]|\\.){1,999}\]:[ \t]*(?:<[^<>\n]*>|[^\s<]\S*)[ \t]+
+    (?:"(?P<d>(?:[^"\\\n]|\\.)*)"|'(?P<s>(?:[^'\\\n]|\\.)*)'|\((?P<p>(?:[^()\\\n]|\\.)*)\))[ \t]*$""",
+                         re.M | re.X)
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,12 @@ def body_units(text: str, first: int, line_of) -> list[Unit]:
             add(kind, context, run)
         run = []
 
+    leaf_starts: list[int] = []
+    leaf_ends: list[int] = []
     for ev in events(body):
+        if ev.what == "start" and ev.name in _LEAVES:
+            leaf_starts.append(ev.start)
+            leaf_ends.append(ev.end)
         inline = ev.name in ("Emphasis", "Strong", "Strikethrough", "Link", "Image")
         if ev.what == "start" and not inline:
             flush()
@@ -120,14 +132,15 @@ def body_units(text: str, first: int, line_of) -> list[Unit]:
         else:
             run.append(ev)
     flush()
-    for start, end in reference_definitions(body):
-        span = title_at_end(body[start:end])
-        if span:
-            delim = body[start + span[1]]
-            unit = _plain(kind="link-title", text=text, start=first + start + span[0], end=first + start + span[1],
-                          line_of=line_of, context="title" + delim)
-            if unit:
-                units.append(unit)
+    for m in _DEFINITION.finditer(body):
+        group = next(g for g in ("d", "s", "p") if m.group(g) is not None)
+        at = bisect.bisect_right(leaf_starts, m.start(group)) - 1
+        if at >= 0 and m.start(group) < leaf_ends[at]:
+            continue  # inside a paragraph or code: not a definition
+        unit = _plain(kind="link-title", text=text, start=first + m.start(group), end=first + m.end(group),
+                      line_of=line_of, context="title" + body[m.end(group)])
+        if unit:
+            units.append(unit)
     units.sort(key=lambda u: u.start)
     return units
 

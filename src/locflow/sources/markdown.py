@@ -68,18 +68,6 @@ def events(text: str) -> list[Event]:
     return out
 
 
-def reference_definitions(text: str) -> list[tuple[int, int]]:
-    """Character spans of the link reference definitions of `text`, in document order."""
-    import pyromark
-
-    table = _char_offsets(text)
-    spans = []
-    for info in pyromark.reference_definitions(text, options=_options()).values():
-        start, end = info["span"]["start"], info["span"]["end"]
-        spans.append((start, end) if table is None else (table[start], table[end]))
-    return spans
-
-
 def to_html(text: str) -> str:
     """Markdown to HTML with the segmenter's grammar; raw HTML is passed through (sanitise after)."""
     import pyromark
