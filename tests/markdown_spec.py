@@ -21,7 +21,7 @@ DATA = Path(__file__).parent / "data"
 FRONT = "---\nslug: spec\ntitle: Spec example\nlanguage: en\ndate: 2026-01-01\nsection: S\nauthor: A\nsummary: S\n---\n"
 _TAG = re.compile(r"(</?\d+/?>)")
 RAW = ("code", "pre", "script", "style", "textarea")  # their text is never translated
-_URI = re.compile(r"[<\s]*(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:\S*|[^\s@<>]+@[^\s@<>]+)[>\s]*")
+_URI = re.compile(r"[\W_]*(?:[A-Za-z][A-Za-z0-9+.-]{1,31}:\S*|[^\s@<>]+@[^\s@<>]+)[\W_]*")
 _LETTERS = str.maketrans("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
                          "nopqrstuvwxyzabcdefghijklmNOPQRSTUVWXYZABCDEFGHIJKLM")
 
@@ -87,8 +87,12 @@ def shape(html: str) -> list[tuple]:
     return parser.items
 
 
-def check(markdown: str) -> str | None:
-    """None when the example survives; otherwise what went wrong."""
+def check(markdown: str, render=None) -> str | None:
+    """None when the example survives; otherwise what went wrong.
+
+    `render` is the CommonMark renderer that compares (default: markdown-it-py).
+    """
+    render = render or _render
     text = FRONT + markdown
     article = parse_article(text, Path("spec.md"))
     if assemble(article, lambda unit: None) != text:
@@ -96,7 +100,7 @@ def check(markdown: str) -> str | None:
     body = {u.msgid: stand_in(u.msgid) for u in article.units if u.kind not in ("title", "summary")}
     published = translated_article(article, "et", body)
     published_body = published[published.index("\n---\n") + 5:]
-    source, target = shape(_render(markdown)), shape(_render(published_body))
+    source, target = shape(render(markdown)), shape(render(published_body))
     if len(source) != len(target):
         return "element structure differs"
     for a, b in zip(source, target):

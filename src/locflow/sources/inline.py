@@ -20,7 +20,8 @@ _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 PAIRS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image"})
 ATOMS = frozenset({"Code", "InlineHtml", "Html", "FootnoteReference", "InlineMath", "DisplayMath"})
 _BARE = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"*_]|<(/?)(\d+)(/?)>")
-_ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]|\\$|[*_\[\]<>`~|]|!$")
+_ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]|\\$|[*_\[\]<>`~]|!$")
+_ESCAPE_CELL = re.compile(r"\\[!-/:-@\[-`{-~]|\\$|[*_\[\]<>`~|]|!$")  # a `|` would end the cell
 _LINE_START = re.compile(r"#|[>+=-]|\d{1,9}(?=[.)])")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{0,31});")
 
@@ -211,10 +212,10 @@ def render(translation: str, tags: tuple[Tag, ...], context: str, titles: dict[i
     Contexts: `block` (paragraphs, list items, quotes), `heading`, `cell`, `html` (a line of an
     HTML block) and `title` (a link or image title delimited by `"`, `'` or `(`).
     """
-    text = re.sub(r"[ \t]*(?:\r\n|\r|\n)[ \t]*", " ", translation).strip()
+    text = re.sub(r"[ \t]*[\r\n][\r\n \t]*", " ", translation).strip()  # never a second line, never a new block
     # Blanks just inside a pair would stop `*` from opening or closing: move them outside.
     text = re.sub(r"<(\d+)>([ \t]+)", r"\2<\1>", text)
-    text = re.sub(r"([ \t]+)</(\d+)>", r"</\2>\1", text)
+    text = re.sub(r"([ \t]+)</(\d+)>", r"</\2>\1", text).strip()
     starred = _starred(text, tags)
     out: list[str] = []
     line_start = context in ("block", "heading")
@@ -279,7 +280,7 @@ def _escape(text: str, context: str, line_start: bool, followed: bool) -> str:
             return "\\!" if followed else s  # `!` right before a link would make it an image
         return "\\" + s
 
-    escaped = _ESCAPE.sub(one, text)
+    escaped = (_ESCAPE_CELL if context == "cell" else _ESCAPE).sub(one, text)
     if line_start:
         m = _LINE_START.match(escaped)
         if m:
