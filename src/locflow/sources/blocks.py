@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from .inline import Tag, render, strip_tags, tag_events, tag_html_line, title_at_end
+from .inline import PAIRS, Tag, render, strip_tags, tag_events, tag_html_line
 from .markdown import Event, events
 
 _PROSE = re.compile(r"[^\W\d_]")
@@ -113,7 +113,7 @@ def body_units(text: str, first: int, line_of) -> list[Unit]:
         if ev.what == "start" and ev.name in _LEAVES:
             leaf_starts.append(ev.start)
             leaf_ends.append(ev.end)
-        inline = ev.name in ("Emphasis", "Strong", "Strikethrough", "Link", "Image")
+        inline = ev.name in PAIRS
         if ev.what == "start" and not inline:
             flush()
             stack.append(ev)

@@ -18,7 +18,6 @@ from .markdown import Event
 TAG_RE = re.compile(r"<(/?)(\d+)(/?)>")
 _PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 PAIRS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image"})
-ATOMS = frozenset({"Code", "InlineHtml", "Html", "FootnoteReference", "InlineMath", "DisplayMath"})
 _BARE = re.compile(r"(?:https?|ftp)://[^\s<>()\[\]]*[^\s<>()\[\].,;:!?'\"*_]|<(/?)(\d+)(/?)>")
 _ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]|\\$|[*_\[\]<>`~]|!$")
 _ESCAPE_CELL = re.compile(r"\\[!-/:-@\[-`{-~]|\\$|[*_\[\]<>`~|]|!$")  # a `|` would end the cell
@@ -123,9 +122,7 @@ def tag_events(source: str, run: list[Event]) -> Tagged:
         elif ev.name == "HardBreak":
             out.append(_atom(tags, source[ev.start:ev.end]))
             after_break = len(tags) - 1
-        elif ev.name == "TaskListMarker":
-            out.append(_atom(tags, source[ev.start:ev.end]))
-        else:  # code span, inline HTML, footnote reference: never translated
+        else:  # code span, inline HTML, footnote reference, task box: never translated
             out.append(_atom(tags, source[ev.start:ev.end]))
     frozen = tuple(Tag(o, c, t) for o, c, t in tags)
     return Tagged("".join(out), frozen, first, pos, tuple(titles))
@@ -301,23 +298,6 @@ def _escape_html(text: str) -> str:
         pos = m.end()
     out.append(text[pos:])
     return "".join(out)
-
-
-def detag(text: str, tags: tuple[Tag, ...]) -> str:
-    """Turn numbered tags back into the markup they stand for; unknown tags are kept as written."""
-
-    def replace(m: re.Match[str]) -> str:
-        closing, number, selfclosing = m.group(1), int(m.group(2)), m.group(3)
-        if not 1 <= number <= len(tags) or (closing and selfclosing):
-            return m.group()
-        t = tags[number - 1]
-        if t.close is None:
-            return t.open if selfclosing and not closing else m.group()
-        if selfclosing:
-            return m.group()
-        return t.close if closing else t.open
-
-    return TAG_RE.sub(replace, text)
 
 
 def strip_tags(text: str) -> str:
