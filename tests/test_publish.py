@@ -25,7 +25,7 @@ import pytest
 from babel.dates import format_date
 from typer.testing import CliRunner
 
-from .conftest import copy_sample
+from .conftest import copy_sample, edit_file
 from .html_tree import Node, parse_html, squash
 from .review_oracle import active, approve_with, edit, forms, state, to_fuzzy, to_machine
 from locflow.cli import app
@@ -1024,3 +1024,46 @@ def test_screenshot_is_a_rendered_page_not_a_blank_or_broken_one(browsed: Browse
     assert colours.get(bytes.fromhex("fafafa"), 0) / sampled > 0.1, "no page background in the site's colour"
     assert colours.get(bytes.fromhex("1c1c1c"), 0) >= 20, "no text in the site's colour"
     assert colours.get(bytes.fromhex("0b4f8a"), 0) >= 20, "no links in the site's colour"
+
+
+# =========================================================================== Markdown constructs
+
+@pytest.fixture(scope="module")
+def rail_in_russian(tmp_path_factory) -> Site:
+    """The Polish rail article (quote of two paragraphs, table, reference link, footnote) approved in ru."""
+    root = copy_sample(tmp_path_factory.mktemp("rail-ru") / "proj")
+    po = article_po(root, "ru", "poland-rail-sabotage-warning")
+    for entry in active(po):
+        edit(po, lambda e, msgid=entry.msgid: e.msgid == msgid, approve_with(entry.msgstr))
+    return build_site(root)
+
+
+def test_tables_quotes_reference_links_and_footnotes_publish_translated(rail_in_russian: Site):
+    site = rail_in_russian
+    slug = "poland-rail-sabotage-warning"
+    assert slug in site.manifest["languages"]["ru"]["articles"]["published"]
+    md = (site.out / "ru" / "articles" / f"{slug}.md").read_text("utf-8")
+    assert "| Люблинское | 41 | 3 |\n" in md and "|---|---:|---:|\n" in md
+    assert "[онлайн-форму][formularz]" in md
+    assert '[formularz]: https://example.org/zgloszenia/kolej "Форма для сообщений управляющего инфраструктурой"' in md
+    raw = (site.out / "ru" / f"{slug}.html").read_text("utf-8")
+    body = raw[raw.index('class="article-body"'):]
+    assert "<th>Воеводство</th>" in body and '<td style="text-align:right">41</td>' in body
+    quote = re.search(r"<blockquote>(.*?)</blockquote>", body, re.S).group(1)
+    assert quote.count("<p>") == 2 and "Лучше проверить десять ложных тревог" in quote
+    assert 'href="https://example.org/zgloszenia/kolej"' in body
+    assert 'title="Форма для сообщений управляющего инфраструктурой"' in body
+    assert '<sup class="footnote-reference"><a href="#fn-dane"' in body
+    assert 'id="fn-dane"' in body and "Данные с января по сентябрь 2026 года" in body
+
+
+def test_raw_html_in_an_article_is_sanitised_not_escaped(tmp_path: Path):
+    root = copy_sample(tmp_path / "proj")
+    edit_file(root, "site/articles/poland-rail-sabotage-warning.md", "## Na co zwracać uwagę\n",
+              '<div class="factbox" onclick="steal()">Ramka <b>faktów</b><script>alert(1)</script>'
+              '<a href="javascript:alert(2)">x</a></div>\n\n## Na co zwracać uwagę\n')
+    site = build_site(root)
+    body = (site.out / "pl" / "poland-rail-sabotage-warning.html").read_text("utf-8")
+    assert "<b>faktów</b>" in body and "Ramka" in body  # the allowed markup is kept, not shown escaped
+    assert "<script" not in body and "onclick" not in body and "javascript:" not in body
+    assert "&lt;b&gt;" not in body

@@ -108,12 +108,33 @@ def _environment(project: Project):
     return env
 
 
+_FOOTNOTE = re.compile(r'(<div class="footnote-definition" id="|<sup class="footnote-reference"><a href="#)')
+
+
 def _markdown(text: str) -> str:
-    """Article body to HTML; raw HTML in the source is escaped, never passed through."""
-    from markdown_it import MarkdownIt
+    """Article body to HTML with the segmenter's grammar (tables, footnotes, strikethrough, task lists).
+
+    Raw HTML in the article is kept, sanitised by an allowlist (nh3): no scripts, event
+    handlers, styles beyond table alignment, or URL schemes beyond http(s) and mailto.
+    """
+    import nh3
+
+    from .sources.markdown import to_html
 
     content = re.sub(r"\A\ufeff?---\r?\n.*?\r?\n(?:---|\.\.\.)[ \t]*\r?\n", "", text, count=1, flags=re.S)
-    return MarkdownIt("commonmark", {"html": False}).render(content)
+    html = _FOOTNOTE.sub(lambda m: m.group(1) + "fn-", to_html(content))  # ids that cannot clobber the page's own
+    attributes = {tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()}
+    attributes["*"] = {"lang", "title"}
+    attributes["div"] = {"id"}  # class: through allowed_classes
+    attributes["td"] = attributes.get("td", set()) | {"style"}
+    attributes["th"] = attributes.get("th", set()) | {"style"}
+    return nh3.clean(
+        html, tags=set(nh3.ALLOWED_TAGS) | {"input"}, attributes=attributes,
+        tag_attribute_values={"input": {"type": {"checkbox"}, "disabled": {""}, "checked": {""}}},
+        allowed_classes={"div": {"footnote-definition"}, "sup": {"footnote-reference", "footnote-definition-label"}},
+        attribute_filter=lambda tag, name, value: value if name != "id" or value.startswith("fn-") else None,
+        filter_style_properties={"text-align"}, url_schemes={"http", "https", "mailto"},
+    )
 
 
 def _view(article: "Article", text: str, language: str, tr: gettext.NullTranslations) -> ArticleView:
