@@ -1,7 +1,6 @@
 """`locflow pull`: sources -> POT templates -> merged per-language catalogs."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ class PullResult:
     catalogs: int
     orphaned: tuple[str, ...] = ()  # catalogs of articles that no longer exist (removed with purge)
     removed: bool = False
+    warnings: tuple = ()  # ExtractWarning of the templates
 
     @property
     def up_to_date(self) -> bool:
@@ -39,6 +39,7 @@ class Planned:
     # True when the file already says the same, even if an editor formatted it differently:
     # a pull never rewrites a catalog only to re-wrap what Poedit or msgcat wrote.
     same: bool = False
+    warnings: tuple = ()  # ExtractWarning: what the extraction of this template left out, with file:line
 
     @property
     def changes(self) -> bool:
@@ -71,7 +72,8 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
                     path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
     templates = sum(1 for p in plans if p.path.suffix == ".pot")
     return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
-                      orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run)
+                      orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
+                      warnings=tuple(w for p in plans for w in p.warnings))
 
 
 def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
@@ -114,7 +116,8 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[
 
     import polib
 
-    messages = extract_templates(project.root, project.source_files(catalog))
+    warnings: list = []
+    messages = extract_templates(project.root, project.source_files(catalog), warnings)
     pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
@@ -123,7 +126,7 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[
             entry.msgid_plural = m.msgid_plural
             entry.msgstr_plural = {0: "", 1: ""}
         pot.append(entry)
-    plans = [Planned(project.template_path(catalog), render(pot))]
+    plans = [Planned(project.template_path(catalog), render(pot), warnings=tuple(warnings))]
     for lang in project.config.languages:
         plans.append(_merged(project, pot, project.po_path(catalog, lang), lang, purge))
     return plans
@@ -180,9 +183,12 @@ def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool) -> lis
 
 
 def _format_flags(msgid: str, plural: str | None) -> list[str]:
-    """`python-format` where the string has %-placeholders (no space flag: "50% of" is prose)."""
-    texts = [msgid] + ([plural] if plural else [])
-    return ["python-format"] if any(_PYTHON_FORMAT.search(t.replace("%%", "")) for t in texts) else []
+    """`python-format` and `python-brace-format` exactly where pybabel writes them (babel's own rules).
 
+    babel flags "100% independent" too (`% i` reads as a directive); the checks, MT masking and the
+    renderer still treat only a label's named directives as placeholders (labelformat).
+    """
+    from babel.messages.catalog import Message
 
-_PYTHON_FORMAT = re.compile(r"%(?:\(\w+\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrs]")
+    flags = Message((msgid, plural) if plural else msgid).flags
+    return sorted(f for f in flags if f in ("python-format", "python-brace-format"))

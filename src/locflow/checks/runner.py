@@ -13,6 +13,8 @@ from .base import REGISTRY, CatalogContext, Finding, ignored_checks
 SPECIAL = {
     "po-syntax": ("error", "The file does not parse as PO (file:line of the first problem)."),
     "stale": ("error", "A `locflow pull` would change the catalogs: sources moved on since the last pull."),
+    "empty-msgid": ("warning", "A template calls gettext with an empty string, which gettext reserves for the "
+                               "catalog header; the call is left out of the catalog."),
 }
 
 
@@ -88,13 +90,13 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
             if cache is not None and miss is not None:
                 cache.store(miss, rows)
             findings += [Finding(**row) for row in rows]
-        if "stale" in active:
+        if "stale" in active or "empty-msgid" in active:
             if cache is None:
-                findings += _stale(project, files, active["stale"], languages, catalogs)
+                findings += _stale(project, files, active, languages, catalogs)
             else:
-                key = "@stale:" + json.dumps([languages, catalogs])
+                key = "@stale:" + json.dumps([languages, catalogs, sorted(k for k in SPECIAL if k in active)])
                 rows = cache.value(key, _stale_fingerprint(project, cache),
-                                   lambda: [f.to_json() for f in _stale(project, files, active["stale"], languages,
+                                   lambda: [f.to_json() for f in _stale(project, files, active, languages,
                                                                          catalogs)])
                 findings += [Finding(**row) for row in rows]
     finally:
@@ -193,16 +195,23 @@ def context(project: Project, cat: CatalogFile, po) -> CatalogContext:
                           dnt_terms=project.dnt_terms())
 
 
-def _stale(project: Project, files: list[CatalogFile], severity: str, languages, catalogs) -> list[Finding]:
+def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], languages, catalogs) -> list[Finding]:
+    """The `stale` and `empty-msgid` findings: both come from one planned pull."""
     from ..pull import plan
 
+    severity = active.get("stale", SPECIAL["stale"][0])
     try:
         plans = plan(project)
     except LocflowError as exc:
         return [Finding("stale", severity, "", "", exc.path or project.display(project.config.path), exc.line,
                         None, None, f"cannot extract sources: {exc.message}")]
-    wanted = {f.path for f in files}
     out = []
+    if "empty-msgid" in active:
+        out += [Finding("empty-msgid", active["empty-msgid"], "", "", w.path, w.line, None, None, w.message)
+                for p in plans for w in p.warnings]
+    if "stale" not in active:
+        return out
+    wanted = {f.path for f in files}
     known = {f.path for f in project.catalog_files()}
     for item in plans:
         if item.path.suffix == ".pot":

@@ -43,6 +43,8 @@ def pull(
 
 
 def _print_pull(result, dry_run: bool) -> None:
+    for w in result.warnings:
+        typer.echo(f"warning: {w.path}:{w.line}: {w.message}", err=True)
     for path in result.orphaned:
         typer.echo(f"removed {path} (its article is gone)" if result.removed else
                    f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
@@ -263,6 +265,10 @@ def publish(
         target = out if out is not None else project.root / "build"
         result = do_publish(project, _split(lang), target)
         console = _console()
+        from rich.markup import escape
+
+        for problem in result.problems:
+            _console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
         for lang_code, info in result.manifest["languages"].items():
             arts = info["articles"]
             console.print(f"{lang_code}: UI {info['ui']['published']} strings "
