@@ -35,6 +35,23 @@ class CheckResult:
         return {"findings": [f.to_json() for f in self.findings], "summary": self.summary}
 
 
+def relocated(result: CheckResult, project: Project, prefix: str | None = None) -> CheckResult:
+    """Findings with paths as linters give them: relative to the current folder, or `prefix` + the
+    path in the project, so CI annotations attach to files in a monorepo too."""
+    import os
+    from dataclasses import replace
+    from pathlib import Path
+
+    def where(path: str) -> str:
+        if not path or Path(path).is_absolute():
+            return path
+        if prefix is not None:
+            return prefix.rstrip("/") + "/" + path if prefix.strip("/") else path
+        return Path(os.path.relpath(project.root / path)).as_posix()
+
+    return CheckResult(tuple(replace(f, path=where(f.path)) for f in result.findings))
+
+
 def all_checks() -> list[tuple[str, str, str]]:
     """(id, default severity, description) of every check, sorted by id."""
     rows = [(c.id, c.severity, c.description) for c in REGISTRY.values()]

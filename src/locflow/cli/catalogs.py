@@ -173,6 +173,9 @@ def check(
     skip: Optional[List[str]] = typer.Option(None, "--skip", help="Do not run these checks."),
     fmt: CheckFormat = "text",
     list_checks: bool = typer.Option(False, "--list", help="List every check with its severity and exit."),
+    path_prefix: Optional[str] = typer.Option(None, "--path-prefix",
+                                              help="Prefix for the catalog paths in the output (default: paths "
+                                                   "relative to the current folder)."),
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
     from ..checks import run_checks
@@ -184,8 +187,11 @@ def check(
         if list_checks:
             _list_checks(project, fmt)
             return
-        result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip))
+        from ..checks.runner import relocated
         from ..render import check_output
+
+        result = relocated(run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip)), project,
+                           path_prefix)
 
         check_output(result, fmt, _console(), show_info=bool(only))
         if fmt == "github":
