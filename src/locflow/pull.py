@@ -24,6 +24,8 @@ class PullResult:
     orphaned: tuple[str, ...] = ()  # catalogs of articles that no longer exist (removed with purge)
     removed: bool = False
     warnings: tuple = ()  # ExtractWarning of the templates
+    changes: tuple = ()  # plandiff.CatalogChanges per file a dry run would write
+    created: tuple[str, ...] = ()  # the files among `written` that did not exist before
 
     @property
     def up_to_date(self) -> bool:
@@ -54,16 +56,24 @@ class Planned:
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
          waiting=None) -> PullResult:
     """Extract every catalog with sources and merge it into its languages; write only what changed."""
+    changes: list = []
+    created: list[str] = []
     if dry_run:
+        from .plandiff import catalog_changes
+
         plans = plan(project, purge_obsolete=purge_obsolete)
-        written = [project.display(p.path) for p in plans if p.changes]
+        due = [p for p in plans if p.changes]
+        written = [project.display(p.path) for p in due]
+        changes = [catalog_changes(project, p) for p in due]
         orphans = _orphans(project, plans)
     else:
         with project.lock(waiting):
             plans = plan(project, purge_obsolete=purge_obsolete)
-            written = []
+            written, created = [], []
             for item in plans:
                 if item.changes:
+                    if not item.path.exists():
+                        created.append(project.display(item.path))
                     write_if_changed(item.path, item.data)
                     written.append(project.display(item.path))
             orphans = _orphans(project, plans)
@@ -73,7 +83,8 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
     templates = sum(1 for p in plans if p.path.suffix == ".pot")
     return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
                       orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
-                      warnings=tuple(w for p in plans for w in p.warnings))
+                      warnings=tuple(w for p in plans for w in p.warnings), changes=tuple(changes),
+                      created=tuple(created))
 
 
 def _orphans(project: Project, plans: list[Planned]) -> list[Path]:

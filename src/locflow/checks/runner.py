@@ -242,8 +242,12 @@ def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], l
         rel = project.display(item.path)
         lang = item.path.relative_to(project.config.locales_path).parts[0]
         name = _catalog_name(project, item.path)
-        message = ("out of date with its sources: run `locflow pull`" if item.path.is_file()
-                   else "missing: run `locflow pull` to create it")
+        if item.path.is_file():
+            from ..plandiff import catalog_changes
+
+            message = f"out of date with its sources ({catalog_changes(project, item).summary()}): run `locflow pull`"
+        else:
+            message = "missing: run `locflow pull` to create it"
         out.append(Finding("stale", severity, name, lang, rel, None, None, None, message))
     return out
 

@@ -33,13 +33,18 @@ def init(
 def pull(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
     dry_run: DryRun = False,
+    check: bool = typer.Option(False, "--check",
+                               help="Write nothing; list the strings a pull would add, change and remove, and "
+                                    "exit 1 when it would change anything (CI, pre-commit)."),
 ) -> None:
     """Extract labels and articles into POT templates and merge them into every catalog. Example: locflow pull"""
     from ..pull import pull as do_pull
 
     with _errors():
-        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run, waiting=_waiting)
-        _print_pull(result, dry_run)
+        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run or check, waiting=_waiting)
+        _print_pull(result, dry_run or check)
+        if check and (result.written or result.orphaned):
+            raise typer.Exit(1)
 
 
 def _print_pull(result, dry_run: bool) -> None:
@@ -51,10 +56,23 @@ def _print_pull(result, dry_run: bool) -> None:
     if result.up_to_date:
         typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
         return
-    verb = "would update" if dry_run else "updated"
+    if dry_run:
+        for change in result.changes:
+            typer.echo(f"{'would create' if change.created else 'would update'} {change.path}")
+            typer.echo(f"  {len(change.added)} added, {len(change.changed)} changed, {len(change.removed)} removed")
+            for text in change.added:
+                typer.echo(f"  + {text}")
+            for old, new in change.changed:
+                typer.echo(f"  ~ {old} -> {new}")
+            for text in change.removed:
+                typer.echo(f"  - {text}")
+        typer.echo(f"would write {len(result.written)} of {result.templates + result.catalogs} files")
+        return
+    created = set(result.created)
     for path in result.written:
-        typer.echo(f"{verb} {path}")
-    typer.echo(f"{verb} {len(result.written)} of {result.templates + result.catalogs} files")
+        typer.echo(f"{'created' if path in created else 'updated'} {path}")
+    typer.echo(f"wrote {len(result.written)} of {result.templates + result.catalogs} files: {len(created)} created, "
+               f"{len(result.written) - len(created)} updated")
 
 
 @app.command()
