@@ -60,7 +60,7 @@ TRANSLATIONS = {
     "WORLD 100% READY": "ŚWIAT 100% GOTOWY",
     "Save 20%% today": "Oszczędź dziś 20%%",
     "By %(author)s": "Autor: %(author)s",
-    "Fully 100%% reader-funded": "W 100% finansowani przez czytelników",
+    "Fully 100%% reader-funded": "W 100%% finansowani przez czytelników",
 }
 
 

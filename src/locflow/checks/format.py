@@ -31,15 +31,22 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
     problems = []
     # A UI label is rendered by Jinja2's newstyle gettext (labelformat): its placeholders are the named
     # directives whatever the flags say, and any other `%` is text, as the renderer treats it.
-    newstyle = _newstyle(ctx)
-    python = newstyle or "python-format" in entry.flags or "c-format" in entry.flags
-    brace = "python-brace-format" in entry.flags or (not python and BRACE.search(entry.msgid) is not None
+    flagged = "python-format" in entry.flags or "c-format" in entry.flags
+    newstyle = _newstyle(ctx) and "c-format" not in entry.flags
+    python = newstyle or flagged
+    brace = "python-brace-format" in entry.flags or (not flagged and BRACE.search(entry.msgid) is not None
                                                      and "no-python-brace-format" not in entry.flags)
     for index, source, text in form_pairs(entry):
         # A plural form used for exactly one number may spell it out ("one article"): the count may go.
         optional = _count_names(entry) if index is not None and _single_number(ctx, index) else set()
         if python:
-            if newstyle:  # `%%(x)s` is the text "%(x)s", as the renderer reads it
+            if newstyle:
+                # A bare `%` renders as text; msgfmt -c still rejects one in a translation whose source
+                # writes its percent signs as `%%`, so that case is reported.
+                if (stray := _bare_percent(text)) and not _bare_percent(source):
+                    problems.append(f"{where(index)}`{stray}` is not a python-format directive (a percent sign "
+                                    f"is written %%)")
+                # `%%(x)s` is the text "%(x)s", as the renderer reads it
                 source, text = source.replace("%%", ""), text.replace("%%", "")
             tokens = {m.group(1): m.group() for m in PYTHON_NAMED.finditer(source + " " + text)}
             problems += _compare("placeholder", Counter(PYTHON_NAMED.findall(source)),
@@ -56,6 +63,15 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
             problems += _compare("brace placeholder", Counter(BRACE.findall(source)),
                                  Counter(BRACE.findall(text)), optional, index)
     return problems
+
+
+def _bare_percent(text: str) -> str | None:
+    """The first `%` of a label that is neither `%%` nor a named directive, with what follows."""
+    from ..labelformat import DIRECTIVE
+
+    rest = DIRECTIVE.sub("", text)
+    at = rest.find("%")
+    return rest[at:at + 2].strip() or "%" if at >= 0 else None
 
 
 def _newstyle(ctx: CatalogContext) -> bool:

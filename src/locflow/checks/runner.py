@@ -21,6 +21,8 @@ SPECIAL = {
 @dataclass(frozen=True)
 class CheckResult:
     findings: tuple[Finding, ...]
+    ran: tuple[str, ...] = ()  # the checks that ran, so a clean report still says what it checked
+    languages: tuple[str, ...] = ()
 
     @property
     def summary(self) -> dict[str, int]:
@@ -49,7 +51,7 @@ def relocated(result: CheckResult, project: Project, prefix: str | None = None) 
             return prefix.rstrip("/") + "/" + path if prefix.strip("/") else path
         return Path(os.path.relpath(project.root / path)).as_posix()
 
-    return CheckResult(tuple(replace(f, path=where(f.path)) for f in result.findings))
+    return replace(result, findings=tuple(replace(f, path=where(f.path)) for f in result.findings))
 
 
 def all_checks() -> list[tuple[str, str, str]]:
@@ -119,7 +121,8 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
     finally:
         if cache is not None:
             cache.save()
-    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)))
+    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(sorted(active)),
+                       tuple(languages or project.config.languages))
 
 
 def _check_job(cat: CatalogFile) -> list[dict]:

@@ -268,10 +268,8 @@ def sync(
         _print_pull(do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting), dry_run=False)
         result = _run_translate(project, None, None, None, False, False)
         checked = run_checks(project)
-        # Warnings are for `locflow check`; sync reports errors only, to stay readable.
-        from ..checks.runner import CheckResult
-
-        print_text(CheckResult(tuple(f for f in checked.findings if f.severity == "error")), _console())
+        # Errors in full; warnings counted per check (listed by `locflow check`), to stay readable.
+        print_text(checked, _console(), show_warnings=False)
         _status_table(rollup(do_status(project)))
         raise typer.Exit(result.exit_code or checked.exit_code)
 
