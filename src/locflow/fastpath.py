@@ -124,7 +124,7 @@ def _compute(project, request: Request, out) -> int:
         from .render import status_json, status_table
         from .status import rollup, status
 
-        rows = status(project, languages, catalogs)
+        rows = status(project, languages, catalogs, missing=True)
         if request.format == "json":
             out.file.write(status_json(rows) + "\n")
         else:

@@ -86,7 +86,7 @@ def status(
 
     with _errors():
         _check_format(fmt)
-        rows = do_status(_project(), _split(lang), _split(catalog))
+        rows = do_status(_project(), _split(lang), _split(catalog), missing=True)
         if fmt == "json":
             from ..render import status_json
 
@@ -270,7 +270,7 @@ def sync(
         checked = run_checks(project)
         # Errors in full; warnings counted per check (listed by `locflow check`), to stay readable.
         print_text(checked, _console(), show_warnings=False)
-        _status_table(rollup(do_status(project)))
+        _status_table(rollup(do_status(project, missing=True)))
         raise typer.Exit(result.exit_code or checked.exit_code)
 
 
