@@ -79,7 +79,7 @@ def test_init_in_an_empty_folder(run_cli, tmp_path):
     assert set(cfg.catalogs) == {"ui", "articles"}
     for name in ("site/templates", "site/articles", "locales", "glossaries"):
         assert (folder / name).is_dir(), name
-    assert sorted(p.name for p in folder.iterdir()) == ["glossaries", "locales", "site", "workflow.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "glossaries", "locales", "site", "workflow.yaml"]
 
 
 def test_init_as_a_real_process_then_pull(tmp_path):

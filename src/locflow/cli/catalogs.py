@@ -24,7 +24,8 @@ def init(
     with _errors():
         langs = [code.strip() for code in languages.split(",") if code.strip()]
         path = init_project(Path.cwd(), site, source, langs, force=force)
-        typer.echo(f"created {path.name} and the folders site/templates, site/articles, locales, glossaries")
+        typer.echo(f"created {path.name}, .gitignore entries and the folders site/templates, site/articles, "
+                   "locales, glossaries")
         typer.echo("next: put the site's Jinja2 templates in site/templates and its Markdown articles in "
                    "site/articles, then run `locflow pull`")
 
