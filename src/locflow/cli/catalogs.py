@@ -125,7 +125,7 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
     task = None
     state_box: dict = {}
 
-    def progress(done: int, total: int, chars: int) -> None:
+    def progress(done: int, total: int, chars: int, failed: int = 0) -> None:
         nonlocal progress_bar, task
         if console.is_terminal:
             if progress_bar is None:
@@ -140,7 +140,8 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
             progress_bar.update(task, completed=done, chars=chars)
         elif done == total or done - state_box.get("last", 0) >= max(1, total // 10):
             state_box["last"] = done
-            console.print(f"translated {done}/{total} segments, {chars} characters")
+            console.print(f"{done}/{total} segments done: {done - failed} translated, {failed} failed; "
+                          f"{chars} characters")
 
     options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
                                retranslate_machine=retranslate_machine, progress=progress, waiting=_waiting)
@@ -162,16 +163,28 @@ def _print_translate(result) -> None:
             out.print("nothing to translate")
             return
         for e in result.estimates:
-            cost = f", about {e.cost:.2f} in provider fees" if e.cost else ""
+            cost = f", about {e.cost:.2f} {e.currency} in provider fees" if e.cost else ""
             out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{cost}")
         out.print(f"memory: {result.memory_hits} exact matches, no request needed")
+        if result.estimates:
+            segments = sum(e.segments for e in result.estimates)
+            cost = sum(e.cost for e in result.estimates)
+            first = result.estimates[0]
+            fee = (f"about {cost:.2f} {first.currency} in provider fees" if cost else
+                   f"no fee configured for {first.provider} (price_per_million)")
+            out.print(f"total: {segments} segments, {result.characters} characters via {first.provider}, {fee}")
         return
     if not (result.translated or result.memory_hits or result.broken or result.failed or result.left):
         out.print("nothing to translate")
         return
     out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
-              f"{result.broken} kept fuzzy (a token, number or glossary term did not survive), {result.failed} failed; "
-              f"{result.requests} requests, {result.characters} characters in {result.elapsed:.1f}s")
+              f"{result.broken} kept fuzzy, {result.failed} failed; {result.segments} segments translated, "
+              f"{result.segments_failed} failed; {result.requests} requests ({result.retries} retries, "
+              f"{result.throttled} answered 429), {result.characters} characters in {result.elapsed:.1f}s")
+    for problem in result.problems[:20]:
+        out.print(f"[yellow]kept fuzzy[/]: {escape(problem)}")
+    if len(result.problems) > 20:
+        out.print(f"… and {len(result.problems) - 20} more kept fuzzy (`locflow review list --state fuzzy`)")
     for report in result.providers:
         if report.failures:
             off = " (switched off)" if report.switched_off else ""

@@ -46,6 +46,7 @@ class Estimate:
     segments: int
     characters: int
     cost: float
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,14 @@ class TranslateResult:
     translated: int = 0  # entries filled by a provider
     memory_hits: int = 0
     broken: int = 0  # filled but kept fuzzy because a token or number did not survive
+    problems: tuple[str, ...] = ()  # "path:line: what broke" for each of those
     failed: int = 0  # left untranslated because every provider failed
     left: int = 0  # left untranslated because the chain has no machine provider (memory only)
-    requests: int = 0
+    requests: int = 0  # HTTP requests the servers saw, retries included
+    retries: int = 0
+    throttled: int = 0  # 429 replies
+    segments: int = 0  # unique texts a provider translated
+    segments_failed: int = 0  # unique texts every provider failed on
     characters: int = 0
     elapsed: float = 0.0
     written: tuple[str, ...] = ()
@@ -96,7 +102,8 @@ class TranslateOptions:
     dry_run: bool = False
     retranslate_machine: bool = False
     save_interval: float = 3.0
-    progress: Callable[[int, int, int], None] | None = None  # (segments done, total, characters done)
+    # (segments done, total, characters done, segments failed): done counts failures too
+    progress: Callable[[int, int, int, int], None] | None = None
     environ: dict[str, str] | None = None
     today: str | None = None
     waiting: Callable[[str], None] | None = None  # told when another run holds the project lock
@@ -182,6 +189,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     runner = _Runner(project, machine_chain, opts) if unique else None
     done_segments = 0
     done_chars = 0
+    failed_segments = 0
     last_save = time.monotonic()
     try:
         # Entries with nothing to request (memory hits, token-only strings) are final already.
@@ -200,6 +208,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                     remaining -= 1
                     done_segments += 1
                     done_chars += len(key[2])
+                    failed_segments += provider is None
                     for item, j in unique[key]:
                         if provider is None:
                             item.failed = True
@@ -208,7 +217,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                         if item.failed or len(item.results) == len(item.jobs):
                             _finish(item, catalogs, today, project)
                     if opts.progress:
-                        opts.progress(done_segments, len(unique), done_chars)
+                        opts.progress(done_segments, len(unique), done_chars, failed_segments)
                 if time.monotonic() - last_save >= opts.save_interval:
                     written += _save(project, catalogs)
                     last_save = time.monotonic()
@@ -221,9 +230,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     filled = [item for item in pending if not item.failed and (item.entry.msgstr or any(item.entry.msgstr_plural.values()))]
     broken = sum(1 for item in filled if _broken(item.entry))
+    problems = tuple(f"{project.display(catalogs[item.catalog].file.path)}:{item.entry.linenum}: {item.entry.msgid!r}: "
+                     + _problem_text(item.entry) for item in filled if _broken(item.entry))
+    retries, throttled = runner.retries() if runner else (0, 0)
     return TranslateResult(
-        translated=len(filled) - broken, memory_hits=memory_hits, broken=broken,
+        translated=len(filled) - broken, memory_hits=memory_hits, broken=broken, problems=problems,
         failed=sum(1 for item in pending if item.failed), left=left, requests=runner.requests() if runner else 0,
+        retries=retries, throttled=throttled, segments=done_segments - failed_segments,
+        segments_failed=failed_segments,
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
     )
@@ -258,6 +272,14 @@ def _fill(entry: "polib.POEntry", forms: list[str], provider: str, today: str, p
 
 def _broken(entry: "polib.POEntry") -> bool:
     return f"{MARKER} mt-problem " in (entry.tcomment or "")
+
+
+def _problem_text(entry: "polib.POEntry") -> str:
+    """What the mt-problem comment says broke (`added '<script>'`, `token [X1X] dropped`)."""
+    for line in (entry.tcomment or "").splitlines():
+        if line.startswith(f"{MARKER} mt-problem "):
+            return line.split(": ", 1)[1] if ": " in line else line
+    return ""
 
 
 def invariant_terms(project: Project, source: str, target: str) -> dict[str, str]:
@@ -335,23 +357,31 @@ def _save(project: Project, catalogs: list[_Catalog]) -> list[str]:
 
 def _estimate(project: Project, unique: dict, chain: list[str], memory_hits: int, started: float,
               opts: TranslateOptions, today: str) -> TranslateResult:
-    from .providers import REGISTRY, ProviderContext, make_provider
+    """What a real run would send, after every check it makes before sending: each provider of the
+    chain is built as the run builds it (keys, URLs), and a language pair no provider of the chain
+    can translate is an error."""
+    from .providers import ProviderContext, make_provider
 
-    first = chain[0] if chain else "memory"
-    price = 0.0
-    if chain and first in REGISTRY:
-        try:
-            ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
-                                  environ=opts.environ if opts.environ is not None else _environ())
-            price = make_provider(first, project.config, ctx).price_per_million
-        except LocflowError:
-            price = float(project.config.translation.options.get(first, {}).get("price_per_million", 0))
+    ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
+                          environ=opts.environ if opts.environ is not None else _environ())
+    providers = [make_provider(name, project.config, ctx) for name in chain] if unique else []
+    pairs = sorted({(source, target) for (source, target, _) in unique})
+    for source, target in pairs if providers else ():
+        problems = [(p.name, p.pair_problem(source, target)) for p in providers]
+        if all(problem for _, problem in problems):
+            raise LocflowError(f"no provider of the chain translates {source} -> {target}: "
+                               + "; ".join(f"{name}: {problem}" for name, problem in problems),
+                               hint="add a provider that has the language to translation.providers")
+    first = providers[0] if providers else None
+    price = first.price_per_million if first else 0.0
     per_lang: dict[str, list[int]] = {}
     for (_, target, text) in unique:
         per_lang.setdefault(target, [0, 0])
         per_lang[target][0] += 1
         per_lang[target][1] += len(text)
-    estimates = tuple(Estimate(lang, first, n, chars, round(chars * price / 1_000_000, 4))
+    name = first.name if first else "memory"
+    estimates = tuple(Estimate(lang, name, n, chars, round(chars * price / 1_000_000, 4),
+                               first.currency if first else "")
                       for lang, (n, chars) in sorted(per_lang.items()))
     return TranslateResult(memory_hits=memory_hits, characters=sum(e.characters for e in estimates),
                            elapsed=time.monotonic() - started, estimates=estimates, dry_run=True)
@@ -433,3 +463,7 @@ class _Runner:
 
     def requests(self) -> int:
         return sum(p.requests_sent() for p in self.providers)
+
+    def retries(self) -> tuple[int, int]:
+        counts = [p.retries_sent() for p in self.providers]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)

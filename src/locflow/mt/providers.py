@@ -31,6 +31,7 @@ class Provider(abc.ABC):
     name: str
     price_per_million: float = 0.0  # for --dry-run cost estimates
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    currency: str = "USD"  # of price_per_million (the list prices locflow assumes are in US dollars)
 
     @abc.abstractmethod
     def translate(self, text: str, source: str, target: str) -> str:
@@ -49,6 +50,14 @@ class Provider(abc.ABC):
 
     def requests_sent(self) -> int:
         return 0
+
+    def retries_sent(self) -> tuple[int, int]:
+        """(retries, 429 replies): part of `requests_sent`, told apart for the summary."""
+        return 0, 0
+
+    def pair_problem(self, source: str, target: str) -> str | None:
+        """Why this provider cannot translate source -> target, found without a request (None: it can)."""
+        return None
 
 
 REGISTRY: dict[str, Callable[[Config, "ProviderContext"], Provider]] = {}
@@ -103,6 +112,7 @@ class DeepTranslatorProvider(Provider):
     factory: Callable[[str, str], Any] | None = None
     shim: RetryingRequests | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    offline_factory: bool = True  # building a translator sends no request (Microsoft's asks for languages)
 
     def _translator(self, source: str, target: str) -> Any:
         cache = getattr(self._local, "cache", None)
@@ -129,6 +139,20 @@ class DeepTranslatorProvider(Provider):
     def requests_sent(self) -> int:
         return self.shim.requests_sent if self.shim else 0
 
+    def pair_problem(self, source: str, target: str) -> str | None:
+        if not self.offline_factory or self.factory is None:
+            return None
+        try:
+            self.factory(source, target)  # deep-translator checks the language pair when it is built
+        except LocflowError:
+            raise
+        except Exception as exc:
+            return self.scrub(f"{type(exc).__name__}: {exc}".strip())
+        return None
+
+    def retries_sent(self) -> tuple[int, int]:
+        return (self.shim.counts.retries, self.shim.counts.throttled) if self.shim else (0, 0)
+
 
 def _shim_for(module: Any, ctx: ProviderContext, concurrency: int,
               params: dict[str, str] | None = None) -> RetryingRequests:
@@ -151,7 +175,8 @@ def _google(config: Config, ctx: ProviderContext) -> Provider:
         return translator
 
     return DeepTranslatorProvider("google", factory=factory, shim=shim,
-                                  price_per_million=float(_options(config, "google").get("price_per_million", 0)))
+                                  price_per_million=float(_options(config, "google").get("price_per_million", 0)),
+                                  currency=str(_options(config, "google").get("currency", "USD")))
 
 
 @register("libre")
@@ -174,7 +199,8 @@ def _libre(config: Config, ctx: ProviderContext) -> Provider:
         return translator
 
     return DeepTranslatorProvider("libre", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts.get("price_per_million", 0)))
+                                  price_per_million=float(opts.get("price_per_million", 0)),
+                                  currency=str(opts.get("currency", "USD")))
 
 
 @register("deepl")
@@ -196,7 +222,8 @@ def _deepl(config: Config, ctx: ProviderContext) -> Provider:
         return translator
 
     return DeepTranslatorProvider("deepl", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts.get("price_per_million", 25.0)))
+                                  price_per_million=float(opts.get("price_per_million", 25.0)),
+                                  currency=str(opts.get("currency", "USD")))
 
 
 @register("microsoft")
@@ -211,7 +238,8 @@ def _microsoft(config: Config, ctx: ProviderContext) -> Provider:
         return microsoft.MicrosoftTranslator(source=source, target=target, api_key=key, region=opts.get("region"))
 
     return DeepTranslatorProvider("microsoft", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts.get("price_per_million", 10.0)))
+                                  price_per_million=float(opts.get("price_per_million", 10.0)),
+                                  currency=str(opts.get("currency", "USD")), offline_factory=False)
 
 
 @register("mymemory")
