@@ -384,7 +384,8 @@ def test_wrong_language_finds_a_neighbour_language_in_each_catalog(tmp_path):
         lines[lang] = starts[1]
     found = findings(managed(tmp_path, catalogs), only=["wrong-language"])
     assert sorted((f.language, f.line, f.message) for f in found) == sorted(
-        (lang, lines[lang], f"reads as {name}, not {LANGUAGE_NAMES[lang]}") for lang, (_, name) in LEAKS.items())
+        (lang, lines[lang], f"the translation {leak!r} reads as {name}, not {LANGUAGE_NAMES[lang]}")
+        for lang, (leak, name) in LEAKS.items())
 
 
 LANGUAGE_NAMES = {"uk": "Ukrainian", "ru": "Russian", "lv": "Latvian", "et": "Estonian", "pl": "Polish",
