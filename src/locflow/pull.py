@@ -26,6 +26,11 @@ class PullResult:
     warnings: tuple = ()  # ExtractWarning of the templates
     changes: tuple = ()  # plandiff.CatalogChanges per file a dry run would write
     created: tuple[str, ...] = ()  # the files among `written` that did not exist before
+    errors: tuple[LocflowError, ...] = ()  # articles and catalogs skipped (the rest was pulled)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.errors else 0
 
     @property
     def up_to_date(self) -> bool:
@@ -58,17 +63,18 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
     """Extract every catalog with sources and merge it into its languages; write only what changed."""
     changes: list = []
     created: list[str] = []
+    errors: list[LocflowError] = []
     if dry_run:
         from .plandiff import catalog_changes
 
-        plans = plan(project, purge_obsolete=purge_obsolete)
+        plans = plan(project, purge_obsolete=purge_obsolete, errors=errors)
         due = [p for p in plans if p.changes]
         written = [project.display(p.path) for p in due]
         changes = [catalog_changes(project, p) for p in due]
-        orphans = _orphans(project, plans)
+        orphans = _orphans(project, plans) if not errors else []
     else:
         with project.lock(waiting):
-            plans = plan(project, purge_obsolete=purge_obsolete)
+            plans = plan(project, purge_obsolete=purge_obsolete, errors=errors)
             written, created = [], []
             for item in plans:
                 if item.changes:
@@ -76,7 +82,8 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
                         created.append(project.display(item.path))
                     write_if_changed(item.path, item.data)
                     written.append(project.display(item.path))
-            orphans = _orphans(project, plans)
+            # A skipped article's catalogs are no orphans: nothing is removed while one could not be read.
+            orphans = _orphans(project, plans) if not errors else []
             if purge_obsolete:
                 for path in orphans:
                     path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
@@ -84,7 +91,7 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
     return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
                       orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
                       warnings=tuple(w for p in plans for w in p.warnings), changes=tuple(changes),
-                      created=tuple(created))
+                      created=tuple(created), errors=tuple(errors))
 
 
 def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
@@ -101,17 +108,37 @@ def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
     return found
 
 
-def plan(project: Project, *, purge_obsolete: bool = False) -> list[Planned]:
-    """What each template and catalog should contain after a pull, computed without writing."""
+def plan(project: Project, *, purge_obsolete: bool = False, errors: list[LocflowError] | None = None) -> list[Planned]:
+    """What each template and catalog should contain after a pull, computed without writing.
+
+    With `errors`, an unreadable article, template or catalog is recorded there and skipped, so
+    the rest is still planned; without it, the first one raises.
+    """
     result: list[Planned] = []
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
-        if catalog.kind == "labels":
-            result += _plan_labels(project, catalog, purge_obsolete)
-        else:
-            result += _plan_articles(project, catalog, purge_obsolete)
+        try:
+            if catalog.kind == "labels":
+                result += _plan_labels(project, catalog, purge_obsolete, errors)
+            else:
+                result += _plan_articles(project, catalog, purge_obsolete, errors)
+        except LocflowError as exc:
+            if errors is None:
+                raise
+            errors.append(exc)
     return result
+
+
+def _skipping(errors: list[LocflowError] | None, make, *args):
+    """make(*args), or None with the error recorded when `errors` collects them."""
+    try:
+        return make(*args)
+    except LocflowError as exc:
+        if errors is None:
+            raise
+        errors.append(exc)
+        return None
 
 
 def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool,
@@ -122,7 +149,8 @@ def _merged(project: Project, template: "polib.POFile", path: Path, language: st
     return Planned(path, data, same=old is not None and render(old) == data)
 
 
-def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[Planned]:
+def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool,
+                 errors: list[LocflowError] | None = None) -> list[Planned]:
     from .sources.templates import extract_templates
 
     import polib
@@ -139,28 +167,38 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[
         pot.append(entry)
     plans = [Planned(project.template_path(catalog), render(pot), warnings=tuple(warnings))]
     for lang in project.config.languages:
-        plans.append(_merged(project, pot, project.po_path(catalog, lang), lang, purge))
+        merged = _skipping(errors, _merged, project, pot, project.po_path(catalog, lang), lang, purge)
+        if merged is not None:
+            plans.append(merged)
     return plans
 
 
-def load_articles(project: Project, catalog: CatalogConfig) -> list["Article"]:
-    """All articles of a catalog, validated: known language, unique slug."""
-    from .sources.articles import load_article
-
+def load_articles(project: Project, catalog: CatalogConfig,
+                  errors: list[LocflowError] | None = None) -> list["Article"]:
+    """All articles of a catalog, validated: known language, unique slug (with `errors`, a bad one is
+    recorded there and left out)."""
     articles: list[Article] = []
     seen: dict[str, str] = {}
     for path in project.source_files(catalog):
-        shown = project.display(path)
-        article = load_article(path, shown)
-        if article.language not in project.config.languages:
-            line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
-            raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
-                               path=shown, line=line, hint="languages: " + ", ".join(project.config.languages))
-        if article.slug in seen:
-            raise LocflowError(f"slug `{article.slug}` is also used by {seen[article.slug]}", path=shown, line=2)
-        seen[article.slug] = shown
-        articles.append(article)
+        article = _skipping(errors, _load_one, project, path, seen)
+        if article is not None:
+            articles.append(article)
     return articles
+
+
+def _load_one(project: Project, path: Path, seen: dict[str, str]) -> "Article":
+    from .sources.articles import load_article
+
+    shown = project.display(path)
+    article = load_article(path, shown)
+    if article.language not in project.config.languages:
+        line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
+        raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
+                           path=shown, line=line, hint="languages: " + ", ".join(project.config.languages))
+    if article.slug in seen:
+        raise LocflowError(f"slug `{article.slug}` is also used by {seen[article.slug]}", path=shown, line=2)
+    seen[article.slug] = shown
+    return article
 
 
 def article_template(project: Project, article: "Article") -> "polib.POFile":
@@ -181,15 +219,18 @@ def article_template(project: Project, article: "Article") -> "polib.POFile":
     return pot
 
 
-def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool) -> list[Planned]:
+def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool,
+                   errors: list[LocflowError] | None = None) -> list[Planned]:
     plans = []
-    for article in load_articles(project, catalog):
+    for article in load_articles(project, catalog, errors):
         pot = article_template(project, article)
         plans.append(Planned(project.template_path(catalog, article.slug), render(pot)))
         for lang in project.config.languages:
             if lang != article.language:
-                plans.append(_merged(project, pot, project.po_path(catalog, lang, article.slug), lang, purge,
-                                     article.language))
+                merged = _skipping(errors, _merged, project, pot, project.po_path(catalog, lang, article.slug), lang,
+                                   purge, article.language)
+                if merged is not None:
+                    plans.append(merged)
     return plans
 
 

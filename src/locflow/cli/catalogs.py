@@ -44,11 +44,20 @@ def pull(
     with _errors():
         result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run or check, waiting=_waiting)
         _print_pull(result, dry_run or check)
+        if result.exit_code:
+            raise typer.Exit(result.exit_code)
         if check and (result.written or result.orphaned):
             raise typer.Exit(1)
 
 
 def _print_pull(result, dry_run: bool) -> None:
+    from ..render import print_error
+
+    for exc in result.errors:  # skipped; everything else was pulled
+        print_error(exc)
+    if result.errors:
+        typer.echo(f"skipped {len(result.errors)} unreadable source or catalog file(s); the rest was pulled",
+                   err=True)
     for w in result.warnings:
         typer.echo(f"warning: {w.path}:{w.line}: {w.message}", err=True)
     for path in result.orphaned:
@@ -157,6 +166,10 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
 def _print_translate(result) -> None:
     from rich.markup import escape
 
+    from ..render import print_error
+
+    for exc in result.errors:  # skipped; every other catalog was translated
+        print_error(exc)
     out = _console()
     if result.dry_run:
         if not result.estimates and not result.memory_hits:
@@ -279,13 +292,14 @@ def sync(
 
     with _errors():
         project = _project()
-        _print_pull(do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting), dry_run=False)
+        pulled = do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting)
+        _print_pull(pulled, dry_run=False)
         result = _run_translate(project, None, None, None, False, False)
         checked = run_checks(project)
         # Errors in full; warnings counted per check (listed by `locflow check`), to stay readable.
         print_text(checked, _console(), show_warnings=False)
         _status_table(rollup(do_status(project, missing=True)))
-        raise typer.Exit(result.exit_code or checked.exit_code)
+        raise typer.Exit(pulled.exit_code or result.exit_code or checked.exit_code)
 
 
 @app.command()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..catalog import read_po, write_if_changed
 from ..splice import render_edited
-from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
+from ..errors import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, LocflowError
 from ..project import CatalogFile, Project
 from ..states import MARKER, State, state_of, strip_markers
 from .plurals import PluralJob, parse_plural_forms, plural_jobs, restore_count
@@ -55,6 +55,7 @@ class TranslateResult:
     memory_hits: int = 0
     broken: int = 0  # filled but kept fuzzy because a token or number did not survive
     problems: tuple[str, ...] = ()  # "path:line: what broke" for each of those
+    errors: tuple[LocflowError, ...] = ()  # catalogs that could not be read, skipped
     failed: int = 0  # left untranslated because every provider failed
     left: int = 0  # left untranslated because the chain has no machine provider (memory only)
     requests: int = 0  # HTTP requests the servers saw, retries included
@@ -71,6 +72,8 @@ class TranslateResult:
 
     @property
     def exit_code(self) -> int:
+        if self.errors:
+            return EXIT_USAGE
         return EXIT_PROVIDER if self.failed else EXIT_OK
 
 
@@ -130,9 +133,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     files = project.catalog_files(opts.languages, opts.catalogs)
     catalogs: list[_Catalog] = []
+    errors: list[LocflowError] = []
     for cat in files:
-        po = read_po(cat.path, display=project.display(cat.path))
-        src = project.source_language(cat, po.metadata)
+        try:
+            po = read_po(cat.path, display=project.display(cat.path))
+            src = project.source_language(cat, po.metadata)
+        except LocflowError as exc:  # one unreadable catalog: skipped, the others are translated
+            errors.append(exc)
+            continue
         if src != cat.language:
             catalogs.append(_Catalog(cat, po, src))
 
@@ -177,7 +185,10 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                 item.results[j] = ("copy", masked.text)
 
     if opts.dry_run:
-        return _estimate(project, unique, machine_chain, memory_hits, started, opts, today)
+        from dataclasses import replace
+
+        return replace(_estimate(project, unique, machine_chain, memory_hits, started, opts, today),
+                       errors=tuple(errors))
 
     left = 0
     if unique and not machine_chain:
@@ -237,7 +248,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         translated=len(filled) - broken, memory_hits=memory_hits, broken=broken, problems=problems,
         failed=sum(1 for item in pending if item.failed), left=left, requests=runner.requests() if runner else 0,
         retries=retries, throttled=throttled, segments=done_segments - failed_segments,
-        segments_failed=failed_segments,
+        segments_failed=failed_segments, errors=tuple(errors),
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
     )

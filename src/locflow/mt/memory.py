@@ -11,9 +11,15 @@ Key = tuple[str, str | None, str, str | None]  # language, msgctxt, msgid, msgid
 
 def build_memory(paths: list[tuple[str, Path]]) -> dict[Key, list[str]]:
     """(language, path) pairs -> best translation per entry; approved beats reviewed, then first seen."""
+    from ..errors import LocflowError
+
     memory: dict[Key, tuple[int, list[str]]] = {}
     for language, path in paths:
-        for entry in read_po(path):
+        try:
+            catalog = read_po(path)
+        except LocflowError:
+            continue  # an unreadable catalog offers nothing; the run reports it where it translates
+        for entry in catalog:
             if entry.obsolete:
                 continue
             state = state_of(entry)
