@@ -56,8 +56,8 @@ def _print_pull(result, dry_run: bool) -> None:
     for exc in result.errors:  # skipped; everything else was pulled
         print_error(exc)
     if result.errors:
-        typer.echo(f"skipped {len(result.errors)} unreadable source or catalog file(s); the rest was pulled",
-                   err=True)
+        typer.echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
+                   "the rest was pulled")
     for w in result.warnings:
         typer.echo(f"warning: {w.path}:{w.line}: {w.message}", err=True)
     for path in result.orphaned:
