@@ -244,3 +244,4 @@ def test_every_documented_template_name_is_there(tmp_path: Path):
     assert '<h1 id="title">Harbour drill tests the new coastal radar</h1>' in page
     assert '<div id="body"><p>Crews from three agencies' in page  # |safe: the rendered HTML
     assert '<div id="escaped">&lt;p&gt;Crews' in page  # without |safe it is escaped
+    assert '<p id="related">0</p>' in page
