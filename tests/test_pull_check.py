@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO, build_project, edit_file, pull, snapshot
+from .conftest import REPO, edit_file, pull, snapshot
 
 
 @pytest.fixture

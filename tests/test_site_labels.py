@@ -14,24 +14,10 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from .conftest import ARTICLE_EN, build_project, po, pull, write
+from .conftest import ARTICLE_EN, WORKFLOW, build_project, pull, write
 from locflow.labelformat import LabelFormatError, format_label
 
-WORKFLOW_PL = """\
-site: Test Press
-source_language: en
-languages: [en, pl]
-locales_dir: locales
-catalogs:
-  ui:
-    kind: labels
-    sources: ["site/templates/**/*.html"]
-    publish: reviewed
-  articles:
-    kind: articles
-    sources: ["site/articles/*.md"]
-    publish: approved
-"""
+WORKFLOW_PL = WORKFLOW.replace("languages: [en, et, lv, ru]", "languages: [en, pl]")
 
 HOME = """\
 <!doctype html>

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polib
 import pytest
 
-from .conftest import ARTICLE_EN, pull, snapshot, write
+from .conftest import snapshot, write
 from .mt_server import MTServer
 from .test_translate import write_project
 

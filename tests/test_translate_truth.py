@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import polib
 import pytest
 from typer.testing import CliRunner
 

@@ -5,7 +5,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .conftest import copy_sample, pull
+from .conftest import pull
 
 
 def test_junit_of_a_clean_run_reports_the_checks_that_ran(sample: Path, run_cli):
