@@ -118,6 +118,7 @@ def plan(project: Project, *, purge_obsolete: bool = False, errors: list[Locflow
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
+        project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
         try:
             if catalog.kind == "labels":
                 result += _plan_labels(project, catalog, purge_obsolete, errors)
