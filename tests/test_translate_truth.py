@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from typer.testing import CliRunner
 
 from locflow.cli import app
@@ -11,23 +10,7 @@ from locflow.mt.engine import TranslateOptions, translate
 from locflow.project import Project
 from locflow.pull import pull
 
-from .mt_server import MTServer
-from .test_translate import write_project
-
-
-@pytest.fixture(scope="module")
-def server():
-    srv = MTServer().start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def project(tmp_path, server):
-    server.reset()
-    proj = Project.load(write_project(tmp_path, server.url))
-    pull(proj)
-    return proj
+from .test_translate import project, server, write_project  # noqa: F401 (project and server are fixtures)
 
 
 def invoke(project: Project, *args: str, env: dict | None = None):
