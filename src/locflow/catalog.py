@@ -326,10 +326,20 @@ def default_header(project: str, language: str | None) -> str:
     return f"{project}: {Locale.parse(language).english_name} translations."
 
 
+NEVER_REVISED = "1970-01-01 00:00+0000"
+
+
 def catalog_metadata(project: str, language: str | None) -> dict[str, str]:
     """Header of a new catalog (a POT when `language` is None). No dates: output stays reproducible."""
     meta = {"Project-Id-Version": project, "Report-Msgid-Bugs-To": ""}
     if language is not None:
+        # Filled with fixed values, so `msgfmt -c` has nothing to warn about and output stays
+        # reproducible; a PO editor replaces them when a translator saves.
+        from babel import Locale
+
+        meta["PO-Revision-Date"] = NEVER_REVISED
+        meta["Last-Translator"] = "none yet"
+        meta["Language-Team"] = Locale.parse(language).english_name or language
         meta["Language"] = language
     meta.update({"MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
                  "Content-Transfer-Encoding": "8bit"})

@@ -35,6 +35,7 @@ class LabelBundle:
     messages: dict[tuple[str | None, str], "polib.POEntry"] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     fallback: int = 0
+    held: list[str] = field(default_factory=list)  # "file:line: why" for translations that cannot render
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class PublishResult:
     written: tuple[str, ...]
     removed: tuple[str, ...]
     manifest: dict
+    problems: tuple[str, ...] = ()  # findings of the run: labels held back, a site without templates
 
     @property
     def held_back(self) -> int:
@@ -96,16 +98,21 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
         nplurals = nplurals_of(po.metadata) or plural_forms(language)[0]
         for name, n in _state_counts(active, nplurals).items():
             bundle.counts[name] = bundle.counts.get(name, 0) + n
-        broken = _placeholder_errors(project, catalog.name, language, po) | _unsafe_entries(po)
+        broken = _placeholder_errors(project, catalog.name, language, po)
+        for key in _unsafe_entries(po):
+            broken.setdefault(key, ["it adds markup, a link target or control characters the source does not have"])
         for e in active:
             if state_of(e, nplurals).rank >= gate.rank and (e.msgctxt, e.msgid) not in broken:
                 bundle.messages[(e.msgctxt, e.msgid)] = e
             else:
                 bundle.fallback += 1
+                if (e.msgctxt, e.msgid) in broken and state_of(e, nplurals).rank >= gate.rank:
+                    bundle.held.append(f"{project.display(path)}:{e.linenum}: {e.msgid!r} goes out in the source "
+                                       f"language: {'; '.join(broken[(e.msgctxt, e.msgid)])}")
     return bundle
 
 
-def _placeholder_errors(project: Project, name: str, language: str, po) -> set[tuple[str | None, str]]:
+def _placeholder_errors(project: Project, name: str, language: str, po) -> dict[tuple[str | None, str], list[str]]:
     """Entries whose placeholders are broken: published, they would break the page that formats them
     (`%(author)d` given a name), so the source text goes out instead, whatever the check severities."""
     from .checks.format import placeholders
@@ -113,7 +120,11 @@ def _placeholder_errors(project: Project, name: str, language: str, po) -> set[t
 
     cat = next(c for c in project.catalog_files([language], [name]) if c.name == name)
     ctx = context(project, cat, po)
-    return {(e.msgctxt, e.msgid) for e in po if not e.obsolete and any(msgstr_forms(e)) and placeholders(ctx, e)}
+    found = {}
+    for e in po:
+        if not e.obsolete and any(msgstr_forms(e)) and (problems := placeholders(ctx, e)):
+            found[(e.msgctxt, e.msgid)] = problems
+    return found
 
 
 def _unsafe_entries(po) -> set[tuple[str | None, str]]:
@@ -235,8 +246,10 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
     files: dict[str, bytes] = {}
     manifest: dict = {"site": project.config.site, "languages": {}}
     published: dict[str, list[tuple[Article, str]]] = {}
+    problems: list[str] = []
     for lang in langs:
         bundle = label_bundle(project, lang)
+        problems += bundle.held
         files[f"{lang}/LC_MESSAGES/ui.mo"] = write_mo(bundle)
         files[f"{lang}/ui.json"] = bundle_json(bundle)
         outcomes = []
@@ -271,7 +284,7 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
                  for lang, info in previous.get("languages", {}).items()
                  if lang not in langs and lang in project.config.languages}
     files.update(render_site(project, langs, published, {lang: files[f"{lang}/LC_MESSAGES/ui.mo"] for lang in langs},
-                             elsewhere))
+                             elsewhere, problems))
     # Publishing some languages leaves the others' files and manifest entries as they were.
     kept = [f for f in previous.get("files", []) if f.split("/", 1)[0] not in langs and f not in files]
     for lang, info in previous.get("languages", {}).items():
@@ -283,7 +296,7 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     ledger = Ledger(project, out_dir)
     written, removed = _write(out_dir, files, previous.get("files", []), set(kept), ledger)
-    return PublishResult(out_dir, tuple(written), tuple(removed), manifest)
+    return PublishResult(out_dir, tuple(written), tuple(removed), manifest, tuple(problems))
 
 
 def _refuse_symlinks(out_dir: Path) -> None:

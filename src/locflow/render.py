@@ -84,8 +84,9 @@ def status_table(rows, out) -> None:
     table.add_column("total", justify="right")
     table.add_column("publishable")
     for r in rows:
-        table.add_row(r.language, r.catalog, *[str(r.states[s.value]) for s in STATE_ORDER], str(r.total),
-                      "yes" if r.publishable else "no")
+        note = {"source": " (source language)", "no catalog yet": " (no catalog yet: run `locflow pull`)"}
+        table.add_row(r.language, r.catalog + note.get(r.note, ""), *[str(r.states[s.value]) for s in STATE_ORDER],
+                      str(r.total), "yes" if r.publishable else "no")
     out.print(table)
 
 

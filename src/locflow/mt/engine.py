@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Callable
 
 from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
-from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
+from ..errors import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, LocflowError
 from ..project import CatalogFile, Project
-from ..states import State, has_mt_problem, mark_machine, state_of
+from ..states import MARKER, State, has_mt_problem, mark_machine, state_of
 from .plurals import PluralJob, parse_plural_forms, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
 
@@ -56,6 +56,7 @@ class Estimate:
     cost: float
     tokens_in: int = 0  # LLM providers: estimated prompt and reply tokens
     tokens_out: int = 0
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,15 @@ class TranslateResult:
     translated: int = 0  # entries filled by a provider
     memory_hits: int = 0
     broken: int = 0  # filled but kept fuzzy because a token or number did not survive
+    problems: tuple[str, ...] = ()  # "path:line: what broke" for each of those
+    errors: tuple[LocflowError, ...] = ()  # catalogs that could not be read, skipped
     failed: int = 0  # left untranslated because every provider failed
     left: int = 0  # left untranslated because the chain has no machine provider (memory only)
-    requests: int = 0
+    requests: int = 0  # HTTP requests the servers saw, retries included
+    retries: int = 0
+    throttled: int = 0  # 429 replies
+    segments: int = 0  # unique texts a provider translated
+    segments_failed: int = 0  # unique texts every provider failed on
     characters: int = 0
     elapsed: float = 0.0
     written: tuple[str, ...] = ()
@@ -75,6 +82,8 @@ class TranslateResult:
 
     @property
     def exit_code(self) -> int:
+        if self.errors:
+            return EXIT_USAGE
         return EXIT_PROVIDER if self.failed else EXIT_OK
 
 
@@ -108,7 +117,8 @@ class TranslateOptions:
     dry_run: bool = False
     retranslate_machine: bool = False
     save_interval: float = 1.0  # finished work reaches disk within a second: repeated kills still make progress
-    progress: Callable[[int, int, int], None] | None = None  # (segments done, total, characters done)
+    # (segments done, total, characters done, segments failed): done counts failures too
+    progress: Callable[[int, int, int, int], None] | None = None
     environ: dict[str, str] | None = None
     today: str | None = None
     waiting: Callable[[str], None] | None = None  # told when another run holds the project lock
@@ -131,9 +141,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     files = project.catalog_files(opts.languages, opts.catalogs)
     catalogs: list[_Catalog] = []
+    errors: list[LocflowError] = []
     for cat in files:
-        po = read_po(cat.path, display=project.display(cat.path))
-        src = project.source_language(cat, po.metadata)
+        try:
+            po = read_po(cat.path, display=project.display(cat.path))
+            src = project.source_language(cat, po.metadata)
+        except LocflowError as exc:  # one unreadable catalog: skipped, the others are translated
+            errors.append(exc)
+            continue
         if src != cat.language:
             catalogs.append(_Catalog(cat, po, src))
 
@@ -178,7 +193,10 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     segments = _segments(project, catalogs, unique)
     if opts.dry_run:
-        return _estimate(project, segments, machine_chain, memory_hits, started, opts, today)
+        from dataclasses import replace
+
+        return replace(_estimate(project, segments, machine_chain, memory_hits, started, opts, today),
+                       errors=tuple(errors))
 
     left = 0
     if unique and not machine_chain:
@@ -190,6 +208,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     runner = _Runner(project, machine_chain, opts) if unique else None
     done_segments = 0
     done_chars = 0
+    failed_segments = 0
     last_save = time.monotonic()
     try:
         # Entries with nothing to request (memory hits, token-only strings) are final already.
@@ -210,6 +229,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                         runner.count_terms(provider, key, text)
                     done_segments += 1
                     done_chars += len(key[2])
+                    failed_segments += provider is None
                     for item, j in unique[key]:
                         if provider is None:
                             item.failed = True
@@ -220,7 +240,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                         if item.failed or len(item.results) == len(item.jobs):
                             _finish(item, catalogs, today, project)
                     if opts.progress:
-                        opts.progress(done_segments, len(unique), done_chars)
+                        opts.progress(done_segments, len(unique), done_chars, failed_segments)
                 if time.monotonic() - last_save >= opts.save_interval:
                     written += _save(project, catalogs, opts)
                     last_save = time.monotonic()
@@ -233,9 +253,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     filled = [item for item in pending if not item.failed and (item.entry.msgstr or any(item.entry.msgstr_plural.values()))]
     broken = sum(1 for item in filled if _broken(item.entry))
+    problems = tuple(f"{project.display(catalogs[item.catalog].file.path)}:{item.entry.linenum}: {item.entry.msgid!r}: "
+                     + _problem_text(item.entry) for item in filled if _broken(item.entry))
+    retries, throttled = runner.retries() if runner else (0, 0)
     return TranslateResult(
-        translated=len(filled) - broken, memory_hits=memory_hits, broken=broken,
+        translated=len(filled) - broken, memory_hits=memory_hits, broken=broken, problems=problems,
         failed=sum(1 for item in pending if item.failed), left=left, requests=runner.requests() if runner else 0,
+        retries=retries, throttled=throttled, segments=done_segments - failed_segments,
+        segments_failed=failed_segments, errors=tuple(errors),
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
     )
@@ -278,6 +303,15 @@ def _fill(cat: _Catalog, entry: "polib.POEntry", forms: list[str], provider: str
 
 def _broken(entry: "polib.POEntry") -> bool:
     return has_mt_problem(entry)
+
+
+def _problem_text(entry: "polib.POEntry") -> str:
+    """What the mt-problem comment says broke (`added '<script>'`, `token [X1X] dropped`)."""
+    for line in (entry.tcomment or "").splitlines():
+        if line.startswith(f"{MARKER} mt-problem "):
+            rest = line[len(f"{MARKER} mt-problem "):]
+            return rest.split(": ", 1)[1] if ": " in rest else rest
+    return ""
 
 
 def invariant_terms(project: Project, source: str, target: str) -> dict[str, str]:
@@ -374,28 +408,39 @@ def _save(project: Project, catalogs: list[_Catalog], opts: TranslateOptions) ->
 
 def _estimate(project: Project, segments: dict, chain: list[str], memory_hits: int, started: float,
               opts: TranslateOptions, today: str) -> TranslateResult:
+    """What a real run would send, after every check it makes before sending: each provider of the
+    chain is built as the run builds it (keys, URLs), and a language pair no provider of the chain
+    can translate is an error."""
     from .providers import REGISTRY, ProviderContext, make_provider
 
-    first = chain[0] if chain else "memory"
-    provider = None
-    if chain and first in REGISTRY:
-        ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
-                              environ=opts.environ if opts.environ is not None else _environ(), offline=True,
-                              project=project)
-        provider = make_provider(first, project.config, ctx)
+    ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
+                          environ=opts.environ if opts.environ is not None else _environ(), offline=True,
+                          project=project)
+    providers = [make_provider(name, project.config, ctx) for name in chain if name in REGISTRY] if segments else []
+    pairs = sorted({(source, target) for (source, target, _) in segments})
+    for source, target in pairs if providers else ():
+        problems = [(p.name, p.pair_problem(source, target)) for p in providers]
+        if all(problem for _, problem in problems):
+            raise LocflowError(f"no provider of the chain translates {source} -> {target}: "
+                               + "; ".join(f"{name}: {problem}" for name, problem in problems),
+                               hint="add a provider that has the language to translation.providers")
+    first = providers[0] if providers else None
     per_lang: dict[str, list] = {}
-    for (source, target), batch in _batches(list(segments), provider.batch if provider else 1):
+    for (source, target), batch in _batches(list(segments), first.batch if first else 1):
         figures = per_lang.setdefault(target, [0, 0, 0.0, 0, 0])
         figures[0] += len(batch)
-        if provider is None:
+        if first is None:
             figures[1] += sum(len(key[2]) for key in batch)
             continue
-        cost = provider.estimate([segments[key] for key in batch], source, target)
+        cost = first.estimate([segments[key] for key in batch], source, target)
         figures[1] += cost.characters
         figures[2] += cost.cost
         figures[3] += cost.tokens_in
         figures[4] += cost.tokens_out
-    estimates = tuple(Estimate(lang, first, n, chars, round(cost, 4), t_in, t_out)
+    name = first.name if first else "memory"
+    currency = first.currency if first else ""
+    estimates = tuple(Estimate(lang, name, n, chars, round(cost, 4), tokens_in=t_in, tokens_out=t_out,
+                               currency=currency)
                       for lang, (n, chars, cost, t_in, t_out) in sorted(per_lang.items()))
     return TranslateResult(memory_hits=memory_hits, characters=sum(e.characters for e in estimates),
                            elapsed=time.monotonic() - started, estimates=estimates, dry_run=True)
@@ -526,3 +571,7 @@ class _Runner:
 
     def requests(self) -> int:
         return sum(p.requests_sent() for p in self.providers)
+
+    def retries(self) -> tuple[int, int]:
+        counts = [p.retries_sent() for p in self.providers]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)

@@ -93,11 +93,40 @@ class ReplyTooLarge(requests.RequestException):
 
 
 class _CappedRetry(Retry):
-    """Retry-After is honoured, but a server asking for an hour does not hang the run."""
+    """Retry-After is honoured, but a server asking for an hour does not hang the run.
+
+    Every retry is counted (a subclass per shim carries its counter: urllib3 copies the Retry
+    object on each attempt), so the summary says how many requests the server really saw.
+    """
+
+    counter: "RequestCounts | None" = None
 
     def get_retry_after(self, response: Any) -> float | None:
         value = super().get_retry_after(response)
         return None if value is None else min(value, MAX_RETRY_AFTER)
+
+    def increment(self, *args: Any, **kwargs: Any) -> Retry:
+        new = super().increment(*args, **kwargs)  # raises when no retry is left: nothing more is sent
+        if self.counter is not None:
+            response = kwargs.get("response") if "response" in kwargs else (args[2] if len(args) > 2 else None)
+            self.counter.add(retries=1, throttled=int(getattr(response, "status", None) == 429))
+        return new
+
+
+class RequestCounts:
+    """HTTP requests as the server saw them: first attempts plus retries, and its 429 replies."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.requests = 0
+        self.retries = 0
+        self.throttled = 0
+
+    def add(self, requests: int = 0, retries: int = 0, throttled: int = 0) -> None:
+        with self._lock:
+            self.requests += requests + retries
+            self.retries += retries
+            self.throttled += throttled
 
 
 class RetryingRequests:
@@ -110,7 +139,9 @@ class RetryingRequests:
                  params: dict[str, str] | None = None) -> None:
         self.timeout = timeout
         self.params = dict(params or {})  # added to every GET: options deep-translator has no parameter for
-        self.retry = _CappedRetry(
+        self.counts = RequestCounts()
+        counting = type("_CountingRetry", (_CappedRetry,), {"counter": self.counts})
+        self.retry = counting(
             total=retries, connect=retries, read=retries, status=retries, other=0,
             status_forcelist=RETRY_STATUSES, allowed_methods=None,  # POST too: translation is idempotent
             backoff_factor=backoff, backoff_jitter=backoff / 2, respect_retry_after_header=True,
@@ -118,8 +149,6 @@ class RetryingRequests:
         )
         self.pool = pool
         self._local = threading.local()
-        self.requests_sent = 0
-        self._lock = threading.Lock()
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
@@ -135,8 +164,7 @@ class RetryingRequests:
         kwargs.setdefault("timeout", self.timeout)
         kwargs.pop("proxies", None) if kwargs.get("proxies") is None else None
         kwargs["stream"] = True
-        with self._lock:
-            self.requests_sent += 1
+        self.counts.add(requests=1)
         watchdog = _active.watchdog = _Watchdog(self.timeout)
         try:
             response = self._session().request(method, url, **kwargs)
@@ -156,7 +184,13 @@ class RetryingRequests:
             watchdog.cancel()
             _active.watchdog = None
         response._content = bytes(body)  # what `stream=False` would have stored, read within the bounds
+        if response.status_code == 429:  # the last reply, after any retries
+            self.counts.add(throttled=1)
         return response
+
+    @property
+    def requests_sent(self) -> int:
+        return self.counts.requests
 
     def get(self, url: str, params: Any = None, **kwargs: Any) -> requests.Response:
         extra = getattr(self._local, "extra", None)

@@ -11,9 +11,14 @@ Key = tuple[str, str | None, str, str | None]  # language, msgctxt, msgid, msgid
 
 def build_memory(paths: list[tuple[str, Path]]) -> dict[Key, list[str]]:
     """(language, path) pairs -> best translation per entry; approved beats reviewed, then first seen."""
+    from ..errors import LocflowError
+
     memory: dict[Key, tuple[int, list[str]]] = {}
     for language, path in paths:
-        po = read_po(path)
+        try:
+            po = read_po(path)
+        except LocflowError:
+            continue  # an unreadable catalog offers nothing; the run reports it where it translates
         nplurals = nplurals_of(po.metadata)
         for entry in po:
             if entry.obsolete:
