@@ -13,7 +13,7 @@ import pytest
 
 from locflow.states import State, state_of
 
-from .conftest import active, labels_project, msgfmt_check, po_files, spawn, words
+from .conftest import active, labels_project, msgfmt_check, spawn, words
 
 LABELS = words(30)
 WAITING = "another locflow run is writing this project; waiting"
