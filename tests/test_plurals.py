@@ -158,7 +158,7 @@ def test_convert_of_a_reordered_rule_keeps_every_number_and_the_approval(sample,
     from locflow.states import mark_approved
 
     catalog = po(path)
-    mark_approved(entry(catalog, plural[0].msgid), "Maria Tamm", "2026-11-20")
+    mark_approved(entry(catalog, plural[0].msgid), "Maria Tamm", "2026-11-20T09:00:00Z")
     catalog.save(str(path))
     before = {e.msgid: _mo_texts(path, tmp_path, e.msgid, e.msgid_plural) for e in plural}
 

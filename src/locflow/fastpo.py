@@ -102,6 +102,8 @@ def parse(text: str) -> LiteCatalog:
                 raise Unsure  # msgstr[N] without msgid_plural or the other way round: msgfmt rejects it
             if plural_keys:
                 entry.msgstr_plural = {int(k[7:-1]): "".join(parts[k]) for k in plural_keys}
+                if sorted(entry.msgstr_plural) != list(range(len(entry.msgstr_plural))):
+                    raise Unsure  # msgstr[99999999999999999999]: msgfmt says "plural form has wrong index"
             entry.msgstr = "".join(parts.get("msgstr", ()))
             entry.tcomment = "\n".join(tcomments)
             entry.comment = "\n".join(comments)

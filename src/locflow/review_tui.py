@@ -228,7 +228,9 @@ class Session:
         title = f"[{i + 1}/{len(self.queue)}] {self.project.display(cat.path)}:{entry.linenum}  {state.value}"
         if provider:
             title += f" ({provider})"
-        self.console.print(Panel("\n".join(lines), title=escape(title), title_align="left"))
+        from .textscan import visible
+
+        self.console.print(Panel(visible("\n".join(lines)), title=visible(escape(title)), title_align="left"))
         self.console.print(KEYS)
 
     def _glossary(self, cat: CatalogFile, entry) -> list[str]:
@@ -358,14 +360,13 @@ def _terminal_edit(text: str) -> str | None:
 def run_interactive(project: Project, language: str, catalogs: list[str] | None, reviewer: str, console=None) -> dict:
     import sys
 
-    from rich.console import Console
-
     from .errors import LocflowError
+    from .render import safe_console_class
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise LocflowError("the interactive review needs a terminal",
                            hint="in scripts use `locflow review list/approve/reject`; or `locflow serve`")
 
     # Its own console: the CLI's soft-wraps for log lines, which would cut long text off in the panel.
-    return Session(project, language, catalogs, reviewer, Console(highlight=False), KeyReader(_terminal_key), _terminal_ask,
-                   _terminal_edit).run()
+    return Session(project, language, catalogs, reviewer, safe_console_class()(highlight=False),
+                   KeyReader(_terminal_key), _terminal_ask, _terminal_edit).run()

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, write_if_changed
+from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from .providers import Provider
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
+MAX_GROWTH = 20  # a reply this many times longer than what was sent is garbage (or an attack), not a translation
+MIN_BOUND = 10  # ... measured against at least this many characters, so "OK" may become "Selge"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class ProviderReport:
     failures: int = 0
     errors: tuple[str, ...] = ()
     switched_off: bool = False
+    terms: int = 0  # mandated-term occurrences in the segments this provider translated
+    terms_satisfied: int = 0  # of those, rendered with an allowed form (term success = satisfied / terms)
+    sent_back: int = 0  # segments sent back once with their findings (self-correction)
+    corrected: int = 0  # of those, clean the second time
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,8 @@ class Estimate:
     segments: int
     characters: int
     cost: float
+    tokens_in: int = 0  # LLM providers: estimated prompt and reply tokens
+    tokens_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,7 @@ class _Entry:
     jobs: list[tuple[PluralJob | None, Masked, tuple]]  # (plural job, masked text, request key)
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # job index -> (provider, text)
     failed: bool = False
+    problems: list[str] = field(default_factory=list)  # what the runner found wrong with a reply
 
 
 @dataclass
@@ -98,7 +107,7 @@ class TranslateOptions:
     provider: str | None = None
     dry_run: bool = False
     retranslate_machine: bool = False
-    save_interval: float = 3.0
+    save_interval: float = 1.0  # finished work reaches disk within a second: repeated kills still make progress
     progress: Callable[[int, int, int], None] | None = None  # (segments done, total, characters done)
     environ: dict[str, str] | None = None
     today: str | None = None
@@ -167,8 +176,9 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             else:  # only whitespace or tokens: nothing for a machine to do
                 item.results[j] = ("copy", masked.text)
 
+    segments = _segments(project, catalogs, unique)
     if opts.dry_run:
-        return _estimate(project, unique, machine_chain, memory_hits, started, opts, today)
+        return _estimate(project, segments, machine_chain, memory_hits, started, opts, today)
 
     left = 0
     if unique and not machine_chain:
@@ -187,15 +197,17 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             if len(item.results) == len(item.jobs):
                 _finish(item, catalogs, today, project)
         if runner is not None:
-            runner.start(list(unique))
+            runner.start(segments)
             remaining = len(unique)
             while remaining:
                 try:
-                    key, provider, text = runner.results.get(timeout=opts.save_interval)
+                    key, provider, text, problem = runner.results.get(timeout=opts.save_interval)
                 except queue.Empty:
                     key = None
                 if key is not None:
                     remaining -= 1
+                    if provider is not None:
+                        runner.count_terms(provider, key, text)
                     done_segments += 1
                     done_chars += len(key[2])
                     for item, j in unique[key]:
@@ -203,6 +215,8 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                             item.failed = True
                         else:
                             item.results[j] = (provider, text)
+                            if problem:
+                                item.problems.append(problem)
                         if item.failed or len(item.results) == len(item.jobs):
                             _finish(item, catalogs, today, project)
                     if opts.progress:
@@ -225,6 +239,22 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
     )
+
+
+def _segments(project: Project, catalogs: list[_Catalog], unique: dict) -> dict:
+    """Each unique request with its context, notes and glossary terms (from its first entry)."""
+    from .segments import Neighbours, build_segment
+
+    glossary = project.glossary()
+    around = Neighbours()
+    result = {}
+    for number, (key, users) in enumerate(unique.items(), 1):
+        item, j = users[0]
+        cat = catalogs[item.catalog]
+        spec = project.config.catalogs.get(cat.file.group)
+        near = around.around(cat.po, item.entry) if spec is not None and spec.kind == "articles" else None
+        result[key] = build_segment(number, key, item.jobs[j][1], item.entry, glossary, near)
+    return result
 
 
 def _wanted(entry: "polib.POEntry", retranslate_machine: bool) -> bool:
@@ -266,33 +296,39 @@ def invariant_terms(project: Project, source: str, target: str) -> dict[str, str
     return result
 
 
-def _added_markup(masked: Masked, value: str) -> list[str]:
-    """Tags or URLs the provider invented: machine output is untrusted (a `<script>` must not slip in)."""
-    from ..checks.markup import HTML_TAG, URL
+def _untrusted(source: str, value: str) -> list[str]:
+    """Machine output is untrusted: markup, links or control characters the source does not have."""
+    from ..textscan import added_links, added_markup, control_characters
 
-    allowed = set(masked.tokens)
-    added = [m.group() for m in HTML_TAG.finditer(value) if m.group() not in allowed]
-    added += [u for u in URL.findall(value) if u not in allowed]
-    return [f"added {a!r}" for a in dict.fromkeys(added)]
+    problems = [f"added markup: {p}" for p in added_markup(source, value)]
+    problems += [f"added link {t!r}" for t in added_links(source, value)]
+    if controls := [c for c in control_characters(value) if c not in control_characters(source)]:
+        problems.append("control characters " + " ".join(controls))
+    return problems
 
 
 def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") -> list[str]:
-    """Mandated terms missed and forbidden wordings used by the machine translation."""
-    if not project.glossary().concepts:
-        return []
-    from ..checks.glossary import glossary_forbidden, glossary_mandated
+    """Placeholders the provider added or broke (`%(secret)s` appended), mandated terms missed and forbidden
+    wordings used by the machine translation."""
+    from ..checks.format import placeholders
     from ..checks.runner import context
 
     if cat.context is None:
         cat.context = context(project, cat.file, cat.po)
-    return [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    problems = [f"placeholders: {p}" for p in placeholders(cat.context, entry)]
+    if not project.glossary().concepts:
+        return problems
+    from ..checks.glossary import glossary_forbidden, glossary_mandated
+
+    terms = [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    return problems + ["glossary: " + t for t in terms]
 
 
 def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project) -> None:
     if item.failed:
         return
     forms: list[str] = []
-    problems: list[str] = []
+    problems: list[str] = list(dict.fromkeys(item.problems))
     providers: list[str] = []
     for j, (job, masked, _) in enumerate(item.jobs):
         provider, text = item.results[j]
@@ -300,7 +336,7 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
         restored = unmask(text, masked)
         value = restored.text
         problems += list(restored.problems)
-        problems += _added_markup(masked, value)
+        problems += _untrusted(job.source if job is not None else item.entry.msgid, value)
         if job is not None:
             value, problem = restore_count(value, job)
             if problem:
@@ -309,8 +345,8 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
     name = next((p for p in providers if p != "copy"), "copy")
     cat = catalogs[item.catalog]
     _fill(cat, item.entry, forms, name, today, problems)
-    if not problems and (terms := _glossary_problems(project, cat, item.entry)):
-        _fill(cat, item.entry, forms, name, today, ["glossary: " + t for t in terms])
+    if not problems and (found := _glossary_problems(project, cat, item.entry)):
+        _fill(cat, item.entry, forms, name, today, found)
 
 
 def _save(project: Project, catalogs: list[_Catalog], opts: TranslateOptions) -> list[str]:
@@ -336,28 +372,41 @@ def _save(project: Project, catalogs: list[_Catalog], opts: TranslateOptions) ->
     return written
 
 
-def _estimate(project: Project, unique: dict, chain: list[str], memory_hits: int, started: float,
+def _estimate(project: Project, segments: dict, chain: list[str], memory_hits: int, started: float,
               opts: TranslateOptions, today: str) -> TranslateResult:
     from .providers import REGISTRY, ProviderContext, make_provider
 
     first = chain[0] if chain else "memory"
-    price = 0.0
+    provider = None
     if chain and first in REGISTRY:
-        try:
-            ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
-                                  environ=opts.environ if opts.environ is not None else _environ())
-            price = make_provider(first, project.config, ctx).price_per_million
-        except LocflowError:
-            price = float(project.config.translation.options.get(first, {}).get("price_per_million", 0))
-    per_lang: dict[str, list[int]] = {}
-    for (_, target, text) in unique:
-        per_lang.setdefault(target, [0, 0])
-        per_lang[target][0] += 1
-        per_lang[target][1] += len(text)
-    estimates = tuple(Estimate(lang, first, n, chars, round(chars * price / 1_000_000, 4))
-                      for lang, (n, chars) in sorted(per_lang.items()))
+        ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
+                              environ=opts.environ if opts.environ is not None else _environ(), offline=True,
+                              project=project)
+        provider = make_provider(first, project.config, ctx)
+    per_lang: dict[str, list] = {}
+    for (source, target), batch in _batches(list(segments), provider.batch if provider else 1):
+        figures = per_lang.setdefault(target, [0, 0, 0.0, 0, 0])
+        figures[0] += len(batch)
+        if provider is None:
+            figures[1] += sum(len(key[2]) for key in batch)
+            continue
+        cost = provider.estimate([segments[key] for key in batch], source, target)
+        figures[1] += cost.characters
+        figures[2] += cost.cost
+        figures[3] += cost.tokens_in
+        figures[4] += cost.tokens_out
+    estimates = tuple(Estimate(lang, first, n, chars, round(cost, 4), t_in, t_out)
+                      for lang, (n, chars, cost, t_in, t_out) in sorted(per_lang.items()))
     return TranslateResult(memory_hits=memory_hits, characters=sum(e.characters for e in estimates),
                            elapsed=time.monotonic() - started, estimates=estimates, dry_run=True)
+
+
+def _batches(keys: list[tuple], size: int) -> list[tuple[tuple[str, str], list[tuple]]]:
+    """Keys grouped by language pair (first-seen order), cut into batches of `size`."""
+    pairs: dict[tuple[str, str], list[tuple]] = {}
+    for key in keys:
+        pairs.setdefault((key[0], key[1]), []).append(key)
+    return [(pair, group[i:i + size]) for pair, group in pairs.items() for i in range(0, len(group), size)]
 
 
 def _environ() -> dict[str, str]:
@@ -374,7 +423,7 @@ class _Runner:
 
         cfg = project.config.translation
         ctx = ProviderContext(cfg.timeout, cfg.retries, cfg.backoff,
-                              environ=opts.environ if opts.environ is not None else _environ())
+                              environ=opts.environ if opts.environ is not None else _environ(), project=project)
         self.providers: list[Provider] = [make_provider(name, project.config, ctx) for name in chain]
         self.concurrency = cfg.concurrency
         self.results: queue.Queue = queue.Queue()
@@ -384,40 +433,75 @@ class _Runner:
         self._stats = {p.name: {"name": p.name, "segments": 0, "characters": 0, "failures": 0, "errors": [],
                                 "switched_off": False} for p in self.providers}
         self._streak = {p.name: 0 for p in self.providers}
+        self._terms = {p.name: [0, 0] for p in self.providers}
+        self._segments: dict = {}
 
-    def start(self, keys: list[tuple]) -> None:
-        for key in keys:
-            self._jobs.put(key)
-        for _ in range(min(self.concurrency, len(keys))):
+    def start(self, segments: dict) -> None:
+        """Jobs are batches of one language pair, as large as the chain's largest provider batch."""
+        self._segments = segments
+        batches = _batches(list(segments), max(p.batch for p in self.providers))
+        for job in batches:
+            self._jobs.put(job)
+        for _ in range(min(self.concurrency, len(batches))):
             threading.Thread(target=self._work, daemon=True).start()
+
+    def count_terms(self, provider: str, key: tuple, text: str) -> None:
+        """Term success: the segment's mandated-term occurrences and how many the reply satisfies."""
+        from .terms import satisfied
+
+        figures = self._terms[provider]
+        for term in self._segments[key].terms:
+            figures[0] += term.occurrences
+            figures[1] += satisfied(term, text, key[1])
 
     def stop(self) -> None:
         self._stopped.set()
 
     def _work(self) -> None:
+        from .providers import ProviderError
+
         while not self._stopped.is_set():
             try:
-                key = self._jobs.get_nowait()
+                (source, target), keys = self._jobs.get_nowait()
             except queue.Empty:
                 return
-            source, target, text = key
             for provider in self.providers:
+                if not keys or self._stopped.is_set():
+                    break
                 stats = self._stats[provider.name]
-                if stats["switched_off"]:
-                    continue
-                try:
-                    result = provider.translate(text, source, target)
-                except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
-                    self._failed(provider, exc)
-                    continue
-                with self._lock:
-                    self._streak[provider.name] = 0
-                    stats["segments"] += 1
-                    stats["characters"] += len(text)
-                self.results.put((key, provider.name, result))
-                break
-            else:
-                self.results.put((key, None, None))
+                left = []
+                for i in range(0, len(keys), provider.batch):
+                    part = keys[i:i + provider.batch]
+                    if stats["switched_off"] or self._stopped.is_set():
+                        left += part
+                        continue
+                    try:
+                        texts = provider.translate_segments([self._segments[k] for k in part], source, target)
+                        if len(texts) != len(part):
+                            raise ValueError(f"{len(texts)} replies for {len(part)} segments")
+                        for key, result in zip(part, texts):
+                            sent = key[2]
+                            if len(result) > min(MAX_GROWTH * max(len(sent), MIN_BOUND), MAX_STRING_CHARS):
+                                raise ProviderError(f"a reply of {len(result)} characters for {len(sent)} sent "
+                                                    f"(more than {MAX_GROWTH}x the source): not saved")
+                    except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
+                        self._failed(provider, exc)
+                        left += part
+                        continue
+                    with self._lock:
+                        self._streak[provider.name] = 0
+                        stats["segments"] += len(part)
+                        stats["characters"] += sum(len(k[2]) for k in part)
+                    for key, result in zip(part, texts):
+                        problem = None
+                        if provider.echoes_secret(result):
+                            # A provider that echoes its key must not get it into a catalog (and on into git).
+                            result = provider.scrub_secrets(result)
+                            problem = f"the reply contained {provider.name}'s API key"
+                        self.results.put((key, provider.name, result, problem))
+                keys = left
+            for key in keys:
+                self.results.put((key, None, None, None))
 
     def _failed(self, provider: "Provider", exc: Exception) -> None:
         with self._lock:
@@ -432,7 +516,13 @@ class _Runner:
 
     def reports(self) -> dict[str, dict]:
         with self._lock:
-            return {name: {**s, "errors": tuple(s["errors"])} for name, s in self._stats.items()}
+            reports = {name: {**s, "errors": tuple(s["errors"])} for name, s in self._stats.items()}
+        for provider in self.providers:
+            sent_back, corrected = provider.corrections()
+            terms, satisfied = self._terms[provider.name]
+            reports[provider.name].update(terms=terms, terms_satisfied=satisfied, sent_back=sent_back,
+                                          corrected=corrected)
+        return reports
 
     def requests(self) -> int:
         return sum(p.requests_sent() for p in self.providers)
