@@ -441,4 +441,4 @@ def test_translation_that_adds_markup_is_kept_fuzzy(project, server):
     assert result.broken == result.translated + result.broken and result.broken > 0
     for e in entries(project.root / "locales/lt/LC_MESSAGES/ui.po"):
         assert state_of(e) is State.FUZZY, e.msgid
-        assert "added '<script>'" in e.tcomment and "https://evil.example/x" in e.tcomment
+        assert "added markup: <script>" in e.tcomment and "https://evil.example/x" in e.tcomment

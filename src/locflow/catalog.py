@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .errors import LocflowError, decode_position
 from .fuzzy import FuzzyIndex
-from .states import strip_markers
+from .states import source_changed
 
 if TYPE_CHECKING:
     import polib
@@ -76,9 +76,16 @@ def syntax_error(text: str) -> tuple[int, str] | None:
         elif word == "msgstr":
             open_msgid = None
             if stripped.lstrip("#~ ").startswith("msgstr["):
+                if not forms:
+                    next_index = 0
                 forms = True
                 if not plural:
                     return number, "PO syntax error: msgstr[N] without msgid_plural"
+                index = _FORM_INDEX.match(stripped.lstrip("#~ "))
+                if index is None or index.group(1) != str(next_index):
+                    # As msgfmt: forms are numbered 0, 1, 2, … in order (`msgstr[99999999999999999999]` is not).
+                    return number, f"PO syntax error: plural form has wrong index (expected msgstr[{next_index}])"
+                next_index += 1
             else:
                 single = True
                 if plural:
@@ -91,6 +98,27 @@ def syntax_error(text: str) -> tuple[int, str] | None:
 
 
 _BARE_FLAGS = re.compile(r"(?m)^#,(?=[^ \t\n])")
+_FORM_INDEX = re.compile(r"msgstr\[(\d+)\]")
+MAX_CATALOG_BYTES = 64 * 1024 * 1024  # 30 times the largest real catalog we know; a 300 MB one sank the machine
+MAX_STRING_CHARS = 256 * 1024  # one msgid, msgstr or form: a long article paragraph is a few thousand
+
+
+def check_file_size(data: bytes, shown: str) -> None:
+    """Refuse a catalog too large to be a real one before any parser spends memory on it."""
+    if len(data) > MAX_CATALOG_BYTES:
+        raise LocflowError(f"catalog is {len(data) // (1024 * 1024)} MB, over the {MAX_CATALOG_BYTES // (1024 * 1024)} MB "
+                           "limit", path=shown, hint="a catalog this large is damaged or hostile; restore it from "
+                           "version control")
+
+
+def check_entry_sizes(entries, shown: str) -> None:
+    """Refuse an entry whose text is over MAX_STRING_CHARS (a 30 MB msgstr cost gigabytes downstream)."""
+    for entry in entries:
+        texts = [entry.msgid, entry.msgid_plural or "", entry.msgstr, *entry.msgstr_plural.values()]
+        if (longest := max(len(t) for t in texts)) > MAX_STRING_CHARS:
+            raise LocflowError(f"entry text of {longest} characters, over the {MAX_STRING_CHARS} limit",
+                               path=shown, line=entry.linenum,
+                               hint="split the text, or restore the entry from version control")
 
 
 def read_po(path: Path, *, display: str | None = None, data: bytes | None = None,
@@ -106,6 +134,7 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
         if not path.is_file():
             raise LocflowError("catalog not found", path=shown)
         data = path.read_bytes()
+    check_file_size(data, shown)
     try:
         text = data.decode(_charset(data))
     except LookupError as exc:
@@ -138,6 +167,7 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
         from .splice import remember
 
         remember(po, text_before_hiding)
+    check_entry_sizes(po, shown)
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
@@ -439,7 +469,7 @@ def _carry(ref: "polib.POEntry", prior: "polib.POEntry", nplurals: int, *, fuzzy
         changed = fuzzy_match or prior.msgid_plural != ref.msgid_plural
         if changed:
             # The source moved under the translation: an approval or machine run no longer vouches for it.
-            entry.tcomment = strip_markers(prior.tcomment)
+            entry.tcomment = source_changed(prior.tcomment)
             entry.previous_msgctxt = prior.msgctxt if prior.msgctxt != ref.msgctxt else None
             entry.previous_msgid = prior.msgid
             entry.previous_msgid_plural = prior.msgid_plural or None

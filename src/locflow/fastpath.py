@@ -165,7 +165,7 @@ class OutputCache:
         return sorted(set(paths))
 
     def _stats(self) -> dict[str, list[int]]:
-        from . import __version__
+        from .cache import __version__
 
         stats: dict[str, list] = {"@version": [__version__]}
         for path in self._inputs():
@@ -177,9 +177,9 @@ class OutputCache:
         return stats
 
     def lookup(self) -> tuple[bytes, int] | None:
-        from .cache import RACY_SECONDS, enabled
+        from .cache import RACY_SECONDS, enabled, usable
 
-        if not enabled():
+        if not enabled() or not usable(self.project.root):
             return None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -202,10 +202,10 @@ class OutputCache:
     def store(self, text: str, code: int) -> None:
         import time
 
-        from .cache import enabled
+        from .cache import enabled, usable
         from .catalog import atomic_write
 
-        if not enabled():
+        if not enabled() or not usable(self.project.root):
             return
         raw = text.encode("utf-8")
         payload = {"stats": self._stats(), "written_at": time.time(), "length": len(raw), "code": code}

@@ -12,8 +12,10 @@ import io
 import math
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import LocflowError
 from .project import Project
 
 if TYPE_CHECKING:
@@ -94,9 +96,12 @@ def _install(env, tr: gettext.NullTranslations) -> None:
 
 
 def _environment(project: Project):
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = Environment(loader=FileSystemLoader(str(project.root / "site" / "templates")),
+    # Templates come from contributors' pull requests: sandboxed, they reach no Python internals
+    # (`cycler.__init__.__globals__.os`), only the data they are given.
+    env = SandboxedEnvironment(loader=FileSystemLoader(str(project.root / "site" / "templates")),
                       extensions=["jinja2.ext.i18n"], autoescape=select_autoescape(default=True),
                       undefined=StrictUndefined, keep_trailing_newline=True)
     env.policies["ext.i18n.trimmed"] = True  # the same whitespace policy as extraction
@@ -165,11 +170,36 @@ def render_site(project: Project, languages: list[str], published: dict[str, lis
     exactly what the bundle says); `elsewhere` maps languages not rendered now to the slugs
     already published in them.
     """
-    from babel.dates import format_date
-
     if not (project.root / "site" / "templates" / "home.html").is_file():
         return {}
+    from jinja2.exceptions import SecurityError
+
     env = _environment(project)
+    try:
+        return _render(project, env, languages, published, mo, elsewhere)
+    except SecurityError as exc:
+        path, line = _template_position(project, exc)
+        raise LocflowError(f"template refused by the sandbox: {exc}", path=path, line=line,
+                           hint="templates may use the variables and filters they are given, not Python internals"
+                           ) from None
+
+
+def _template_position(project: Project, exc: BaseException) -> tuple[str | None, int | None]:
+    """The template file and line a rendering error comes from (Jinja maps its frames to template lines)."""
+    import traceback
+
+    folder = str(project.root / "site" / "templates")
+    found: tuple[str | None, int | None] = (None, None)
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.startswith(folder):
+            found = (project.display(Path(frame.filename)), frame.lineno)
+    return found
+
+
+def _render(project: Project, env, languages: list[str], published: dict[str, list[tuple["Article", str]]],
+            mo: dict[str, bytes], elsewhere: dict[str, set[str]] | None) -> dict[str, bytes]:
+    from babel.dates import format_date
+
     files: dict[str, bytes] = {"static/style.css": STYLE.encode("utf-8")}
     available = {lang: {a.slug for a, _ in published.get(lang, [])} for lang in languages}
     available.update(elsewhere or {})

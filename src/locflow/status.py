@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import read_po
 from .project import Project
-from .states import STATE_ORDER, State, state_of
+from .states import STATE_ORDER, State, nplurals_of, state_of
 
 if TYPE_CHECKING:
     pass
@@ -39,16 +39,19 @@ def count_states(data: bytes, display: str) -> dict[str, int]:
     which gives the same counts or the file:line error.
     """
     from . import fastpo
-    from .catalog import _charset
+    from .catalog import _charset, check_file_size
 
+    check_file_size(data, display)
     try:
         return fastpo.count_states(data.decode(_charset(data)).lstrip("\ufeff"))
     except (fastpo.Unsure, UnicodeDecodeError, LookupError):
         pass
     counts = {s.value: 0 for s in STATE_ORDER}
     counts["obsolete"] = 0
-    for entry in read_po(Path(display), display=display, data=data):
-        counts["obsolete" if entry.obsolete else state_of(entry).value] += 1
+    po = read_po(Path(display), display=display, data=data)
+    nplurals = nplurals_of(po.metadata)
+    for entry in po:
+        counts["obsolete" if entry.obsolete else state_of(entry, nplurals).value] += 1
     return counts
 
 

@@ -120,7 +120,7 @@ def test_check_reads_them_without_syntax_or_charset_findings(project, tmp_path):
 
 def test_approving_keeps_the_declared_charset(project, tmp_path):
     path = project / "locales/uk/LC_MESSAGES/ui.po"
-    r = cli(project, "review", "approve", "--lang", "uk", "--reviewer", "Olena Kovalenko")
+    r = cli(project, "review", "approve", "--lang", "uk", "--all", "--reviewer", "Olena Kovalenko")
     assert r.exit_code in (0, 1), r.output
     assert "approved" in r.stdout
     assert b"charset=KOI8-U" in path.read_bytes()

@@ -5,6 +5,7 @@ import json
 from itertools import groupby
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+from ..textscan import visible
 from .runner import CheckResult
 
 FORMATS = ("text", "json", "junit", "github")
@@ -68,7 +69,7 @@ def _gh(value: str, prop: bool = False) -> str:
 
 def _describe(f) -> str:
     subject = f" [{f.msgid[:60]}{'…' if len(f.msgid) > 60 else ''}]" if f.msgid else ""
-    return f"{f.message}{subject}"
+    return visible(f"{f.message}{subject}")
 
 
 def render_junit(result: CheckResult) -> str:
@@ -82,11 +83,12 @@ def render_junit(result: CheckResult) -> str:
         failures = sum(f.severity == "error" for f in items)
         out.append(f"  <testsuite name={quoteattr(path)} tests=\"{len(items)}\" failures=\"{failures}\">")
         for f in items:
-            name = quoteattr(f"{f.check}:{f.line or 0}: {(f.msgid or '')[:80]}")
+            # Control characters are not allowed in XML 1.0: a msgid with ESC would make the report unreadable.
+            name = quoteattr(visible(f"{f.check}:{f.line or 0}: {(f.msgid or '')[:80]}"))
             out.append(f"    <testcase classname={quoteattr(path)} name={name}>")
             tag = "failure" if f.severity == "error" else "system-out"
             if tag == "failure":
-                out.append(f"      <failure type={quoteattr(f.check)} message={quoteattr(f.message)}>"
+                out.append(f"      <failure type={quoteattr(f.check)} message={quoteattr(visible(f.message))}>"
                            f"{xml_escape(_describe(f))}</failure>")
             else:
                 out.append(f"      <system-out>{xml_escape(f.severity + ': ' + _describe(f))}</system-out>")

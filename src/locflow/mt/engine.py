@@ -1,8 +1,10 @@
 """The translation engine: what to translate, one request per unique text, saving as it goes.
 
 Providers only turn text into text; deduplication, concurrency, the provider chain with its
-circuit breaker, masking checks, plural forms, review markers and incremental atomic saves
-are all here, written once.
+circuit breaker, masking checks, plural forms and incremental atomic saves are all here, written
+once (the markers themselves are written by states.py). The project lock is held only while a
+save re-reads a catalog, applies the finished translations and writes it, so a reviewer can work
+while a long run waits for its provider.
 """
 from __future__ import annotations
 
@@ -13,11 +15,11 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, write_if_changed
+from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
-from ..states import MARKER, State, state_of, strip_markers
+from ..states import State, has_mt_problem, mark_machine, state_of
 from .plurals import PluralJob, parse_plural_forms, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from .providers import Provider
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
+MAX_GROWTH = 20  # a reply this many times longer than what was sent is garbage (or an attack), not a translation
+MIN_BOUND = 10  # ... measured against at least this many characters, so "OK" may become "Selge"
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,7 @@ class _Entry:
     jobs: list[tuple[PluralJob | None, Masked, tuple]]  # (plural job, masked text, request key)
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # job index -> (provider, text)
     failed: bool = False
+    problems: list[str] = field(default_factory=list)  # what the runner found wrong with a reply
 
 
 @dataclass
@@ -92,6 +97,7 @@ class _Catalog:
     source: str
     dirty: bool = False
     context: object = None  # the checks' CatalogContext, built on first use
+    fills: dict = field(default_factory=dict)  # (msgctxt, msgid) -> what _fill applied, not yet saved
 
 
 @dataclass
@@ -101,7 +107,7 @@ class TranslateOptions:
     provider: str | None = None
     dry_run: bool = False
     retranslate_machine: bool = False
-    save_interval: float = 3.0
+    save_interval: float = 1.0  # finished work reaches disk within a second: repeated kills still make progress
     progress: Callable[[int, int, int], None] | None = None  # (segments done, total, characters done)
     environ: dict[str, str] | None = None
     today: str | None = None
@@ -109,11 +115,7 @@ class TranslateOptions:
 
 
 def translate(project: Project, options: TranslateOptions | None = None) -> TranslateResult:
-    opts = options or TranslateOptions()
-    if opts.dry_run:
-        return _translate(project, opts)
-    with project.lock(opts.waiting):
-        return _translate(project, opts)
+    return _translate(project, options or TranslateOptions())
 
 
 def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
@@ -149,8 +151,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             forms = memory.get(key)
             if forms is not None and len(forms) == (target_rule.nplurals if entry.msgid_plural else 1):
                 if not opts.dry_run:
-                    _fill(entry, forms, "memory", today)
-                    cat.dirty = True
+                    _fill(cat, entry, forms, "memory", today)
                 memory_hits += 1
                 continue
             printf = "python-format" in entry.flags
@@ -200,7 +201,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             remaining = len(unique)
             while remaining:
                 try:
-                    key, provider, text = runner.results.get(timeout=opts.save_interval)
+                    key, provider, text, problem = runner.results.get(timeout=opts.save_interval)
                 except queue.Empty:
                     key = None
                 if key is not None:
@@ -214,19 +215,21 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                             item.failed = True
                         else:
                             item.results[j] = (provider, text)
+                            if problem:
+                                item.problems.append(problem)
                         if item.failed or len(item.results) == len(item.jobs):
                             _finish(item, catalogs, today, project)
                     if opts.progress:
                         opts.progress(done_segments, len(unique), done_chars)
                 if time.monotonic() - last_save >= opts.save_interval:
-                    written += _save(project, catalogs)
+                    written += _save(project, catalogs, opts)
                     last_save = time.monotonic()
     finally:
         # Ctrl-C or a crash: everything finished so far reaches disk before we leave.
         if runner is not None:
             runner.stop()
             reports = runner.reports()
-        written += _save(project, catalogs)
+        written += _save(project, catalogs, opts)
 
     filled = [item for item in pending if not item.failed and (item.entry.msgstr or any(item.entry.msgstr_plural.values()))]
     broken = sum(1 for item in filled if _broken(item.entry))
@@ -265,24 +268,16 @@ def _memory(project: Project) -> dict:
     return build_memory([(c.language, c.path) for c in project.catalog_files()])
 
 
-def _fill(entry: "polib.POEntry", forms: list[str], provider: str, today: str, problems: list[str] = ()) -> None:
-    if entry.msgid_plural:
-        entry.msgstr_plural = {i: s for i, s in enumerate(forms)}
-    else:
-        entry.msgstr = forms[0]
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")
-    comments = [c for c in strip_markers(entry.tcomment, ("machine", "approved", "mt-problem")).split("\n") if c]
-    if problems:
-        # Not a machine marker: the entry is plain fuzzy, so nobody mistakes it for a clean MT result.
-        comments.append(f"{MARKER} mt-problem {provider} {today}: " + "; ".join(problems))
-    else:
-        comments.append(f"{MARKER} machine {provider} {today}")
-    entry.tcomment = "\n".join(comments)
+def _fill(cat: _Catalog, entry: "polib.POEntry", forms: list[str], provider: str, today: str,
+          problems: list[str] = ()) -> None:
+    """Apply a result in memory and remember it for the next save, which applies it to a fresh read."""
+    mark_machine(entry, forms, provider, today, problems)
+    cat.fills[(entry.msgctxt, entry.msgid)] = (entry.msgid_plural or None, list(forms), provider, today, list(problems))
+    cat.dirty = True
 
 
 def _broken(entry: "polib.POEntry") -> bool:
-    return f"{MARKER} mt-problem " in (entry.tcomment or "")
+    return has_mt_problem(entry)
 
 
 def invariant_terms(project: Project, source: str, target: str) -> dict[str, str]:
@@ -301,33 +296,39 @@ def invariant_terms(project: Project, source: str, target: str) -> dict[str, str
     return result
 
 
-def _added_markup(masked: Masked, value: str) -> list[str]:
-    """Tags or URLs the provider invented: machine output is untrusted (a `<script>` must not slip in)."""
-    from ..checks.markup import HTML_TAG, URL
+def _untrusted(source: str, value: str) -> list[str]:
+    """Machine output is untrusted: markup, links or control characters the source does not have."""
+    from ..textscan import added_links, added_markup, control_characters
 
-    allowed = set(masked.tokens)
-    added = [m.group() for m in HTML_TAG.finditer(value) if m.group() not in allowed]
-    added += [u for u in URL.findall(value) if u not in allowed]
-    return [f"added {a!r}" for a in dict.fromkeys(added)]
+    problems = [f"added markup: {p}" for p in added_markup(source, value)]
+    problems += [f"added link {t!r}" for t in added_links(source, value)]
+    if controls := [c for c in control_characters(value) if c not in control_characters(source)]:
+        problems.append("control characters " + " ".join(controls))
+    return problems
 
 
 def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") -> list[str]:
-    """Mandated terms missed and forbidden wordings used by the machine translation."""
-    if not project.glossary().concepts:
-        return []
-    from ..checks.glossary import glossary_forbidden, glossary_mandated
+    """Placeholders the provider added or broke (`%(secret)s` appended), mandated terms missed and forbidden
+    wordings used by the machine translation."""
+    from ..checks.format import placeholders
     from ..checks.runner import context
 
     if cat.context is None:
         cat.context = context(project, cat.file, cat.po)
-    return [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    problems = [f"placeholders: {p}" for p in placeholders(cat.context, entry)]
+    if not project.glossary().concepts:
+        return problems
+    from ..checks.glossary import glossary_forbidden, glossary_mandated
+
+    terms = [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    return problems + ["glossary: " + t for t in terms]
 
 
 def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project) -> None:
     if item.failed:
         return
     forms: list[str] = []
-    problems: list[str] = []
+    problems: list[str] = list(dict.fromkeys(item.problems))
     providers: list[str] = []
     for j, (job, masked, _) in enumerate(item.jobs):
         provider, text = item.results[j]
@@ -335,25 +336,38 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
         restored = unmask(text, masked)
         value = restored.text
         problems += list(restored.problems)
-        problems += _added_markup(masked, value)
+        problems += _untrusted(job.source if job is not None else item.entry.msgid, value)
         if job is not None:
             value, problem = restore_count(value, job)
             if problem:
                 problems.append(problem)
         forms.append(value)
     name = next((p for p in providers if p != "copy"), "copy")
-    _fill(item.entry, forms, name, today, problems)
-    if not problems and (terms := _glossary_problems(project, catalogs[item.catalog], item.entry)):
-        _fill(item.entry, forms, name, today, ["glossary: " + t for t in terms])
-    catalogs[item.catalog].dirty = True
+    cat = catalogs[item.catalog]
+    _fill(cat, item.entry, forms, name, today, problems)
+    if not problems and (found := _glossary_problems(project, cat, item.entry)):
+        _fill(cat, item.entry, forms, name, today, found)
 
 
-def _save(project: Project, catalogs: list[_Catalog]) -> list[str]:
+def _save(project: Project, catalogs: list[_Catalog], opts: TranslateOptions) -> list[str]:
+    """Under the project lock: re-read each catalog with new results, apply them to the entries that
+    still wait for them (a reviewer may have translated or approved one meanwhile), write."""
     written = []
-    for cat in catalogs:
-        if cat.dirty:
-            if write_if_changed(cat.file.path, render_edited(cat.po)):
+    dirty = [cat for cat in catalogs if cat.dirty]
+    if not dirty:
+        return written
+    with project.lock(opts.waiting):
+        for cat in dirty:
+            fresh = read_po(cat.file.path, display=project.display(cat.file.path))
+            index = {(e.msgctxt, e.msgid): e for e in fresh if not e.obsolete}
+            for key, (plural, forms, provider, today, problems) in cat.fills.items():
+                entry = index.get(key)
+                if entry is None or (entry.msgid_plural or None) != plural or not _wanted(entry, opts.retranslate_machine):
+                    continue
+                mark_machine(entry, forms, provider, today, problems)
+            if write_if_changed(cat.file.path, render_edited(fresh)):
                 written.append(project.display(cat.file.path))
+            cat.fills.clear()
             cat.dirty = False
     return written
 
@@ -444,6 +458,8 @@ class _Runner:
         self._stopped.set()
 
     def _work(self) -> None:
+        from .providers import ProviderError
+
         while not self._stopped.is_set():
             try:
                 (source, target), keys = self._jobs.get_nowait()
@@ -463,6 +479,11 @@ class _Runner:
                         texts = provider.translate_segments([self._segments[k] for k in part], source, target)
                         if len(texts) != len(part):
                             raise ValueError(f"{len(texts)} replies for {len(part)} segments")
+                        for key, result in zip(part, texts):
+                            sent = key[2]
+                            if len(result) > min(MAX_GROWTH * max(len(sent), MIN_BOUND), MAX_STRING_CHARS):
+                                raise ProviderError(f"a reply of {len(result)} characters for {len(sent)} sent "
+                                                    f"(more than {MAX_GROWTH}x the source): not saved")
                     except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
                         self._failed(provider, exc)
                         left += part
@@ -471,11 +492,16 @@ class _Runner:
                         self._streak[provider.name] = 0
                         stats["segments"] += len(part)
                         stats["characters"] += sum(len(k[2]) for k in part)
-                    for key, text in zip(part, texts):
-                        self.results.put((key, provider.name, text))
+                    for key, result in zip(part, texts):
+                        problem = None
+                        if provider.echoes_secret(result):
+                            # A provider that echoes its key must not get it into a catalog (and on into git).
+                            result = provider.scrub_secrets(result)
+                            problem = f"the reply contained {provider.name}'s API key"
+                        self.results.put((key, provider.name, result, problem))
                 keys = left
             for key in keys:
-                self.results.put((key, None, None))
+                self.results.put((key, None, None, None))
 
     def _failed(self, provider: "Provider", exc: Exception) -> None:
         with self._lock:

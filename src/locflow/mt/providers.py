@@ -88,6 +88,22 @@ class Provider(abc.ABC):
                     message = message.replace(form, "***")
         return message
 
+    def echoes_secret(self, text: str) -> bool:
+        """True when a reply carries one of this provider's keys (in any URL-quoted form)."""
+        return any(form in text for form in self._secret_forms())
+
+    def scrub_secrets(self, text: str) -> str:
+        """A reply without the provider's keys (unlike `scrub`, URLs and their queries are kept)."""
+        for form in sorted(self._secret_forms(), key=len, reverse=True):
+            text = text.replace(form, "***")
+        return text
+
+    def _secret_forms(self) -> set[str]:
+        from urllib.parse import quote, quote_plus
+
+        return {form for secret in self.secrets if secret
+                for form in (secret, quote(secret, safe=""), quote_plus(secret), quote(secret))}
+
     def requests_sent(self) -> int:
         return 0
 

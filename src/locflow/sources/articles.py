@@ -18,7 +18,7 @@ from ..errors import LocflowError, decode_position
 from .blocks import Unit, body_units
 
 REQUIRED_FIELDS = ("slug", "title", "language", "date", "section", "author", "summary")
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$")
+SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?")  # fullmatch: `$` would accept "baltic\n"
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def _front_matter(yaml_text: str, shown: str) -> tuple[dict, dict[str, tuple[int
         raise LocflowError(f"`date` {meta['date']!r} is not a date", path=shown, line=line + 1, col=col + 1,
                            hint="write it as YYYY-MM-DD") from None
     slug = meta["slug"]
-    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+    if not isinstance(slug, str) or not SLUG_RE.fullmatch(slug):
         line, col = positions["slug"]
         raise LocflowError(f"slug {slug!r} is not a safe file name", path=shown, line=line + 1, col=col + 1,
                            hint="use lowercase letters, digits and hyphens, e.g. `baltic-air-policing`")
