@@ -363,7 +363,7 @@ SOURCE_HEADER = "X-Source-Language"
 def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, project: str,
           *, purge_obsolete: bool = False, source_language: str | None = None) -> "polib.POFile":
     """msgmerge semantics: keep translations, fuzzy-match changed sources, obsolete the rest."""
-    from .plurals import declared_nplurals
+    from .plurals import catalog_nplurals
 
     if old is None:
         result = new_pofile(catalog_metadata(project, language), default_header(project, language))
@@ -374,7 +374,7 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
         result.encoding = old.encoding
         old_entries = list(old)
     # An existing catalog keeps its own rule (a library upgrade must not change what forms mean).
-    nplurals = declared_nplurals(result.metadata.get("Plural-Forms")) or plural_forms(language)[0]
+    nplurals = catalog_nplurals(result.metadata.get("Plural-Forms"), language)
     if source_language is not None:
         # Article catalogs say which language they are translated from: the MT engine needs it.
         result.metadata[SOURCE_HEADER] = source_language

@@ -85,7 +85,7 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
             continue
         po = read_po(path, display=project.display(path))
         bundle.plural_forms = po.metadata.get("Plural-Forms", bundle.plural_forms)
-        from .plurals import parse_rule
+        from .plurals import catalog_nplurals, parse_rule
 
         try:
             parse_rule(bundle.plural_forms)  # a rule gettext cannot use would break every page that reads the MO
@@ -95,7 +95,7 @@ def label_bundle(project: Project, language: str) -> LabelBundle:
                                ) from None
         gate = State(catalog.publish)
         active = [e for e in po if not e.obsolete]
-        nplurals = nplurals_of(po.metadata) or plural_forms(language)[0]
+        nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), language)
         for name, n in _state_counts(active, nplurals).items():
             bundle.counts[name] = bundle.counts.get(name, 0) + n
         broken = _placeholder_errors(project, catalog.name, language, po)

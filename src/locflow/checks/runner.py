@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..catalog import plural_forms, read_po
+from ..catalog import read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from .base import REGISTRY, CatalogContext, Finding, ignored_checks
@@ -205,13 +205,13 @@ def _read(path, shown: str, data: bytes | None):
 
 
 def context(project: Project, cat: CatalogFile, po) -> CatalogContext:
-    from ..plurals import declared_nplurals
+    from ..plurals import catalog_nplurals
 
     try:
         source = project.source_language(cat, po.metadata)
     except LocflowError:
         source = None  # the stale check reports the missing header; judge against the site's source
-    nplurals = declared_nplurals(po.metadata.get("Plural-Forms")) or plural_forms(cat.language)[0]
+    nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), cat.language)
     return CatalogContext(project=project, file=cat, po=po, display=project.display(cat.path),
                           source_language=source or project.config.source_language, nplurals=nplurals,
                           dnt_terms=project.dnt_terms())

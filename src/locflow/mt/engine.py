@@ -20,7 +20,8 @@ from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, LocflowError
 from ..project import CatalogFile, Project
 from ..states import MARKER, State, has_mt_problem, mark_machine, state_of
-from .plurals import PluralJob, parse_plural_forms, plural_jobs, restore_count
+from ..plurals import catalog_rule
+from .plurals import PluralJob, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     pending: list[_Entry] = []
     for index, cat in enumerate(catalogs):
         source_rule = None
-        target_rule = parse_plural_forms(cat.po.metadata.get("Plural-Forms"), cat.file.language)
+        target_rule = catalog_rule(cat.po.metadata.get("Plural-Forms"), cat.file.language)
         for entry in cat.po:
             if entry.obsolete or not _wanted(entry, opts.retranslate_machine):
                 continue
@@ -173,7 +174,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             swap = invariant_terms(project, cat.source, cat.file.language)
             jobs = []
             if entry.msgid_plural:
-                source_rule = source_rule or parse_plural_forms(None, cat.source)
+                source_rule = source_rule or catalog_rule(None, cat.source)
                 for job in plural_jobs(entry.msgid, entry.msgid_plural, source_rule, target_rule):
                     masked = mask(job.source, dnt, printf=printf, replacements=swap)
                     jobs.append((job, masked, (cat.source, cat.file.language, masked.text)))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import plural_forms
+from ..plurals import catalog_nplurals
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from ..states import State
@@ -131,8 +131,7 @@ def _source_language(project: Project, cat: CatalogFile, po: "polib.POFile", sho
 
 
 def _nplurals(po: "polib.POFile", language: str) -> int:
-    m = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
-    return int(m.group(1)) if m else plural_forms(language)[0]
+    return catalog_nplurals(po.metadata.get("Plural-Forms"), language)
 
 
 def _bcp47(code: str) -> str:
