@@ -214,6 +214,15 @@ def has_mt_problem(entry: EntryLike) -> bool:
     return any(_kind(text) == "mt-problem" for _, _, text in marker_spans(entry.tcomment or ""))
 
 
+def mt_problem_text(entry: EntryLike) -> str:
+    """What the mt-problem marker says broke (`added markup: <script> …`), wrapped lines joined; "" if none."""
+    for _, _, text in marker_spans(entry.tcomment or ""):
+        if _kind(text) == "mt-problem":
+            rest = text[len(f"{MARKER} mt-problem "):]
+            return rest.split(": ", 1)[1] if ": " in rest else rest
+    return ""
+
+
 def approval_valid(entry: EntryLike) -> bool:
     """The approval still vouches for this text and this source."""
     found = approval(entry)

@@ -19,7 +19,7 @@ from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, LocflowError
 from ..project import CatalogFile, Project
-from ..states import MARKER, State, has_mt_problem, mark_machine, state_of
+from ..states import State, has_mt_problem, mark_machine, mt_problem_text, state_of
 from ..plurals import catalog_rule
 from .plurals import PluralJob, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
@@ -255,7 +255,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     filled = [item for item in pending if not item.failed and (item.entry.msgstr or any(item.entry.msgstr_plural.values()))]
     broken = sum(1 for item in filled if _broken(item.entry))
     problems = tuple(f"{project.display(catalogs[item.catalog].file.path)}:{item.entry.linenum}: {item.entry.msgid!r}: "
-                     + _problem_text(item.entry) for item in filled if _broken(item.entry))
+                     + mt_problem_text(item.entry) for item in filled if _broken(item.entry))
     retries, throttled = runner.retries() if runner else (0, 0)
     return TranslateResult(
         translated=len(filled) - broken, memory_hits=memory_hits, broken=broken, problems=problems,
@@ -304,15 +304,6 @@ def _fill(cat: _Catalog, entry: "polib.POEntry", forms: list[str], provider: str
 
 def _broken(entry: "polib.POEntry") -> bool:
     return has_mt_problem(entry)
-
-
-def _problem_text(entry: "polib.POEntry") -> str:
-    """What the mt-problem comment says broke (`added '<script>'`, `token [X1X] dropped`)."""
-    for line in (entry.tcomment or "").splitlines():
-        if line.startswith(f"{MARKER} mt-problem "):
-            rest = line[len(f"{MARKER} mt-problem "):]
-            return rest.split(": ", 1)[1] if ": " in rest else rest
-    return ""
 
 
 def invariant_terms(project: Project, source: str, target: str) -> dict[str, str]:
