@@ -135,7 +135,7 @@ def test_one_request_per_unique_text_and_none_on_rerun(project, server):
 def test_a_pull_after_translate_rewrites_nothing_and_the_stale_check_passes(project, server):
     """translate writes `#, fuzzy, python-format`, as msgmerge does; a merge once moved the flag to the
     end, so CI failed `stale` right after every translate until someone ran pull."""
-    from locflow.checks import run_checks
+    from locflow.checks.runner import run_checks
 
     translate(project)
     ui = project.root / "locales/et/LC_MESSAGES/ui.po"

@@ -17,7 +17,7 @@ from .catalog import read_po, write_if_changed
 from .splice import render_edited
 from .errors import LocflowError
 from .project import CatalogFile, Project
-from .states import (State, approval, approval_valid, decisions, ignored_checks, incomplete, mark_approved,
+from .states import (State, approval, approval_valid, decisions, incomplete, mark_approved,
                      mark_edited, mark_rejected, msgstr_forms, now, nplurals_of, settle, state_of)
 from .states import reopen as reopen_entry
 
@@ -189,18 +189,11 @@ def list_entries(project: Project, languages: list[str] | None = None, catalogs:
 
 def _blocking(project: Project, cat: CatalogFile, po: "polib.POFile", entry: "polib.POEntry") -> list[str]:
     """Error-severity findings of the entry's text: what stops an approval."""
-    from .checks import REGISTRY
-    from .checks.runner import context, severities
+    from .checks.base import catalog_context
+    from .checks.suite import check_entry, severities
 
-    sev = severities(project)
-    ctx = context(project, cat, po)
-    skip = ignored_checks(entry)
-    reasons = []
-    for check in REGISTRY.values():
-        if check.scope != "entry" or check.id in NOT_BLOCKING or check.id in skip or sev.get(check.id) != "error":
-            continue
-        reasons += [f"{check.id}: {m}" for m in check.func(ctx, entry)]
-    return reasons
+    found = check_entry(catalog_context(project, cat, po), entry, severities(project.config.checks), NOT_BLOCKING)
+    return [f"{cid}: {message}" for cid, severity, message in found if severity == "error"]
 
 
 def approval_blockers(project: Project, cat: CatalogFile, po, entry: "polib.POEntry") -> list[str]:

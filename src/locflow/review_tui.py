@@ -236,10 +236,10 @@ class Session:
     def _glossary(self, cat: CatalogFile, entry) -> list[str]:
         from rich.markup import escape
 
-        from .checks.runner import context
+        from .checks.base import catalog_context
         from .glossary import find
 
-        ctx = context(self.project, cat, read_po(cat.path))
+        ctx = catalog_context(self.project, cat, read_po(cat.path))
         out = []
         for concept in self.project.glossary().concepts:
             forms = concept.terms.get(ctx.source_language, ())
@@ -252,19 +252,13 @@ class Session:
     def _findings(self, cat: CatalogFile, po, entry) -> list[str]:
         from rich.markup import escape
 
-        from .checks import REGISTRY
-        from .checks.runner import context, severities
+        from .checks.base import catalog_context
+        from .checks.suite import check_entry, severities
 
-        sev = severities(self.project)
-        ctx = context(self.project, cat, po)
-        out = []
-        for check in REGISTRY.values():
-            if check.scope != "entry" or sev.get(check.id, "off") == "off" or check.id == "unreviewed":
-                continue
-            for message in check.func(ctx, entry):
-                colour = "red" if sev[check.id] == "error" else "yellow"
-                out.append(f"[{colour}]{sev[check.id]:<12}[/]{check.id}: {escape(message)}")
-        return out
+        found = check_entry(catalog_context(self.project, cat, po), entry, severities(self.project.config.checks),
+                            ["unreviewed"])
+        return [f"[{'red' if severity == 'error' else 'yellow'}]{severity:<12}[/]{cid}: {escape(message)}"
+                for cid, severity, message in found]
 
 
 def _diff(old: str, new: str) -> str:

@@ -241,7 +241,7 @@ def check(
                                                    "relative to the current folder)."),
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
-    from ..checks import run_checks
+    from ..checks.runner import run_checks
     from ..checks.reporters import FORMATS
 
     with _errors():
@@ -281,9 +281,9 @@ def _github_step_summary(result) -> None:
 def _list_checks(project, fmt: str) -> None:
     from rich.table import Table
 
-    from ..checks.runner import all_checks, severities
+    from ..checks.suite import all_checks, severities
 
-    configured = severities(project)
+    configured = severities(project.config.checks)
     if fmt == "json":
         rows = [{"check": cid, "severity": configured.get(cid, default), "default": default,
                  "description": description} for cid, default, description in all_checks()]
@@ -303,7 +303,7 @@ def sync(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
 ) -> None:
     """Pull, translate what is missing, check, then print the status summary. Example: locflow sync"""
-    from ..checks import run_checks
+    from ..checks.runner import run_checks
     from ..checks.reporters import print_text
     from ..pull import pull as do_pull
     from ..status import rollup, status as do_status

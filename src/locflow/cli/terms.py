@@ -136,7 +136,7 @@ def glossary_check(
     fmt: CheckFormat = "text",
 ) -> None:
     """Run only the glossary checks over the catalogs. Example: locflow glossary check --lang ru"""
-    from ..checks import run_checks
+    from ..checks.runner import run_checks
     from ..checks.reporters import FORMATS
 
     with _errors():

@@ -338,10 +338,10 @@ def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") 
     """Placeholders the provider added or broke (`%(secret)s` appended), mandated terms missed and forbidden
     wordings used by the machine translation."""
     from ..checks.format import placeholders
-    from ..checks.runner import context
+    from ..checks.base import catalog_context
 
     if cat.context is None:
-        cat.context = context(project, cat.file, cat.po)
+        cat.context = catalog_context(project, cat.file, cat.po)
     problems = [f"placeholders: {p}" for p in placeholders(cat.context, entry)]
     if not project.glossary().concepts:
         return problems
