@@ -19,7 +19,7 @@ from ..config import Config
 from ..errors import LocflowError
 from .http import RetryingRequests
 from .protect import Masked
-from .providers import Cost, Option, Provider, ProviderContext, ProviderError, Segment, options, register, secret
+from .registry import Cost, Option, Provider, ProviderContext, ProviderError, Segment, options, register, secret
 from .terms import findings
 
 CHARS_PER_TOKEN = 4  # OpenAI's rule of thumb for a dry-run estimate; real tokenizers differ per model
