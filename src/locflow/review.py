@@ -353,3 +353,20 @@ def review_log(project: Project, languages: list[str] | None = None,
                 action = d.action if d.current else f"{d.action} (earlier)"
                 records.append(LogRecord(d.date, d.who, action, cat.name, cat.language, e.msgid, detail))
     return sorted(records, key=lambda r: (r.date, r.language, r.catalog, r.msgid), reverse=True)
+
+
+def _needs_review(cat: CatalogFile, entry: "polib.POEntry", nplurals: int | None) -> bool:
+    state = state_of(entry, nplurals)
+    return state is not State.UNTRANSLATED and state.rank < State(cat.publish).rank
+
+
+def review_queue(project: Project, language: str, catalogs: list[str] | None) -> list[tuple[CatalogFile, tuple]]:
+    """(catalog, (msgctxt, msgid)) of every entry below its catalog's publish state: what the terminal
+    review walks and what the review page lists as needing review."""
+    queue = []
+    for cat in project.catalog_files([language], catalogs):
+        po = read_po(cat.path, display=project.display(cat.path))
+        for e in po:
+            if not e.obsolete and _needs_review(cat, e, nplurals_of(po.metadata)):
+                queue.append((cat, (e.msgctxt, e.msgid)))
+    return queue
