@@ -279,19 +279,6 @@ def save_glossary(project: "Project", glossary: Glossary) -> bool:
     return write_if_changed(glossary_path(project), text.encode("utf-8"))
 
 
-def read_any(path: Path, languages: tuple[str, ...], shown: str) -> Glossary:
-    """CSV or TBX, by file extension."""
-    if not path.is_file():
-        raise LocflowError("file not found", path=shown)
-    if path.suffix.lower() in (".tbx", ".xml"):
-        from .glossary_tbx import read_tbx
-
-        return read_tbx(path, languages, shown)
-    if path.suffix.lower() == ".csv":
-        return read_csv(path, languages, shown)
-    raise LocflowError(f"unknown glossary format `{path.suffix}`", path=shown, hint="use .csv or .tbx")
-
-
 def merge_concepts(base: Glossary, incoming: Iterable[Concept]) -> tuple[Glossary, int, int]:
     """Concepts with a known id replace the old ones in place; new ids are appended."""
     concepts = list(base.concepts)
@@ -307,13 +294,3 @@ def merge_concepts(base: Glossary, incoming: Iterable[Concept]) -> tuple[Glossar
             concepts.append(concept)
             added += 1
     return Glossary(base.languages, tuple(concepts), base.path), added, updated
-
-
-def export_text(project: "Project", glossary: Glossary, suffix: str) -> str:
-    if suffix.lower() in (".tbx", ".xml"):
-        from .glossary_tbx import write_tbx
-
-        return write_tbx(glossary, f"{project.config.site} glossary")
-    if suffix.lower() == ".csv":
-        return write_csv(glossary, for_spreadsheets=True)
-    raise LocflowError(f"unknown glossary format `{suffix}`", hint="use .csv or .tbx")

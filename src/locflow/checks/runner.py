@@ -160,12 +160,12 @@ def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], da
 def _read(path, shown: str, data: bytes | None):
     """The lean reader when it is sure of the file, the full parser (and its errors) otherwise."""
     from .. import fastpo
-    from ..catalog import _charset, check_entry_sizes, check_file_size
+    from ..catalog import declared_charset, check_entry_sizes, check_file_size
 
     raw = data if data is not None else path.read_bytes()
     check_file_size(raw, shown)
     try:
-        lite = fastpo.parse(raw.decode(_charset(raw)).lstrip("\ufeff"))
+        lite = fastpo.parse(raw.decode(declared_charset(raw)).lstrip("\ufeff"))
         check_entry_sizes(lite, shown)
         return lite
     except (fastpo.Unsure, UnicodeDecodeError, LookupError):

@@ -104,7 +104,8 @@ def glossary_add(
 @glossary_app.command("import")
 def glossary_import(path: Path = typer.Argument(..., help="A .csv or .tbx file.")) -> None:
     """Merge concepts from a CSV or TBX file into the termbase. Example: locflow glossary import agency.tbx"""
-    from ..glossary import Glossary, merge_concepts, read_any, save_glossary
+    from ..glossary import Glossary, merge_concepts, save_glossary
+    from ..termfiles import read_any
 
     with handle_errors():
         project = load_project()
@@ -121,7 +122,7 @@ def glossary_import(path: Path = typer.Argument(..., help="A .csv or .tbx file."
 def glossary_export(path: Path = typer.Argument(..., help="Output .csv or .tbx file.")) -> None:
     """Write the termbase as CSV or TBX-Basic. Example: locflow glossary export terms.tbx"""
     from ..catalog import atomic_write
-    from ..glossary import export_text
+    from ..termfiles import export_text
 
     with handle_errors():
         project = load_project()
