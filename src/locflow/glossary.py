@@ -33,7 +33,7 @@ BASE_COLUMNS = ("id", "kind", "case_sensitive", "note")
 SNOWBALL = {"en": "english", "et": "estonian", "lt": "lithuanian", "ro": "romanian", "ru": "russian",
             "de": "german", "fr": "french", "fi": "finnish", "sv": "swedish", "es": "spanish", "it": "italian"}
 # Fallback for languages without a Snowball stemmer: longest matching ending is cut off.
-# Configurable per project in workflow.yaml under `glossary_endings: {lv: [...]}`.
+# A caller of `find`/`stem` may pass its own table (`endings=`); workflow.yaml has no key for it.
 FALLBACK_ENDINGS = {
     "lv": ["ajām", "ām", "iem", "ai", "am", "as", "es", "is", "os", "us", "ei", "ā", "ē", "ī", "ū", "u", "a", "e", "i",
            "s", "š", "o"],
