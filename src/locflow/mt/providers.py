@@ -9,14 +9,16 @@ from __future__ import annotations
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..config import DEEPL_FORMALITY, Config
 from ..errors import LocflowError
-from .http import RetryingRequests, install
 from .registry import (COMMON_OPTIONS, REGISTRY, Cost, Option, Provider, ProviderContext, ProviderError, Segment,
                        options, register, secret)
 from . import llm  # noqa: F401,I001  (registers `openai`)
+
+if TYPE_CHECKING:  # requests loads only when a provider is built: config reads the registry cheaply
+    from .http import RetryingRequests
 
 __all__ = ["COMMON_OPTIONS", "REGISTRY", "Cost", "Option", "Provider", "ProviderContext", "ProviderError", "Segment",
            "make_provider", "options", "register", "secret"]
@@ -102,6 +104,8 @@ class DeepLProvider(DeepTranslatorProvider):
 
 def _shim_for(module: Any, ctx: ProviderContext, concurrency: int,
               params: dict[str, str] | None = None) -> RetryingRequests:
+    from .http import RetryingRequests, install
+
     shim = RetryingRequests(ctx.timeout, ctx.retries, ctx.backoff, pool=max(concurrency, 4), params=params)
     install(module, shim)
     return shim
