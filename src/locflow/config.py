@@ -16,7 +16,8 @@ MAX_CONFIG_BYTES = 1_000_000
 TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation", "checks",
             "lock_timeout")
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
-CATALOG_KEYS = ("kind", "sources", "publish")
+EXTRACT_METHODS = ("jinja2", "python", "javascript", "ignore")  # pybabel's names (sources/templates.py)
+CATALOG_KEYS = ("kind", "sources", "publish", "extract")
 PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory", "openai")
 # mt/providers.py registers exactly these, each with the schema of its section (checked by the provider)
 PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)
@@ -31,6 +32,7 @@ class CatalogConfig:
     sources: tuple[str, ...]
     publish: str
     source_positions: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # (line, col) per pattern
+    extract: tuple[tuple[str, str], ...] = ()  # (file pattern, babel method), first match wins; labels only
 
 
 @dataclass(frozen=True)
@@ -302,8 +304,24 @@ class _Validator:
                     line, col = spec.lc.value("sources") if "sources" in spec else (0, 0)
                 positions.append((line + 1, col + 1))
             result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish,
-                                         source_positions=tuple(positions))
+                                         source_positions=tuple(positions), extract=self._extract(spec, kind))
         return result
+
+    def _extract(self, spec: dict, kind: str) -> tuple[tuple[str, str], ...]:
+        """pybabel's mapping file as a YAML mapping: file pattern -> extraction method, in order."""
+        node = spec.get("extract")
+        if node is None:
+            return ()
+        if kind != "labels":
+            raise self.error("`extract` applies to labels catalogs (articles are read as Markdown)", spec, "extract")
+        if not isinstance(node, dict) or not node:
+            raise self.error("`extract` must map file patterns to babel methods, e.g. `\"app/**.py\": python`",
+                             spec, "extract", value=True)
+        for pattern, method in node.items():
+            if not isinstance(method, str) or not (method in EXTRACT_METHODS or _entry_point(method)):
+                raise self.error(f"unknown extraction method `{method}` for `{pattern}`", node, pattern, value=True,
+                                 hint="one of: " + ", ".join(EXTRACT_METHODS) + ", or a module:function extractor")
+        return tuple((str(p), str(m)) for p, m in node.items())
 
     def _translation(self, top: dict) -> TranslationConfig:
         node = top.get("translation")
@@ -365,3 +383,9 @@ class _Validator:
         except (AttributeError, KeyError, TypeError):
             pass  # a mapping built in code has no positions
         return found
+
+
+def _entry_point(method: str) -> bool:
+    """`package.module:function`, as pybabel's mapping files name a custom extractor."""
+    module, sep, func = method.partition(":")
+    return bool(sep) and all(part.isidentifier() for part in module.split(".")) and func.isidentifier()
