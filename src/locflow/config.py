@@ -58,6 +58,7 @@ class Config:
     catalogs: dict[str, CatalogConfig]
     translation: TranslationConfig
     checks: dict[str, str] = field(default_factory=dict)  # check id -> severity or "off"
+    check_positions: dict[str, tuple[int, int] | None] = field(default_factory=dict, compare=False)
     lock_timeout: float = 60.0  # seconds a second writing run waits for the project lock
 
     @property
@@ -130,6 +131,7 @@ class _Validator:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._check_positions: dict[str, tuple[int, int] | None] = {}
 
     def error(self, message: str, node: Any = None, key: Any = None, *, value: bool = False,
               index: int | None = None, hint: str | None = None) -> LocflowError:
@@ -220,26 +222,33 @@ class _Validator:
             catalogs=catalogs,
             translation=translation,
             checks=self._checks(top),
+            check_positions=self._check_positions,
             lock_timeout=float(self.number(top, "lock_timeout", 60.0, minimum=0, maximum=86400, integer=False)),
         )
 
     def _checks(self, top: dict) -> dict[str, str]:
+        """Severities by check id. The ids are checked where severities are read (checks.suite), which
+        knows the registry; the position of each is kept for that error."""
         node = top.get("checks")
         if node is None:
             return {}
-        from .checks.suite import known_ids
-
-        known = known_ids()
-        node = self.mapping(node, "checks", known, top, "checks")
+        if not isinstance(node, dict):
+            raise self.error("`checks` must be a mapping of check ids to severities", top, "checks", value=True)
         result = {}
         for cid, severity in node.items():
             if severity is False:
                 severity = "off"  # YAML reads a bare `off` as false
-            if severity not in CHECK_SEVERITIES:
+            if not isinstance(cid, str) or severity not in CHECK_SEVERITIES:
                 raise self.error(f"severity of `{cid}` must be one of: " + ", ".join(CHECK_SEVERITIES), node, cid,
                                  value=True)
-            result[str(cid)] = str(severity)
+            result[cid] = str(severity)
+            self._check_positions[cid] = self.position(node, cid)
         return result
+
+    def position(self, node: Any, key: Any) -> tuple[int, int] | None:
+        """(line, col) of a key, 1-based, or None for a mapping built in code."""
+        error = self.error("", node, key)
+        return (error.line, error.col) if error.line is not None else None
 
     def _inside_path(self, top: dict, key: str) -> str | None:
         value = self.string(top, key)

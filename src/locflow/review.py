@@ -192,7 +192,7 @@ def _blocking(project: Project, cat: CatalogFile, po: "polib.POFile", entry: "po
     from .checks.base import catalog_context
     from .checks.suite import check_entry, severities
 
-    found = check_entry(catalog_context(project, cat, po), entry, severities(project.config.checks), NOT_BLOCKING)
+    found = check_entry(catalog_context(project, cat, po), entry, severities(project.config), NOT_BLOCKING)
     return [f"{cid}: {message}" for cid, severity, message in found if severity == "error"]
 
 

@@ -240,7 +240,7 @@ class Session:
         from .checks.base import catalog_context
         from .checks.suite import check_entry, severities
 
-        found = check_entry(catalog_context(self.project, cat, po), entry, severities(self.project.config.checks),
+        found = check_entry(catalog_context(self.project, cat, po), entry, severities(self.project.config),
                             ["unreviewed"])
         return [f"[{'red' if severity == 'error' else 'yellow'}]{severity:<12}[/]{cid}: {escape(message)}"
                 for cid, severity, message in found]

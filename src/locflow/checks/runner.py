@@ -48,7 +48,7 @@ def relocated(result: CheckResult, project: Project, prefix: str | None = None) 
 
 
 def selected(project: Project, only: list[str] | None, skip: list[str] | None) -> dict[str, str]:
-    sev = severities(project.config.checks)
+    sev = severities(project.config)
     for name in (only or []) + (skip or []):
         if name not in sev:
             import difflib

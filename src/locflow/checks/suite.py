@@ -2,18 +2,20 @@
 
 `check`, the review commands, the interactive review, the review page, publish and the MT engine
 all ask here, so an `# locflow: ignore` marker or a severity set in workflow.yaml means the same
-thing everywhere. This module sits below `config` (which validates check ids against it) and never
-imports a project, a pull or a provider.
+thing everywhere. Unknown check ids in workflow.yaml are reported here, where severities are read.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable
 
 from . import chars, consistency, format, glossary, language, markup  # noqa: F401  (registers the checks)
+from ..errors import LocflowError
 from .base import REGISTRY, CatalogContext, ignored_checks
 
 if TYPE_CHECKING:
     import polib
+
+    from ..config import Config
 
 # Checks that are not a function of one catalog: the runner decides them over the whole project.
 SPECIAL = {
@@ -31,14 +33,21 @@ def all_checks() -> list[tuple[str, str, str]]:
     return sorted(rows)
 
 
-def known_ids() -> tuple[str, ...]:
-    return tuple(cid for cid, _, _ in all_checks())
+def severities(config: "Config") -> dict[str, str]:
+    """Default severities with workflow.yaml's `checks:` overrides ("off" switches a check off).
 
-
-def severities(overrides: dict[str, str]) -> dict[str, str]:
-    """Default severities with workflow.yaml's `checks:` overrides ("off" switches a check off)."""
+    An id the registry does not know is an error at its line in workflow.yaml, raised here, where
+    the registry is, so config.py stays below the checks."""
     result = {cid: sev for cid, sev, _ in all_checks()}
-    result.update(overrides)
+    for cid in config.checks:
+        if cid not in result:
+            import difflib
+
+            close = difflib.get_close_matches(cid, sorted(result), n=1)
+            line, col = config.check_positions.get(cid) or (None, None)
+            raise LocflowError(f"unknown check `{cid}` in `checks`", path=str(config.path), line=line, col=col,
+                               hint=f"did you mean `{close[0]}`?" if close else "see `locflow check --list`")
+    result.update(config.checks)
     return result
 
 

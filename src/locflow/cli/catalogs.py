@@ -283,7 +283,7 @@ def _list_checks(project, fmt: str) -> None:
 
     from ..checks.suite import all_checks, severities
 
-    configured = severities(project.config.checks)
+    configured = severities(project.config)
     if fmt == "json":
         rows = [{"check": cid, "severity": configured.get(cid, default), "default": default,
                  "description": description} for cid, default, description in all_checks()]

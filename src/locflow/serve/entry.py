@@ -236,6 +236,6 @@ def _findings(project: Project, ctx, entry, blockers: tuple[str, ...]) -> tuple[
     from ..checks.suite import check_entry, severities
 
     out = [FindingView(severity, cid, message, f"{cid}: {message}" in blockers)
-           for cid, severity, message in check_entry(ctx, entry, severities(project.config.checks), ["unreviewed"])]
+           for cid, severity, message in check_entry(ctx, entry, severities(project.config), ["unreviewed"])]
     rank = {"error": 0, "warning": 1, "info": 2}
     return tuple(sorted(out, key=lambda f: rank.get(f.severity, 3)))
