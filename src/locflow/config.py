@@ -20,7 +20,8 @@ CATALOG_KEYS = ("kind", "sources", "publish")
 PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory")
 PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)  # mt/providers.py registers exactly these
 DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
-TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", *PROVIDER_SECTIONS)
+TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", "memory", *PROVIDER_SECTIONS)
+MEMORY_KEYS = ("min_score", "tmx")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,15 @@ class TranslationConfig:
     retries: int = 4
     backoff: float = 0.5  # seconds; doubled on every retry, plus jitter
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memory: "MemoryConfig" = field(default_factory=lambda: MemoryConfig())
+
+
+@dataclass(frozen=True)
+class MemoryConfig:
+    """translation.memory: the fuzzy-match threshold and TMX files read beside the catalogs."""
+
+    min_score: int = 75
+    tmx: tuple[str, ...] = ()  # paths or globs inside the project
 
 
 @dataclass(frozen=True)
@@ -341,4 +351,25 @@ class _Validator:
             retries=self.number(node, "retries", 4, minimum=0, integer=True),
             backoff=float(self.number(node, "backoff", 0.5, minimum=0, integer=False)),
             options=options,
+            memory=self._memory(node),
         )
+
+    def _memory(self, translation: dict) -> MemoryConfig:
+        node = translation.get("memory")
+        if node is None:
+            return MemoryConfig()
+        node = self.mapping(node, "translation.memory", MEMORY_KEYS, translation, "memory")
+        score = self.number(node, "min_score", 75, minimum=1, integer=True)
+        if score > 100:
+            raise self.error("`min_score` must be at most 100", node, "min_score", value=True,
+                             hint="a score is 0-100; 100 reuses only identical sources")
+        files = node.get("tmx", [])
+        if isinstance(files, str):
+            files = [files]
+        if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
+            raise self.error("`tmx` must be a list of TMX file paths or globs", node, "tmx", value=True)
+        for i, pattern in enumerate(files):
+            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                raise self.error(f"TMX path `{pattern}` leaves the project", node["tmx"], index=i,
+                                 hint="copy the file into the project, or `locflow tm import` it")
+        return MemoryConfig(min_score=score, tmx=tuple(files))

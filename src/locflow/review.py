@@ -192,7 +192,7 @@ def set_approved(entry: "polib.POEntry", reviewer: str, today: str) -> None:
     """Store an approval (used by the CLI, the interactive review and XLIFF import alike)."""
     entry.flags = [f for f in entry.flags if f != "fuzzy"]
     entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-    comments = _comments_without(entry, ("machine", "approved", "rejected", "mt-problem"))
+    comments = _comments_without(entry, MARKER_KINDS)
     comments.append(f"{MARKER} approved {reviewer} {today} {msgstr_sha(entry)}")
     entry.tcomment = "\n".join(comments)
 

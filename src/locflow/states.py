@@ -142,7 +142,23 @@ def state_of(entry: EntryLike) -> State:
     return State.REVIEWED
 
 
-MARKER_KINDS = ("machine", "approved", "rejected", "mt-problem")
+MARKER_KINDS = ("machine", "approved", "rejected", "mt-problem", "tm")
+_TM_RE = re.compile(r"^locflow: tm (?P<score>\d{1,3}) (?P<where>.+)$")
+
+
+@dataclass(frozen=True)
+class MemoryFill:
+    score: int
+    where: str
+
+
+def memory_fill(entry: EntryLike) -> MemoryFill | None:
+    """The `# locflow: tm <score> <where>` marker of an entry translate filled from a fuzzy memory match."""
+    for _, _, text in marker_spans(entry.tcomment):
+        m = _TM_RE.match(text)
+        if m:
+            return MemoryFill(int(m["score"]), m["where"])
+    return None
 
 
 def translator_comments(tcomment: str) -> list[str]:

@@ -10,20 +10,22 @@ import datetime as _dt
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
 from ..catalog import read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
 from ..project import CatalogFile, Project
-from ..states import MARKER, State, state_of, strip_markers
+from ..states import MARKER, MARKER_KINDS, State, state_of, strip_markers
 from .plurals import PluralJob, parse_plural_forms, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
 
 if TYPE_CHECKING:
     import polib
 
+    from ..tm.memory import Match as TmMatch
+    from ..tm.memory import Memory
     from .providers import Provider
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
@@ -49,6 +51,15 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class MemoryBand:
+    """Entries the translation memory filled in one score band, and the source characters not sent."""
+
+    band: str  # "100", "95-99", "85-94", "75-84", "50-74", "1-49"
+    entries: int
+    characters: int
+
+
+@dataclass(frozen=True)
 class TranslateResult:
     translated: int = 0  # entries filled by a provider
     memory_hits: int = 0
@@ -62,6 +73,8 @@ class TranslateResult:
     providers: tuple[ProviderReport, ...] = ()
     estimates: tuple[Estimate, ...] = ()
     dry_run: bool = False
+    memory_fuzzy: int = 0  # entries filled from a fuzzy memory match (state fuzzy, `# locflow: tm`)
+    memory_bands: tuple[MemoryBand, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -129,9 +142,11 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         if src != cat.language:
             catalogs.append(_Catalog(cat, po, src))
 
-    memory = _memory(project) if "memory" in chain else {}
+    memory = _memory(project) if "memory" in chain else None
+    min_score = project.config.translation.memory.min_score
     dnt = project.dnt_terms()
     memory_hits = 0
+    bands = _Bands()
     pending: list[_Entry] = []
     for index, cat in enumerate(catalogs):
         source_rule = None
@@ -140,12 +155,21 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             if entry.obsolete or not _wanted(entry, opts.retranslate_machine):
                 continue
             key = (cat.file.language, entry.msgctxt, entry.msgid, entry.msgid_plural or None)
-            forms = memory.get(key)
-            if forms is not None and len(forms) == (target_rule.nplurals if entry.msgid_plural else 1):
+            nforms = target_rule.nplurals if entry.msgid_plural else 1
+            forms = memory.exact.get(key) if memory is not None else None
+            if forms is not None and len(forms) == nforms:
                 if not opts.dry_run:
                     _fill(entry, forms, "memory", today)
                     cat.dirty = True
                 memory_hits += 1
+                bands.add(100, entry, exact=True)
+                continue
+            match = _fuzzy_match(memory, entry, cat, nforms, min_score) if memory is not None else None
+            if match is not None:
+                if not opts.dry_run:
+                    fill_from_memory(entry, match)
+                    cat.dirty = True
+                bands.add(match.score, entry)
                 continue
             printf = "python-format" in entry.flags
             swap = invariant_terms(project, cat.source, cat.file.language)
@@ -170,7 +194,8 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                 item.results[j] = ("copy", masked.text)
 
     if opts.dry_run:
-        return _estimate(project, unique, machine_chain, memory_hits, started, opts, today)
+        result = _estimate(project, unique, machine_chain, memory_hits, started, opts, today)
+        return replace(result, memory_fuzzy=bands.fuzzy, memory_bands=bands.report())
 
     left = 0
     if unique and not machine_chain:
@@ -226,6 +251,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         failed=sum(1 for item in pending if item.failed), left=left, requests=runner.requests() if runner else 0,
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
+        memory_fuzzy=bands.fuzzy, memory_bands=bands.report(),
     )
 
 
@@ -234,10 +260,55 @@ def _wanted(entry: "polib.POEntry", retranslate_machine: bool) -> bool:
     return state is State.UNTRANSLATED or (retranslate_machine and state is State.MACHINE)
 
 
-def _memory(project: Project) -> dict:
-    from .memory import build_memory
+def _memory(project: Project) -> "Memory":
+    from ..tm.memory import project_memory
 
-    return build_memory([(c.language, c.path) for c in project.catalog_files()])
+    return project_memory(project)
+
+
+def _fuzzy_match(memory: "Memory", entry: "polib.POEntry", cat: _Catalog, nforms: int,
+                 min_score: int) -> "TmMatch | None":
+    """The best memory match at or above `min_score` with a form for every plural form of the target."""
+    for match in memory.lookup(entry.msgid, cat.source, cat.file.language, source_plural=entry.msgid_plural or None,
+                               msgctxt=entry.msgctxt, printf="python-format" in entry.flags, limit=3,
+                               min_score=min_score):
+        if len(match.forms) == nforms:
+            return match
+    return None
+
+
+class _Bands:
+    """Memory hits per score band, with the source characters they kept from being sent."""
+
+    EDGES = ((100, "100"), (95, "95-99"), (85, "85-94"), (75, "75-84"), (50, "50-74"), (1, "1-49"))
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}
+        self.fuzzy = 0
+
+    def add(self, score: int, entry: "polib.POEntry", *, exact: bool = False) -> None:
+        band = next(label for edge, label in self.EDGES if score >= edge)
+        found = self.counts.setdefault(band, [0, 0])
+        found[0] += 1
+        found[1] += len(entry.msgid) + len(entry.msgid_plural or "")
+        if not exact:
+            self.fuzzy += 1
+
+    def report(self) -> tuple[MemoryBand, ...]:
+        return tuple(MemoryBand(label, *self.counts[label]) for _, label in self.EDGES if label in self.counts)
+
+
+def fill_from_memory(entry: "polib.POEntry", match: "TmMatch") -> None:
+    """A fuzzy memory match waits for a reviewer: `#, fuzzy` + `# locflow: tm <score> <where>`."""
+    if entry.msgid_plural:
+        entry.msgstr_plural = {i: s for i, s in enumerate(match.forms)}
+    else:
+        entry.msgstr = match.forms[0]
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    comments = [c for c in strip_markers(entry.tcomment, MARKER_KINDS).split("\n") if c]
+    comments.append(f"{MARKER} tm {match.score} {match.unit.where}")
+    entry.tcomment = "\n".join(comments)
 
 
 def _fill(entry: "polib.POEntry", forms: list[str], provider: str, today: str, problems: list[str] = ()) -> None:
