@@ -46,11 +46,15 @@ def review_main(
         run_interactive(project, lang, _split(catalog), _reviewer(reviewer), _console())
 
 
-def _print_entries(rows, fmt: str) -> None:
+def _print_entries(rows, fmt: str, project=None) -> None:
     from rich.markup import escape
 
     if fmt == "json":
-        typer.echo(json.dumps({"entries": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
+        from ..tm.suggest import Suggester
+
+        suggest = Suggester(project).for_row if project is not None else None
+        listed = [{**r.to_json(), **(suggest(r).to_json() if suggest else {})} for r in rows]
+        typer.echo(json.dumps({"entries": listed}, ensure_ascii=False, indent=2))
         return
     out = _console()
     for r in rows:
@@ -73,8 +77,9 @@ def review_list(
 
     with _errors():
         _check_format(fmt)
-        rows = list_entries(_project(), _split(lang), _split(catalog), _split(state_), match)
-        _print_entries(rows, fmt)
+        project = _project()
+        rows = list_entries(project, _split(lang), _split(catalog), _split(state_), match)
+        _print_entries(rows, fmt, project)
 
 
 def _print_action(result) -> None:

@@ -52,33 +52,69 @@ class Sibling:
 class Suggestions:
     matches: tuple[Match, ...]
     others: tuple[Sibling, ...]
+    problem: str | None = None  # why the memory is missing (a catalog that does not read)
 
     def to_json(self) -> dict:
-        return {"memory": [m.to_json() for m in self.matches], "other_languages": [o.to_json() for o in self.others]}
+        found = {"memory": [m.to_json() for m in self.matches], "other_languages": [o.to_json() for o in self.others]}
+        return {**found, "memory_problem": self.problem} if self.problem else found
 
 
 class Suggester:
     """Builds the memory once and reads each other-language catalog once, for a whole listing."""
 
     def __init__(self, project: "Project") -> None:
+        from ..errors import LocflowError
+        from .memory import Memory
+
         self.project = project
-        self.memory = project_memory(project)
+        self.problem: str | None = None
+        try:
+            self.memory = project_memory(project)
+        except LocflowError as exc:  # one broken catalog (or TMX file) must not stop the review of the others
+            self.memory, self.problem = Memory([]), str(exc)
         self._catalogs: dict[tuple[str, str], dict | None] = {}
+        self._files: dict[tuple[str, str, str], object] = {}
 
     def _entries(self, cat: "CatalogFile", language: str) -> dict | None:
         key = (cat.name, language)
         if key not in self._catalogs:
             from ..catalog import read_po
 
-            found = next((c for c in self.project.catalog_files([language], [cat.name]) if c.name == cat.name), None) \
-                if (self.project.config.locales_path / language).is_dir() else None
+            found = self._catalog(language, cat.name)
             table = None
             if found is not None:
+                from ..errors import LocflowError
+
                 shown = self.project.display(found.path)
-                po = read_po(found.path, display=shown, layout=False)
+                try:
+                    po = read_po(found.path, display=shown, layout=False)
+                except LocflowError:
+                    po = []  # that language's catalog does not read: it has nothing to show
                 table = {(e.msgctxt, e.msgid): (e, shown) for e in po if not e.obsolete}
             self._catalogs[key] = table
         return self._catalogs[key]
+
+    def for_row(self, row) -> Suggestions:
+        """Suggestions for a `review list` row (a review.ReviewEntry)."""
+        cat = self._catalog(row.language, row.catalog)
+        found = self._entries(cat, row.language).get((row.msgctxt, row.msgid)) if cat is not None else None
+        if found is None:
+            return Suggestions((), ())
+        return self.for_entry(cat, found[0], self._source_language(cat))
+
+    def _catalog(self, language: str, name: str) -> "CatalogFile | None":
+        key = ("catalog", language, name)
+        if key not in self._files:
+            self._files[key] = next((c for c in self.project.catalog_files([language]) if c.name == name), None)
+        return self._files[key]
+
+    def _source_language(self, cat: "CatalogFile") -> str:
+        from ..catalog import read_po
+
+        key = ("source", cat.language, cat.name)
+        if key not in self._files:
+            self._files[key] = self.project.source_language(cat, read_po(cat.path, layout=False).metadata)
+        return self._files[key]
 
     def for_entry(self, cat: "CatalogFile", entry: "polib.POEntry", source_language: str) -> Suggestions:
         from ..states import State, msgstr_forms, state_of
@@ -101,4 +137,4 @@ class Suggester:
             if state is State.UNTRANSLATED:
                 continue
             others.append(Sibling(language, state.value, tuple(msgstr_forms(other)), f"{shown}:{other.linenum}"))
-        return Suggestions(tuple(matches), tuple(others))
+        return Suggestions(tuple(matches), tuple(others), self.problem)
