@@ -116,8 +116,10 @@ def validate(root: ET.Element, lines: dict[int, int], shown: str) -> None:
     for element in root.iter():
         tag = element.tag
         line = lines.get(id(element), 0)
-        if tag not in MODELS:
-            raise LocflowError(f"<{tag}> is not a TMX 1.4b element", path=shown, line=line)
+        for child in (element, *element):
+            if child.tag not in MODELS:
+                raise LocflowError(f"<{child.tag}> is not a TMX 1.4b element", path=shown,
+                                   line=lines.get(id(child), line))
         children = "".join(child.tag + " " for child in element)
         if not _COMPILED[tag].match(children):
             raise LocflowError(f"<{tag}> may not contain {' '.join(f'<{c.tag}>' for c in element) or 'nothing'}"
