@@ -188,19 +188,18 @@ def project_memory(project: "Project", *, tmx: bool = True) -> Memory:
 
 def catalog_units(project: "Project") -> list[Unit]:
     """A unit for every reviewed or approved entry of every catalog (not the source language's own)."""
-    from ..catalog import read_po
     from ..states import State, approval, msgstr_forms, state_of
 
     units = []
     for cat in project.catalog_files():
         shown = project.display(cat.path)
-        po = read_po(cat.path, display=shown, layout=False)
+        po = read_lean(cat.path, shown)
         source_language = project.source_language(cat, po.metadata)
         if source_language == cat.language:
             continue
         for entry in po:
-            if entry.obsolete:
-                continue
+            if entry.obsolete or "fuzzy" in entry.flags or not (entry.msgstr or entry.msgstr_plural):
+                continue  # the common cases decided before state_of reads the markers
             state = state_of(entry)
             if state not in (State.REVIEWED, State.APPROVED):
                 continue
@@ -210,6 +209,19 @@ def catalog_units(project: "Project") -> list[Unit]:
                               "python-format" in entry.flags, signed.reviewer if signed else None,
                               signed.date if signed else None, cat.name))
     return units
+
+
+def read_lean(path: Path, shown: str):
+    """fastpo's single-pass scanner (a fifth of polib's time on large catalogs) when it is sure of the
+    file, the full parser and its file:line errors otherwise."""
+    from .. import fastpo
+    from ..catalog import read_po
+
+    raw = path.read_bytes()
+    try:
+        return fastpo.parse(raw.decode("utf-8").lstrip("\ufeff"))
+    except (fastpo.Unsure, UnicodeDecodeError):
+        return read_po(path, display=shown, data=raw, layout=False)
 
 
 def tmx_units(project: "Project") -> list[Unit]:
