@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from . import Languages, TextOrJson, _check_format, _console, _errors, _project, _split, app, one_line
+from . import Languages, TextOrJson, _check_format, _console, _errors, _project, _split, _waiting, app, one_line
 
 tm_app = typer.Typer(help="The translation memory: reviewed and approved translations, and imported TMX files.\n\n"
                           "Example: locflow tm search \"min read\" --lang ru")
@@ -38,7 +38,7 @@ def tm_import(
 
     with _errors():
         project = _project()
-        result = import_tmx(project, path, str(path), name=name)
+        result = import_tmx(project, path, str(path), name=name, waiting=_waiting)
         pairs = ", ".join(f"{s}→{t} {n}" for s, t, n in result.pairs)
         typer.echo(f"{result.status} {result.path}: {result.tus} units ({pairs})")
         if result.skipped:

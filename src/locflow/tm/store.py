@@ -45,8 +45,14 @@ class ImportResult:
     status: str  # "added", "replaced" or "unchanged"
 
 
-def import_tmx(project: "Project", source: Path, shown: str, *, name: str | None = None) -> ImportResult:
-    """Validate a TMX file and keep it in memory/ (never in the catalogs)."""
+def import_tmx(project: "Project", source: Path, shown: str, *, name: str | None = None,
+               waiting=None) -> ImportResult:
+    """Validate a TMX file and keep it in memory/ (never in the catalogs), under the project lock."""
+    with project.lock(waiting):
+        return _import(project, source, shown, name)
+
+
+def _import(project: "Project", source: Path, shown: str, name: str | None) -> ImportResult:
     from ..catalog import atomic_write
     from .tmx import read_tmx
 
