@@ -186,6 +186,18 @@ class _Validator:
             raise self.error(f"`{key}` must be {kind} >= {minimum}", node, key, value=True)
         return value
 
+    def patterns(self, node: dict, key: str, must_be: str, item: str, hint: str | None = None) -> list[str]:
+        """A string or list of paths/globs under `key`, none of them leaving the project."""
+        found = node.get(key, [])
+        if isinstance(found, str):
+            found = [found]
+        if not isinstance(found, list) or not all(isinstance(f, str) and f for f in found):
+            raise self.error(f"`{key}` must be {must_be}", node, key, value=True)
+        for i, pattern in enumerate(found):
+            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                raise self.error(f"{item} `{pattern}` leaves the project", node[key], index=i, hint=hint)
+        return found
+
     def language(self, code: Any, node: Any, *, key: Any = None, index: int | None = None) -> str:
         from babel import Locale
 
@@ -287,14 +299,7 @@ class _Validator:
             if kind not in CATALOG_KINDS:
                 raise self.error(f"unknown catalog kind `{kind}`", spec, "kind", value=True,
                                  hint="one of: " + ", ".join(CATALOG_KINDS))
-            sources = spec.get("sources", [])
-            if isinstance(sources, str):
-                sources = [sources]
-            if not isinstance(sources, list) or not all(isinstance(s, str) and s for s in sources):
-                raise self.error("`sources` must be a list of glob patterns", spec, "sources", value=True)
-            for i, pattern in enumerate(sources):
-                if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-                    raise self.error(f"source pattern `{pattern}` leaves the project", spec["sources"], index=i)
+            sources = self.patterns(spec, "sources", "a list of glob patterns", "source pattern")
             publish = spec.get("publish", "reviewed")
             if publish not in PUBLISH_STATES:
                 raise self.error(f"unknown publish state `{publish}`", spec, "publish", value=True,
@@ -363,13 +368,6 @@ class _Validator:
         if score > 100:
             raise self.error("`min_score` must be at most 100", node, "min_score", value=True,
                              hint="a score is 0-100; 100 reuses only identical sources")
-        files = node.get("tmx", [])
-        if isinstance(files, str):
-            files = [files]
-        if not isinstance(files, list) or not all(isinstance(f, str) and f for f in files):
-            raise self.error("`tmx` must be a list of TMX file paths or globs", node, "tmx", value=True)
-        for i, pattern in enumerate(files):
-            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-                raise self.error(f"TMX path `{pattern}` leaves the project", node["tmx"], index=i,
-                                 hint="copy the file into the project, or `locflow tm import` it")
+        files = self.patterns(node, "tmx", "a list of TMX file paths or globs", "TMX path",
+                              hint="copy the file into the project, or `locflow tm import` it")
         return MemoryConfig(min_score=score, tmx=tuple(files))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from ..catalog import read_po
 from ..project import CatalogFile, Project
+from ..tm.search import Rendering
 from .actions import find_entry
 from .entry import Segment, word_diff
 
@@ -20,17 +21,9 @@ class MatchView:
 
 
 @dataclass(frozen=True)
-class OtherView:
-    language: str
-    state: str
-    forms: tuple[str, ...]
-    origin: str
-
-
-@dataclass(frozen=True)
 class MemoryPanel:
     matches: tuple[MatchView, ...]
-    others: tuple[OtherView, ...]
+    others: tuple[Rendering, ...]
     problem: str | None = None
 
 
@@ -46,4 +39,4 @@ def memory_panel(project: Project, cat: CatalogFile, eid: str) -> MemoryPanel | 
     return MemoryPanel(
         tuple(MatchView(m.score, word_diff(m.unit.text(), here), m.forms, m.unit.origin, m.unit.state)
               for m in found.matches),
-        tuple(OtherView(o.language, o.state, o.forms, o.origin) for o in found.others), found.problem)
+        found.others, found.problem)

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Rendering:
+    """A source's translation in one language, with its state and where it is."""
+
     language: str
     state: str
     forms: tuple[str, ...]

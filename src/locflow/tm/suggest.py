@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .memory import LIMIT, Match, project_memory
+from .search import Rendering
 
 if TYPE_CHECKING:
     import polib
@@ -35,23 +36,9 @@ def closeness(language: str, other: str) -> int:
 
 
 @dataclass(frozen=True)
-class Sibling:
-    """The same entry in another language's catalog."""
-
-    language: str
-    state: str
-    forms: tuple[str, ...]
-    origin: str
-
-    def to_json(self) -> dict:
-        return {"language": self.language, "state": self.state, "translation": list(self.forms),
-                "origin": self.origin}
-
-
-@dataclass(frozen=True)
 class Suggestions:
     matches: tuple[Match, ...]
-    others: tuple[Sibling, ...]
+    others: tuple[Rendering, ...]  # the same entry in the other languages
     problem: str | None = None  # why the memory is missing (a catalog that does not read)
 
     def to_json(self) -> dict:
@@ -136,5 +123,5 @@ class Suggester:
             state = state_of(other)
             if state is State.UNTRANSLATED:
                 continue
-            others.append(Sibling(language, state.value, tuple(msgstr_forms(other)), f"{shown}:{other.linenum}"))
+            others.append(Rendering(language, state.value, tuple(msgstr_forms(other)), f"{shown}:{other.linenum}"))
         return Suggestions(tuple(matches), tuple(others), self.problem)
