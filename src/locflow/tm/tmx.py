@@ -252,7 +252,8 @@ def write_tmx(tus: list[TmxUnit], *, srclang: str, site: str, version: str) -> b
                 _prop(tuv, f"form-{n}", form)
             ET.SubElement(tuv, "seg").text = unit.forms[0]
     ET.indent(root, space="  ")
-    text = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    # A raw CR would come back as LF (XML normalises line ends): written as a character reference.
+    text = ET.tostring(root, encoding="unicode", short_empty_elements=True).replace("\r", "&#13;")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n' + text + "\n").encode()
 
 
