@@ -17,8 +17,9 @@ TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "
             "lock_timeout")
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
 CATALOG_KEYS = ("kind", "sources", "publish")
-PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory")
-PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)  # mt/providers.py registers exactly these
+PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory", "openai")
+# mt/providers.py registers exactly these, each with the schema of its section (checked by the provider)
+PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)
 DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
 TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", "memory", *PROVIDER_SECTIONS)
 MEMORY_KEYS = ("min_score", "tmx")
@@ -41,6 +42,8 @@ class TranslationConfig:
     retries: int = 4
     backoff: float = 0.5  # seconds; doubled on every retry, plus jitter
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # "section.key" (or "section") -> (line, col), so a provider's own option errors point at the file
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     memory: "MemoryConfig" = field(default_factory=lambda: MemoryConfig())
 
 
@@ -335,6 +338,7 @@ class _Validator:
                                  index=index if where is not node else None,
                                  hint=f"did you mean `{close[0]}`?" if close else "one of: " + ", ".join(PROVIDERS))
         options: dict[str, dict[str, Any]] = {}
+        positions: dict[str, tuple[int, int]] = {}
         for name in PROVIDER_SECTIONS:
             if name in node:
                 opts = node[name]
@@ -345,6 +349,7 @@ class _Validator:
                         raise self.error(f"`{name}.{key}`: secrets must not be written in the config", opts, key,
                                          hint="name an environment variable with `api_key_env` instead")
                 options[name] = {str(k): v for k, v in opts.items()}
+                positions.update(self._positions(node, name, opts))
         formality = options.get("deepl", {}).get("formality", "default")
         if formality not in DEEPL_FORMALITY:
             raise self.error(f"deepl formality `{formality}` is not one of DeepL's", node["deepl"], "formality",
@@ -356,8 +361,22 @@ class _Validator:
             retries=self.number(node, "retries", 4, minimum=0, integer=True),
             backoff=float(self.number(node, "backoff", 0.5, minimum=0, integer=False)),
             options=options,
+            positions=positions,
             memory=self._memory(node),
         )
+
+    @staticmethod
+    def _positions(node: Any, name: str, opts: Any) -> dict[str, tuple[int, int]]:
+        found = {}
+        try:
+            line, col = node.lc.value(name)
+            found[name] = (line + 1, col + 1)
+            for key in opts:
+                line, col = opts.lc.value(key)
+                found[f"{name}.{key}"] = (line + 1, col + 1)
+        except (AttributeError, KeyError, TypeError):
+            pass  # a mapping built in code has no positions
+        return found
 
     def _memory(self, translation: dict) -> MemoryConfig:
         node = translation.get("memory")

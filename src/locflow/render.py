@@ -36,6 +36,26 @@ def status_json(rows) -> str:
     return json.dumps({"catalogs": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2)
 
 
+def translate_json(result) -> str:
+    """`translate --format json`: the result's own fields (no timings), term success per provider."""
+    from dataclasses import asdict
+
+    data = asdict(result)
+    data.pop("elapsed")
+    data["exit_code"] = result.exit_code
+    for provider in data["providers"]:
+        provider["term_success"] = term_rate(provider["terms_satisfied"], provider["terms"])
+    terms = sum(p["terms"] for p in data["providers"])
+    satisfied = sum(p["terms_satisfied"] for p in data["providers"])
+    data["terms"] = {"occurrences": terms, "satisfied": satisfied, "term_success": term_rate(satisfied, terms)}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def term_rate(satisfied: int, occurrences: int) -> float | None:
+    """The WMT terminology task's term success rate; None when no mandated term occurred."""
+    return round(satisfied / occurrences, 4) if occurrences else None
+
+
 def status_table(rows, out) -> None:
     from rich.table import Table
 

@@ -89,14 +89,17 @@ def translate(
     dry_run: bool = typer.Option(False, "--dry-run", help="Send nothing: count segments, characters and cost."),
     retranslate_machine: bool = typer.Option(False, "--retranslate-machine",
                                              help="Also replace entries still in machine state."),
+    fmt: TextOrJson = "text",
 ) -> None:
     """Machine-translate untranslated entries; they are saved as `machine` and wait for review. Example: locflow translate --lang et --provider google"""
     with _errors():
-        result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine)
+        _check_format(fmt)
+        result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine,
+                                fmt)
         raise typer.Exit(result.exit_code)
 
 
-def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine):
+def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine, fmt="text"):
     from ..mt.engine import TranslateOptions, translate as do_translate
 
     console = _console(stderr=True)
@@ -128,7 +131,12 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
     finally:
         if progress_bar is not None:
             progress_bar.stop()
-    _print_translate(result)
+    if fmt == "json":
+        from ..render import translate_json
+
+        typer.echo(translate_json(result))
+    else:
+        _print_translate(result)
     return result
 
 
@@ -141,8 +149,10 @@ def _print_translate(result) -> None:
             out.print("nothing to translate")
             return
         for e in result.estimates:
-            cost = f", about {e.cost:.2f} in provider fees" if e.cost else ""
-            out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{cost}")
+            cost = f", about {e.cost:.2f} in provider fees" if e.cost >= 0.01 else \
+                f", about {e.cost:.4f} in provider fees" if e.cost else ""
+            tokens = f", about {e.tokens_in} prompt + {e.tokens_out} reply tokens" if e.tokens_in else ""
+            out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{tokens}{cost}")
         out.print(f"memory: {result.memory_hits} exact matches, no request needed")
         _print_memory(result)
         return
@@ -153,7 +163,15 @@ def _print_translate(result) -> None:
     out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
               f"{result.broken} kept fuzzy (a token, number or glossary term did not survive), {result.failed} failed; "
               f"{result.requests} requests, {result.characters} characters in {result.elapsed:.1f}s")
+    from ..render import term_rate
+
     for report in result.providers:
+        if report.terms:
+            out.print(f"{escape(report.name)}: term success {report.terms_satisfied}/{report.terms} "
+                      f"({term_rate(report.terms_satisfied, report.terms):.0%} of mandated glossary terms)")
+        if report.sent_back:
+            out.print(f"{escape(report.name)}: {report.sent_back} segments sent back once with their findings, "
+                      f"{report.corrected} corrected")
         if report.failures:
             off = " (switched off)" if report.switched_off else ""
             out.print(f"[red]{escape(report.name)}[/]: {report.failures} failed requests{off}: "

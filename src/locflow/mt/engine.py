@@ -39,6 +39,10 @@ class ProviderReport:
     failures: int = 0
     errors: tuple[str, ...] = ()
     switched_off: bool = False
+    terms: int = 0  # mandated-term occurrences in the segments this provider translated
+    terms_satisfied: int = 0  # of those, rendered with an allowed form (term success = satisfied / terms)
+    sent_back: int = 0  # segments sent back once with their findings (self-correction)
+    corrected: int = 0  # of those, clean the second time
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Estimate:
     segments: int
     characters: int
     cost: float
+    tokens_in: int = 0  # LLM providers: estimated prompt and reply tokens
+    tokens_out: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,8 +199,9 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             else:  # only whitespace or tokens: nothing for a machine to do
                 item.results[j] = ("copy", masked.text)
 
+    segments = _segments(project, catalogs, unique)
     if opts.dry_run:
-        result = _estimate(project, unique, machine_chain, memory_hits, started, opts, today)
+        result = _estimate(project, segments, machine_chain, memory_hits, started, opts, today)
         return replace(result, memory_fuzzy=bands.fuzzy, memory_bands=bands.report())
 
     left = 0
@@ -214,7 +221,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             if len(item.results) == len(item.jobs):
                 _finish(item, catalogs, today, project)
         if runner is not None:
-            runner.start(list(unique))
+            runner.start(segments)
             remaining = len(unique)
             while remaining:
                 try:
@@ -223,6 +230,8 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                     key = None
                 if key is not None:
                     remaining -= 1
+                    if provider is not None:
+                        runner.count_terms(provider, key, text)
                     done_segments += 1
                     done_chars += len(key[2])
                     for item, j in unique[key]:
@@ -253,6 +262,22 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
         memory_fuzzy=bands.fuzzy, memory_bands=bands.report(),
     )
+
+
+def _segments(project: Project, catalogs: list[_Catalog], unique: dict) -> dict:
+    """Each unique request with its context, notes and glossary terms (from its first entry)."""
+    from .segments import Neighbours, build_segment
+
+    glossary = project.glossary()
+    around = Neighbours()
+    result = {}
+    for number, (key, users) in enumerate(unique.items(), 1):
+        item, j = users[0]
+        cat = catalogs[item.catalog]
+        spec = project.config.catalogs.get(cat.file.group)
+        near = around.around(cat.po, item.entry) if spec is not None and spec.kind == "articles" else None
+        result[key] = build_segment(number, key, item.jobs[j][1], item.entry, glossary, near)
+    return result
 
 
 def _wanted(entry: "polib.POEntry", retranslate_machine: bool) -> bool:
@@ -404,28 +429,41 @@ def _save(project: Project, catalogs: list[_Catalog]) -> list[str]:
     return written
 
 
-def _estimate(project: Project, unique: dict, chain: list[str], memory_hits: int, started: float,
+def _estimate(project: Project, segments: dict, chain: list[str], memory_hits: int, started: float,
               opts: TranslateOptions, today: str) -> TranslateResult:
     from .providers import REGISTRY, ProviderContext, make_provider
 
     first = chain[0] if chain else "memory"
-    price = 0.0
+    provider = None
     if chain and first in REGISTRY:
-        try:
-            ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
-                                  environ=opts.environ if opts.environ is not None else _environ())
-            price = make_provider(first, project.config, ctx).price_per_million
-        except LocflowError:
-            price = float(project.config.translation.options.get(first, {}).get("price_per_million", 0))
-    per_lang: dict[str, list[int]] = {}
-    for (_, target, text) in unique:
-        per_lang.setdefault(target, [0, 0])
-        per_lang[target][0] += 1
-        per_lang[target][1] += len(text)
-    estimates = tuple(Estimate(lang, first, n, chars, round(chars * price / 1_000_000, 4))
-                      for lang, (n, chars) in sorted(per_lang.items()))
+        ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
+                              environ=opts.environ if opts.environ is not None else _environ(), offline=True,
+                              project=project)
+        provider = make_provider(first, project.config, ctx)
+    per_lang: dict[str, list] = {}
+    for (source, target), batch in _batches(list(segments), provider.batch if provider else 1):
+        figures = per_lang.setdefault(target, [0, 0, 0.0, 0, 0])
+        figures[0] += len(batch)
+        if provider is None:
+            figures[1] += sum(len(key[2]) for key in batch)
+            continue
+        cost = provider.estimate([segments[key] for key in batch], source, target)
+        figures[1] += cost.characters
+        figures[2] += cost.cost
+        figures[3] += cost.tokens_in
+        figures[4] += cost.tokens_out
+    estimates = tuple(Estimate(lang, first, n, chars, round(cost, 4), t_in, t_out)
+                      for lang, (n, chars, cost, t_in, t_out) in sorted(per_lang.items()))
     return TranslateResult(memory_hits=memory_hits, characters=sum(e.characters for e in estimates),
                            elapsed=time.monotonic() - started, estimates=estimates, dry_run=True)
+
+
+def _batches(keys: list[tuple], size: int) -> list[tuple[tuple[str, str], list[tuple]]]:
+    """Keys grouped by language pair (first-seen order), cut into batches of `size`."""
+    pairs: dict[tuple[str, str], list[tuple]] = {}
+    for key in keys:
+        pairs.setdefault((key[0], key[1]), []).append(key)
+    return [(pair, group[i:i + size]) for pair, group in pairs.items() for i in range(0, len(group), size)]
 
 
 def _environ() -> dict[str, str]:
@@ -442,7 +480,7 @@ class _Runner:
 
         cfg = project.config.translation
         ctx = ProviderContext(cfg.timeout, cfg.retries, cfg.backoff,
-                              environ=opts.environ if opts.environ is not None else _environ())
+                              environ=opts.environ if opts.environ is not None else _environ(), project=project)
         self.providers: list[Provider] = [make_provider(name, project.config, ctx) for name in chain]
         self.concurrency = cfg.concurrency
         self.results: queue.Queue = queue.Queue()
@@ -452,12 +490,26 @@ class _Runner:
         self._stats = {p.name: {"name": p.name, "segments": 0, "characters": 0, "failures": 0, "errors": [],
                                 "switched_off": False} for p in self.providers}
         self._streak = {p.name: 0 for p in self.providers}
+        self._terms = {p.name: [0, 0] for p in self.providers}
+        self._segments: dict = {}
 
-    def start(self, keys: list[tuple]) -> None:
-        for key in keys:
-            self._jobs.put(key)
-        for _ in range(min(self.concurrency, len(keys))):
+    def start(self, segments: dict) -> None:
+        """Jobs are batches of one language pair, as large as the chain's largest provider batch."""
+        self._segments = segments
+        batches = _batches(list(segments), max(p.batch for p in self.providers))
+        for job in batches:
+            self._jobs.put(job)
+        for _ in range(min(self.concurrency, len(batches))):
             threading.Thread(target=self._work, daemon=True).start()
+
+    def count_terms(self, provider: str, key: tuple, text: str) -> None:
+        """Term success: the segment's mandated-term occurrences and how many the reply satisfies."""
+        from .terms import satisfied
+
+        figures = self._terms[provider]
+        for term in self._segments[key].terms:
+            figures[0] += term.occurrences
+            figures[1] += satisfied(term, text, key[1])
 
     def stop(self) -> None:
         self._stopped.set()
@@ -465,26 +517,35 @@ class _Runner:
     def _work(self) -> None:
         while not self._stopped.is_set():
             try:
-                key = self._jobs.get_nowait()
+                (source, target), keys = self._jobs.get_nowait()
             except queue.Empty:
                 return
-            source, target, text = key
             for provider in self.providers:
+                if not keys or self._stopped.is_set():
+                    break
                 stats = self._stats[provider.name]
-                if stats["switched_off"]:
-                    continue
-                try:
-                    result = provider.translate(text, source, target)
-                except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
-                    self._failed(provider, exc)
-                    continue
-                with self._lock:
-                    self._streak[provider.name] = 0
-                    stats["segments"] += 1
-                    stats["characters"] += len(text)
-                self.results.put((key, provider.name, result))
-                break
-            else:
+                left = []
+                for i in range(0, len(keys), provider.batch):
+                    part = keys[i:i + provider.batch]
+                    if stats["switched_off"] or self._stopped.is_set():
+                        left += part
+                        continue
+                    try:
+                        texts = provider.translate_segments([self._segments[k] for k in part], source, target)
+                        if len(texts) != len(part):
+                            raise ValueError(f"{len(texts)} replies for {len(part)} segments")
+                    except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
+                        self._failed(provider, exc)
+                        left += part
+                        continue
+                    with self._lock:
+                        self._streak[provider.name] = 0
+                        stats["segments"] += len(part)
+                        stats["characters"] += sum(len(k[2]) for k in part)
+                    for key, text in zip(part, texts):
+                        self.results.put((key, provider.name, text))
+                keys = left
+            for key in keys:
                 self.results.put((key, None, None))
 
     def _failed(self, provider: "Provider", exc: Exception) -> None:
@@ -500,7 +561,13 @@ class _Runner:
 
     def reports(self) -> dict[str, dict]:
         with self._lock:
-            return {name: {**s, "errors": tuple(s["errors"])} for name, s in self._stats.items()}
+            reports = {name: {**s, "errors": tuple(s["errors"])} for name, s in self._stats.items()}
+        for provider in self.providers:
+            sent_back, corrected = provider.corrections()
+            terms, satisfied = self._terms[provider.name]
+            reports[provider.name].update(terms=terms, terms_satisfied=satisfied, sent_back=sent_back,
+                                          corrected=corrected)
+        return reports
 
     def requests(self) -> int:
         return sum(p.requests_sent() for p in self.providers)

@@ -6,9 +6,10 @@ by a session whose urllib3 `Retry` handles 429/5xx/timeouts and honours Retry-Af
 """
 from __future__ import annotations
 
+import contextlib
 import threading
 from types import ModuleType
-from typing import Any
+from typing import Any, Iterator
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -65,9 +66,19 @@ class RetryingRequests:
         return self._session().request(method, url, **kwargs)
 
     def get(self, url: str, params: Any = None, **kwargs: Any) -> requests.Response:
-        if self.params:
-            params = {**(params or {}), **self.params}
+        extra = getattr(self._local, "extra", None)
+        if self.params or extra:
+            params = {**(params or {}), **self.params, **(extra or {})}
         return self.request("GET", url, params=params, **kwargs)
+
+    @contextlib.contextmanager
+    def adding(self, params: dict[str, str]) -> Iterator[None]:
+        """Add parameters to this thread's GETs for one call: a DeepL glossary_id differs per language pair."""
+        self._local.extra = params
+        try:
+            yield
+        finally:
+            self._local.extra = None
 
     def post(self, url: str, data: Any = None, json: Any = None, **kwargs: Any) -> requests.Response:
         return self.request("POST", url, data=data, json=json, **kwargs)
