@@ -224,6 +224,10 @@ def test_below_min_score_goes_to_mt_and_the_dry_run_reports_bands(tmp_path, serv
     assert "et: 1 segments" in dry.stdout
     assert "1 fuzzy matches would fill" in dry.stdout and "95-99%: 1 entries" in dry.stdout
     assert f"saved: {len(RADAR_SPRING)} characters not sent" in dry.stdout
+    data = json.loads(run_cli("--config", root / "workflow.yaml", "translate", "--lang", "et", "--dry-run",
+                              "--catalog", "articles/follow-up", "--format", "json").stdout)
+    assert data["memory_fuzzy"] == 1
+    assert data["memory_bands"] == [{"band": "95-99", "entries": 1, "characters": len(RADAR_SPRING)}]
     done = run_cli("--config", root / "workflow.yaml", "translate", "--lang", "et", "--catalog", "articles/follow-up")
     assert done.exit_code == 0 and "1 fuzzy matches filled" in done.stdout and len(server.requests) == 1
 
