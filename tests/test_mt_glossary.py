@@ -314,7 +314,7 @@ def test_openai_dry_run_estimates_tokens_and_cost(tmp_path, server):
     server.reset()
     path = write_project(tmp_path, server, providers="[openai]")
     r = CliRunner().invoke(app, ["--config", str(path), "translate", "--dry-run", "--lang", "ru", "--format", "json"],
-                           env={})  # no key needed to estimate
+                           env=ENV)  # the key is checked as the real run checks it; nothing is sent
     assert r.exit_code == 0, r.output
     assert server.count() == 0
     (estimate,) = json.loads(r.stdout)["estimates"]
@@ -322,7 +322,7 @@ def test_openai_dry_run_estimates_tokens_and_cost(tmp_path, server):
     assert estimate["tokens_in"] > estimate["tokens_out"] > 0
     expected = (estimate["tokens_in"] * 2.5 + estimate["tokens_out"] * 10) / 1_000_000
     assert estimate["cost"] == round(expected, 4)
-    r = CliRunner().invoke(app, ["--config", str(path), "translate", "--dry-run", "--lang", "ru"], env={})
+    r = CliRunner().invoke(app, ["--config", str(path), "translate", "--dry-run", "--lang", "ru"], env=ENV)
     assert f"about {estimate['tokens_in']} prompt + {estimate['tokens_out']} reply tokens" in r.output
 
 

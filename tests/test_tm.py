@@ -272,7 +272,7 @@ def test_approving_a_memory_fill_drops_the_tm_marker(tmp_path, server, run_cli):
 
 
 def test_memory_config_is_validated(tmp_path, run_cli):
-    for extra, message in [("  memory: {min_score: 101}\n", "at most 100"),
+    for extra, message in [("  memory: {min_score: 101}\n", "an integer from 1 to 100"),
                            ("  memory: {min_scor: 80}\n", "did you mean `min_score`"),
                            ("  memory: {tmx: [../outside.tmx]}\n", "leaves the project")]:
         root = tmp_path / f"p{len(message)}"

@@ -15,10 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
+from . import __version__ as _release
+
+# Cached results depend on how states are read too: a new reading of the markers invalidates them.
+__version__ = f"{_release}+states2"
 
 CACHE_DIR = ".locflow"
 RACY_SECONDS = 2.0
+
+
+def usable(root: Path) -> bool:
+    """False when `.locflow` (or its cache folder) is a symlink: a cache read from, or written to, a
+    folder outside the project could feed a run someone else's answers."""
+    folder = root / CACHE_DIR
+    return not folder.is_symlink() and not (folder / "cache").is_symlink()
 
 
 def digest(data: bytes) -> str:
@@ -44,7 +54,10 @@ class FileCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
         self.written_at = 0.0
+        self.usable = usable(root)
         try:
+            if not self.usable:
+                raise OSError("state folder is a symlink")
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("version") == __version__:
                 self.entries = data.get("files", {})
@@ -97,7 +110,7 @@ class FileCache:
 
     def save(self) -> None:
         """Best effort: a read-only tree or a full disk only costs speed next time."""
-        if not self.dirty:
+        if not self.dirty or not self.usable:
             return
         from .catalog import atomic_write
 

@@ -179,14 +179,16 @@ class _Validator:
             raise self.error(f"`{key}` must be a non-empty string", node, key, value=True)
         return value
 
-    def number(self, node: dict, key: str, default: float, *, minimum: float, integer: bool) -> Any:
+    def number(self, node: dict, key: str, default: float, *, minimum: float, maximum: float,
+               integer: bool) -> Any:
+        """A number within its range: `timeout: 1e999` or `concurrency: 100000000` would hang or sink the run."""
         if key not in node:
             return default
         value = node[key]
         ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
-        if isinstance(value, bool) or not ok_type or value < minimum:
+        if isinstance(value, bool) or not ok_type or value != value or not minimum <= value <= maximum:
             kind = "an integer" if integer else "a number"
-            raise self.error(f"`{key}` must be {kind} >= {minimum}", node, key, value=True)
+            raise self.error(f"`{key}` must be {kind} from {minimum:g} to {maximum:g}", node, key, value=True)
         return value
 
     def patterns(self, node: dict, key: str, must_be: str, item: str, hint: str | None = None) -> list[str]:
@@ -238,7 +240,7 @@ class _Validator:
             catalogs=catalogs,
             translation=translation,
             checks=self._checks(top),
-            lock_timeout=float(self.number(top, "lock_timeout", 60.0, minimum=0, integer=False)),
+            lock_timeout=float(self.number(top, "lock_timeout", 60.0, minimum=0, maximum=86400, integer=False)),
         )
 
     def _checks(self, top: dict) -> dict[str, str]:
@@ -348,6 +350,8 @@ class _Validator:
                     if key in ("api_key", "key", "secret"):
                         raise self.error(f"`{name}.{key}`: secrets must not be written in the config", opts, key,
                                          hint="name an environment variable with `api_key_env` instead")
+                if "price_per_million" in opts:
+                    self.number(opts, "price_per_million", 0, minimum=0, maximum=1_000_000, integer=False)
                 options[name] = {str(k): v for k, v in opts.items()}
                 positions.update(self._positions(node, name, opts))
         formality = options.get("deepl", {}).get("formality", "default")
@@ -356,10 +360,10 @@ class _Validator:
                              value=True, hint="one of: " + ", ".join(DEEPL_FORMALITY))
         return TranslationConfig(
             providers=tuple(providers),
-            concurrency=self.number(node, "concurrency", 8, minimum=1, integer=True),
-            timeout=float(self.number(node, "timeout", 20.0, minimum=0.1, integer=False)),
-            retries=self.number(node, "retries", 4, minimum=0, integer=True),
-            backoff=float(self.number(node, "backoff", 0.5, minimum=0, integer=False)),
+            concurrency=self.number(node, "concurrency", 8, minimum=1, maximum=64, integer=True),
+            timeout=float(self.number(node, "timeout", 20.0, minimum=0.1, maximum=600, integer=False)),
+            retries=self.number(node, "retries", 4, minimum=0, maximum=20, integer=True),
+            backoff=float(self.number(node, "backoff", 0.5, minimum=0, maximum=60, integer=False)),
             options=options,
             positions=positions,
             memory=self._memory(node),
@@ -383,10 +387,7 @@ class _Validator:
         if node is None:
             return MemoryConfig()
         node = self.mapping(node, "translation.memory", MEMORY_KEYS, translation, "memory")
-        score = self.number(node, "min_score", 75, minimum=1, integer=True)
-        if score > 100:
-            raise self.error("`min_score` must be at most 100", node, "min_score", value=True,
-                             hint="a score is 0-100; 100 reuses only identical sources")
+        score = self.number(node, "min_score", 75, minimum=1, maximum=100, integer=True)
         files = self.patterns(node, "tmx", "a list of TMX file paths or globs", "TMX path",
                               hint="copy the file into the project, or `locflow tm import` it")
         return MemoryConfig(min_score=score, tmx=tuple(files))

@@ -24,7 +24,8 @@ def init(
     with _errors():
         langs = [code.strip() for code in languages.split(",") if code.strip()]
         path = init_project(Path.cwd(), site, source, langs, force=force)
-        typer.echo(f"created {path.name} and the folders site/templates, site/articles, locales, glossaries")
+        typer.echo(f"created {path.name}, .gitignore entries and the folders site/templates, site/articles, "
+                   "locales, glossaries")
         typer.echo("next: put the site's Jinja2 templates in site/templates and its Markdown articles in "
                    "site/articles, then run `locflow pull`")
 
@@ -33,26 +34,55 @@ def init(
 def pull(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
     dry_run: DryRun = False,
+    check: bool = typer.Option(False, "--check",
+                               help="Write nothing; list the strings a pull would add, change and remove, and "
+                                    "exit 1 when it would change anything (CI, pre-commit)."),
 ) -> None:
     """Extract labels and articles into POT templates and merge them into every catalog. Example: locflow pull"""
     from ..pull import pull as do_pull
 
     with _errors():
-        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run, waiting=_waiting)
-        _print_pull(result, dry_run)
+        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run or check, waiting=_waiting)
+        _print_pull(result, dry_run or check)
+        if result.exit_code:
+            raise typer.Exit(result.exit_code)
+        if check and (result.written or result.orphaned):
+            raise typer.Exit(1)
 
 
 def _print_pull(result, dry_run: bool) -> None:
+    from ..render import print_error
+
+    for exc in result.errors:  # skipped; everything else was pulled
+        print_error(exc)
+    if result.errors:
+        typer.echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
+                   "the rest was pulled")
+    for w in result.warnings:
+        typer.echo(f"warning: {w.path}:{w.line}: {w.message}", err=True)
     for path in result.orphaned:
         typer.echo(f"removed {path} (its article is gone)" if result.removed else
                    f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
     if result.up_to_date:
         typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
         return
-    verb = "would update" if dry_run else "updated"
+    if dry_run:
+        for change in result.changes:
+            typer.echo(f"{'would create' if change.created else 'would update'} {change.path}")
+            typer.echo(f"  {len(change.added)} added, {len(change.changed)} changed, {len(change.removed)} removed")
+            for text in change.added:
+                typer.echo(f"  + {text}")
+            for old, new in change.changed:
+                typer.echo(f"  ~ {old} -> {new}")
+            for text in change.removed:
+                typer.echo(f"  - {text}")
+        typer.echo(f"would write {len(result.written)} of {result.templates + result.catalogs} files")
+        return
+    created = set(result.created)
     for path in result.written:
-        typer.echo(f"{verb} {path}")
-    typer.echo(f"{verb} {len(result.written)} of {result.templates + result.catalogs} files")
+        typer.echo(f"{'created' if path in created else 'updated'} {path}")
+    typer.echo(f"wrote {len(result.written)} of {result.templates + result.catalogs} files: {len(created)} created, "
+               f"{len(result.written) - len(created)} updated")
 
 
 @app.command()
@@ -66,7 +96,7 @@ def status(
 
     with _errors():
         _check_format(fmt)
-        rows = do_status(_project(), _split(lang), _split(catalog))
+        rows = do_status(_project(), _split(lang), _split(catalog), missing=True)
         if fmt == "json":
             from ..render import status_json
 
@@ -107,7 +137,7 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
     task = None
     state_box: dict = {}
 
-    def progress(done: int, total: int, chars: int) -> None:
+    def progress(done: int, total: int, chars: int, failed: int = 0) -> None:
         nonlocal progress_bar, task
         if console.is_terminal:
             if progress_bar is None:
@@ -122,7 +152,8 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
             progress_bar.update(task, completed=done, chars=chars)
         elif done == total or done - state_box.get("last", 0) >= max(1, total // 10):
             state_box["last"] = done
-            console.print(f"translated {done}/{total} segments, {chars} characters")
+            console.print(f"{done}/{total} segments done: {done - failed} translated, {failed} failed; "
+                          f"{chars} characters")
 
     options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
                                retranslate_machine=retranslate_machine, progress=progress, waiting=_waiting)
@@ -143,17 +174,28 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
 def _print_translate(result) -> None:
     from rich.markup import escape
 
+    from ..render import print_error
+
+    for exc in result.errors:  # skipped; every other catalog was translated
+        print_error(exc)
     out = _console()
     if result.dry_run:
         if not result.estimates and not result.memory_hits and not result.memory_bands:
             out.print("nothing to translate")
             return
         for e in result.estimates:
-            cost = f", about {e.cost:.2f} in provider fees" if e.cost >= 0.01 else \
-                f", about {e.cost:.4f} in provider fees" if e.cost else ""
+            cost = f", about {e.cost:.2f} {e.currency} in provider fees" if e.cost >= 0.01 else \
+                f", about {e.cost:.4f} {e.currency} in provider fees" if e.cost else ""
             tokens = f", about {e.tokens_in} prompt + {e.tokens_out} reply tokens" if e.tokens_in else ""
             out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{tokens}{cost}")
         out.print(f"memory: {result.memory_hits} exact matches, no request needed")
+        if result.estimates:
+            segments = sum(e.segments for e in result.estimates)
+            cost = sum(e.cost for e in result.estimates)
+            first = result.estimates[0]
+            fee = (f"about {cost:.2f} {first.currency} in provider fees" if cost else
+                   f"no fee configured for {first.provider} (price_per_million)")
+            out.print(f"total: {segments} segments, {result.characters} characters via {first.provider}, {fee}")
         _print_memory(result)
         return
     if not (result.translated or result.memory_hits or result.memory_fuzzy or result.broken or result.failed
@@ -161,8 +203,13 @@ def _print_translate(result) -> None:
         out.print("nothing to translate")
         return
     out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
-              f"{result.broken} kept fuzzy (a token, number or glossary term did not survive), {result.failed} failed; "
-              f"{result.requests} requests, {result.characters} characters in {result.elapsed:.1f}s")
+              f"{result.broken} kept fuzzy, {result.failed} failed; {result.segments} segments translated, "
+              f"{result.segments_failed} failed; {result.requests} requests ({result.retries} retries, "
+              f"{result.throttled} answered 429), {result.characters} characters in {result.elapsed:.1f}s")
+    for problem in result.problems[:20]:
+        out.print(f"[yellow]kept fuzzy[/]: {escape(problem)}")
+    if len(result.problems) > 20:
+        out.print(f"… and {len(result.problems) - 20} more kept fuzzy (`locflow review list --state fuzzy`)")
     from ..render import term_rate
 
     for report in result.providers:
@@ -205,6 +252,9 @@ def check(
     skip: Optional[List[str]] = typer.Option(None, "--skip", help="Do not run these checks."),
     fmt: CheckFormat = "text",
     list_checks: bool = typer.Option(False, "--list", help="List every check with its severity and exit."),
+    path_prefix: Optional[str] = typer.Option(None, "--path-prefix",
+                                              help="Prefix for the catalog paths in the output (default: paths "
+                                                   "relative to the current folder)."),
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
     from ..checks import run_checks
@@ -216,8 +266,11 @@ def check(
         if list_checks:
             _list_checks(project, fmt)
             return
-        result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip))
+        from ..checks.runner import relocated
         from ..render import check_output
+
+        result = relocated(run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip)), project,
+                           path_prefix)
 
         check_output(result, fmt, _console(), show_info=bool(only))
         if fmt == "github":
@@ -273,15 +326,14 @@ def sync(
 
     with _errors():
         project = _project()
-        _print_pull(do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting), dry_run=False)
+        pulled = do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting)
+        _print_pull(pulled, dry_run=False)
         result = _run_translate(project, None, None, None, False, False)
         checked = run_checks(project)
-        # Warnings are for `locflow check`; sync reports errors only, to stay readable.
-        from ..checks.runner import CheckResult
-
-        print_text(CheckResult(tuple(f for f in checked.findings if f.severity == "error")), _console())
-        _status_table(rollup(do_status(project)))
-        raise typer.Exit(result.exit_code or checked.exit_code)
+        # Errors in full; warnings counted per check (listed by `locflow check`), to stay readable.
+        print_text(checked, _console(), show_warnings=False)
+        _status_table(rollup(do_status(project, missing=True)))
+        raise typer.Exit(pulled.exit_code or result.exit_code or checked.exit_code)
 
 
 @app.command()
@@ -297,6 +349,10 @@ def publish(
         target = out if out is not None else project.root / "build"
         result = do_publish(project, _split(lang), target)
         console = _console()
+        from rich.markup import escape
+
+        for problem in result.problems:
+            _console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
         for lang_code, info in result.manifest["languages"].items():
             arts = info["articles"]
             console.print(f"{lang_code}: UI {info['ui']['published']} strings "

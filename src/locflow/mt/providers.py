@@ -60,6 +60,7 @@ class Provider(abc.ABC):
     price_per_million: float = 0.0  # for --dry-run cost estimates
     secrets: tuple[str, ...] = field(default=(), repr=False)
     batch: int = 1  # segments per request; above 1 the engine calls translate_segments with that many
+    currency: str = "USD"  # of price_per_million (the list prices locflow assumes are in US dollars)
 
     @abc.abstractmethod
     def translate(self, text: str, source: str, target: str) -> str:
@@ -88,8 +89,32 @@ class Provider(abc.ABC):
                     message = message.replace(form, "***")
         return message
 
+    def echoes_secret(self, text: str) -> bool:
+        """True when a reply carries one of this provider's keys (in any URL-quoted form)."""
+        return any(form in text for form in self._secret_forms())
+
+    def scrub_secrets(self, text: str) -> str:
+        """A reply without the provider's keys (unlike `scrub`, URLs and their queries are kept)."""
+        for form in sorted(self._secret_forms(), key=len, reverse=True):
+            text = text.replace(form, "***")
+        return text
+
+    def _secret_forms(self) -> set[str]:
+        from urllib.parse import quote, quote_plus
+
+        return {form for secret in self.secrets if secret
+                for form in (secret, quote(secret, safe=""), quote_plus(secret), quote(secret))}
+
     def requests_sent(self) -> int:
         return 0
+
+    def retries_sent(self) -> tuple[int, int]:
+        """(retries, 429 replies): part of `requests_sent`, told apart for the summary."""
+        return 0, 0
+
+    def pair_problem(self, source: str, target: str) -> str | None:
+        """Why this provider cannot translate source -> target, found without a request (None: it can)."""
+        return None
 
 
 REGISTRY: dict[str, Callable[[Config, "ProviderContext"], Provider]] = {}
@@ -107,7 +132,8 @@ class Option:
 
 
 # Every provider accepts these; each adds its own keys when it registers.
-COMMON_OPTIONS = {"price_per_million": Option((int, float), 0.0, minimum=0)}
+COMMON_OPTIONS = {"price_per_million": Option((int, float), 0.0, minimum=0),
+                  "currency": Option(str, "USD")}  # of price_per_million, named in --dry-run totals
 SCHEMAS: dict[str, dict[str, Option]] = {}
 
 
@@ -178,7 +204,7 @@ def secret(config: Config, ctx: ProviderContext, name: str, required: bool) -> s
     """The API key from the environment variable the config names; never from the file."""
     env = options(config, name).get("api_key_env")
     value = ctx.environ.get(env) if env else None
-    if required and not value and not ctx.offline:
+    if required and not value:  # a dry run finds the missing key the real run would
         raise LocflowError(
             f"provider `{name}` needs an API key" + (f" in ${env}" if env else ""),
             hint=f"export {env}=..." if env else f"set translation.{name}.api_key_env in workflow.yaml",
@@ -196,6 +222,7 @@ class DeepTranslatorProvider(Provider):
     factory: Callable[[str, str], Any] | None = None
     shim: RetryingRequests | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    offline_factory: bool = True  # building a translator sends no request (Microsoft's asks for languages)
 
     def _translator(self, source: str, target: str) -> Any:
         cache = getattr(self._local, "cache", None)
@@ -221,6 +248,20 @@ class DeepTranslatorProvider(Provider):
 
     def requests_sent(self) -> int:
         return self.shim.requests_sent if self.shim else 0
+
+    def pair_problem(self, source: str, target: str) -> str | None:
+        if not self.offline_factory or self.factory is None:
+            return None
+        try:
+            self.factory(source, target)  # deep-translator checks the language pair when it is built
+        except LocflowError:
+            raise
+        except Exception as exc:
+            return self.scrub(f"{type(exc).__name__}: {exc}".strip())
+        return None
+
+    def retries_sent(self) -> tuple[int, int]:
+        return (self.shim.counts.retries, self.shim.counts.throttled) if self.shim else (0, 0)
 
 
 @dataclass
@@ -265,7 +306,8 @@ def _google(config: Config, ctx: ProviderContext) -> Provider:
         return translator
 
     return DeepTranslatorProvider("google", factory=factory, shim=shim,
-                                  price_per_million=float(options(config, "google")["price_per_million"]))
+                                  price_per_million=float(options(config, "google")["price_per_million"]),
+                                  currency=str(options(config, "google")["currency"]))
 
 
 @register("libre", {"url": Option(str, required=True), "api_key_env": Option(str)})
@@ -286,7 +328,7 @@ def _libre(config: Config, ctx: ProviderContext) -> Provider:
         return translator
 
     return DeepTranslatorProvider("libre", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts["price_per_million"]))
+                                  price_per_million=float(opts["price_per_million"]), currency=str(opts["currency"]))
 
 
 @register("deepl", {"api_key_env": Option(str), "formality": Option(str, "default", choices=DEEPL_FORMALITY),
@@ -321,7 +363,8 @@ def _deepl(config: Config, ctx: ProviderContext) -> Provider:
         root = base[: -len("v2/")] if base.endswith("/v2/") else base
         glossaries = DeepLGlossaries(shim, root, key, termbase)
     return DeepLProvider("deepl", factory=factory, shim=shim, secrets=(key or "",),
-                         price_per_million=float(opts["price_per_million"]), glossaries=glossaries)
+                         price_per_million=float(opts["price_per_million"]), currency=str(opts["currency"]),
+                         glossaries=glossaries)
 
 
 @register("microsoft", {"api_key_env": Option(str), "region": Option(str),
@@ -337,7 +380,8 @@ def _microsoft(config: Config, ctx: ProviderContext) -> Provider:
         return microsoft.MicrosoftTranslator(source=source, target=target, api_key=key or "-", region=opts["region"])
 
     return DeepTranslatorProvider("microsoft", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts["price_per_million"]))
+                                  price_per_million=float(opts["price_per_million"]), currency=str(opts["currency"]),
+                                  offline_factory=False)
 
 
 @register("mymemory", {})

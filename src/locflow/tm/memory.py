@@ -188,19 +188,24 @@ def project_memory(project: "Project", *, tmx: bool = True) -> Memory:
 
 def catalog_units(project: "Project") -> list[Unit]:
     """A unit for every reviewed or approved entry of every catalog (not the source language's own)."""
-    from ..states import State, approval, msgstr_forms, state_of
+    from ..errors import LocflowError
+    from ..states import State, approval, msgstr_forms, nplurals_of, state_of
 
     units = []
     for cat in project.catalog_files():
         shown = project.display(cat.path)
-        po = read_lean(cat.path, shown)
-        source_language = project.source_language(cat, po.metadata)
+        try:
+            po = read_lean(cat.path, shown)
+            source_language = project.source_language(cat, po.metadata)
+        except LocflowError:
+            continue  # an unreadable catalog offers nothing; the run reports it where it translates
         if source_language == cat.language:
             continue
+        nplurals = nplurals_of(po.metadata)
         for entry in po:
             if entry.obsolete or "fuzzy" in entry.flags or not (entry.msgstr or entry.msgstr_plural):
                 continue  # the common cases decided before state_of reads the markers
-            state = state_of(entry)
+            state = state_of(entry, nplurals)  # a plural with a missing form is fuzzy, never reused
             if state not in (State.REVIEWED, State.APPROVED):
                 continue
             signed = approval(entry) if state is State.APPROVED else None
@@ -215,13 +220,20 @@ def read_lean(path: Path, shown: str):
     """fastpo's single-pass scanner (a fifth of polib's time on large catalogs) when it is sure of the
     file, the full parser and its file:line errors otherwise."""
     from .. import fastpo
-    from ..catalog import read_po
+    from ..catalog import check_entry_sizes, check_file_size, read_po
+    from ..errors import LocflowError
 
-    raw = path.read_bytes()
     try:
-        return fastpo.parse(raw.decode("utf-8").lstrip("\ufeff"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LocflowError(f"cannot read catalog: {exc.strerror or exc}", path=shown) from None
+    check_file_size(raw, shown)  # the same limits as every reader: a hostile catalog is refused, not indexed
+    try:
+        lite = fastpo.parse(raw.decode("utf-8").lstrip("\ufeff"))
     except (fastpo.Unsure, UnicodeDecodeError):
         return read_po(path, display=shown, data=raw, layout=False)
+    check_entry_sizes(lite, shown)
+    return lite
 
 
 def tmx_units(project: "Project") -> list[Unit]:
