@@ -271,6 +271,137 @@ def test_approving_a_memory_fill_drops_the_tm_marker(tmp_path, server, run_cli):
     assert state_of(entry) is State.APPROVED and memory_fill(entry) is None and "locflow: tm" not in entry.tcomment
 
 
+def test_the_tm_marker_vouches_only_for_the_text_the_memory_gave(tmp_path, run_cli):
+    from locflow.states import content_sha
+
+    root = tmp_path / "p"
+    make(root)
+    set_translation(root, "et", RADAR, RADAR_ET, approved_by="Mari Tamm")
+    follow_up(root, RADAR_SPRING)
+    translate(Project.load(root / "workflow.yaml"), TranslateOptions(languages=["et"], provider="memory",
+                                                                catalogs=["articles/follow-up"], today="2026-11-21"))
+    path = root / "locales/et/articles/follow-up.po"
+    entry = po(path).find(RADAR_SPRING)
+    [marker] = [line for line in entry.tcomment.split("\n") if line.startswith("locflow: tm ")]
+    score = memory_fill(entry).score
+    # The approved unit's approval is not carried over: a suggestion waits as fuzzy, hashed like a machine fill.
+    assert marker == f"locflow: tm {score} locales/et/LC_MESSAGES/ui.po 2026-11-21 {content_sha(entry)}"
+    assert state_of(entry) is State.FUZZY and "approved" not in entry.tcomment
+    catalog = po(path)
+    catalog.find(RADAR_SPRING).msgstr = RADAR_ET.replace("talve", "kevadet")  # edited, fuzzy left on
+    catalog.save()
+    assert memory_fill(po(path).find(RADAR_SPRING)) is None
+    catalog = po(path)
+    catalog.find(RADAR_SPRING).flags.remove("fuzzy")  # Poedit: fuzzy cleared by hand
+    catalog.save()
+    assert memory_fill(po(path).find(RADAR_SPRING)) is None
+    run = run_cli("--config", root / "workflow.yaml", "review", "reject", "--lang", "et", "--catalog",
+                  "articles/follow-up", "--match", "Title of", "--reason", "retitle", "--reviewer", "Mari Tamm")
+    assert run.exit_code == 0  # a command that writes the catalog settles the hand edit
+    entry = po(path).find(RADAR_SPRING)
+    assert "locflow: tm" not in entry.tcomment and state_of(entry) is State.REVIEWED
+
+
+def test_the_review_screens_say_where_a_memory_fill_came_from(tmp_path):
+    import io
+
+    from rich.console import Console
+
+    from locflow.review import entry_id
+    from locflow.review_tui import Session
+    from locflow.serve.entry import entry_view
+
+    root = tmp_path / "p"
+    make(root)
+    set_translation(root, "et", RADAR, RADAR_ET)
+    follow_up(root, RADAR_SPRING)
+    translate(Project.load(root / "workflow.yaml"), TranslateOptions(languages=["et"], provider="memory",
+                                                                catalogs=["articles/follow-up"]))
+    project = Project.load(root / "workflow.yaml")
+    [cat] = project.catalog_files(["et"], ["articles/follow-up"])
+    score = memory_fill(po(cat.path).find(RADAR_SPRING)).score
+    view = entry_view(project, cat, entry_id(None, RADAR_SPRING))
+    assert view.state == "fuzzy" and view.memory == f"{score}% match from locales/et/LC_MESSAGES/ui.po"
+    out = io.StringIO()
+    keys = iter(["s", "s", "q"])  # title and summary first (reviewed; the gate is approved)
+    Session(project, "et", ["articles/follow-up"], "Mari Tamm", Console(file=out, width=300, highlight=False),
+            lambda: next(keys), lambda label, current: None, lambda text: None).run()
+    assert f"fuzzy (memory {score}% from locales/et/LC_MESSAGES/ui.po)" in out.getvalue()
+
+
+def test_memory_fills_are_saved_under_the_lock_and_never_overwrite_a_reviewer(tmp_path):
+    """A fuzzy memory fill waits for the run's save like a provider's result: a translation a reviewer
+    wrote meanwhile is kept, and the other fills land when the run ends."""
+    import threading
+    import time
+
+    srv = MTServer().start()
+    release = threading.Event()
+    answer = srv._translation
+
+    def slow(text, target, faults):  # the provider answers only when the test says so
+        release.wait(60)
+        return answer(text, target, faults)
+
+    srv._translation = slow
+    try:
+        root = tmp_path / "p"
+        make(root, srv.url)
+        set_translation(root, "et", RADAR, RADAR_ET, approved_by="Mari Tamm")
+        set_translation(root, "et", DRILL, DRILL_ET)
+        drill_four = DRILL.replace("three", "four")
+        follow_up(root, RADAR_SPRING, drill_four, "A new headline.")
+        done: dict = {}
+        runner = threading.Thread(target=lambda: done.setdefault("result", translate(
+            Project.load(root / "workflow.yaml"), TranslateOptions(languages=["et"], catalogs=["articles/follow-up"],
+                                                                   save_interval=60))))
+        runner.start()
+        for _ in range(600):
+            if srv.requests:
+                break
+            time.sleep(0.05)
+        assert srv.requests and runner.is_alive(), "translate never asked the provider"
+        path = root / "locales/et/articles/follow-up.po"
+        project = Project.load(root / "workflow.yaml")
+        with project.lock():  # a reviewer translates one of the memory's entries meanwhile
+            catalog = po(path)
+            catalog.find(RADAR_SPRING).msgstr = "Inimese tõlge."
+            catalog.save()
+        release.set()
+        runner.join(60)
+        assert done["result"].memory_fuzzy == 2 and done["result"].failed == 0
+        catalog = po(path)
+        mine = catalog.find(RADAR_SPRING)
+        assert mine.msgstr == "Inimese tõlge." and "locflow: tm" not in mine.tcomment
+        four = catalog.find(drill_four)
+        assert four.msgstr == DRILL_ET and memory_fill(four) is not None and state_of(four) is State.FUZZY
+        assert state_of(catalog.find("A new headline.")) is State.MACHINE
+    finally:
+        release.set()
+        srv.stop()
+
+
+def test_an_interrupted_run_keeps_its_memory_fills(tmp_path, server):
+    server.reset()
+    root = tmp_path / "p"
+    make(root, server.url)
+    set_translation(root, "et", RADAR, RADAR_ET)
+    follow_up(root, RADAR_SPRING, "A new headline.", "A second new line.")
+
+    def interrupt(*_args) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        translate(Project.load(root / "workflow.yaml"), TranslateOptions(languages=["et"], save_interval=60,
+                                                                    catalogs=["articles/follow-up"], progress=interrupt))
+    entry = po(root / "locales/et/articles/follow-up.po").find(RADAR_SPRING)
+    assert entry.msgstr == RADAR_ET and memory_fill(entry) is not None
+    server.reset()
+    again = translate(Project.load(root / "workflow.yaml"), TranslateOptions(languages=["et"],
+                                                                        catalogs=["articles/follow-up"]))
+    assert again.memory_fuzzy == 0 and RADAR_SPRING not in [r["params"]["q"] for r in server.requests]
+
+
 def test_memory_config_is_validated(tmp_path, run_cli):
     for extra, message in [("  memory: {min_score: 101}\n", "an integer from 1 to 100"),
                            ("  memory: {min_scor: 80}\n", "did you mean `min_score`"),

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Callable
 from .catalog import read_po
 from .project import CatalogFile, Project
 from .review import approval_blockers, edit, stamp, write_catalog
-from .states import (State, decisions, machine_provider, mark_approved, mark_rejected, msgstr_forms, nplurals_of,
-                     state_of, translator_comments)
+from .states import (State, decisions, machine_provider, mark_approved, mark_rejected, memory_fill, msgstr_forms,
+                     nplurals_of, state_of, translator_comments)
 
 if TYPE_CHECKING:
     import polib
@@ -233,6 +233,8 @@ class Session:
         title = f"[{i + 1}/{len(self.queue)}] {self.project.display(cat.path)}:{entry.linenum}  {state.value}"
         if provider:
             title += f" ({provider})"
+        elif fill := memory_fill(entry):
+            title += f" (memory {fill.score}% from {fill.where})"
         from .textscan import visible
 
         self.console.print(Panel(visible("\n".join(lines)), title=visible(escape(title)), title_align="left"))
