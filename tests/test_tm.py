@@ -19,7 +19,7 @@ from locflow.states import State, memory_fill, state_of
 from locflow.tm.memory import Memory, Unit, project_memory
 from locflow.tm.normalize import normalize
 from locflow.tm.search import search
-from locflow.tm.store import export_tmx, import_tmx
+from locflow.tm.store import export_tmx
 from locflow.tm.tmx import read_tmx
 
 FIXTURE = Path(__file__).parent / "fixtures" / "agency-omegat.tmx"
@@ -333,17 +333,9 @@ def test_memory_fills_are_saved_under_the_lock_and_never_overwrite_a_reviewer(tm
     """A fuzzy memory fill waits for the run's save like a provider's result: a translation a reviewer
     wrote meanwhile is kept, and the other fills land when the run ends."""
     import threading
-    import time
 
     srv = MTServer().start()
-    release = threading.Event()
-    answer = srv._translation
-
-    def slow(text, target, faults):  # the provider answers only when the test says so
-        release.wait(60)
-        return answer(text, target, faults)
-
-    srv._translation = slow
+    release = srv.hold()
     try:
         root = tmp_path / "p"
         make(root, srv.url)
@@ -356,11 +348,7 @@ def test_memory_fills_are_saved_under_the_lock_and_never_overwrite_a_reviewer(tm
             Project.load(root / "workflow.yaml"), TranslateOptions(languages=["et"], catalogs=["articles/follow-up"],
                                                                    save_interval=60))))
         runner.start()
-        for _ in range(600):
-            if srv.requests:
-                break
-            time.sleep(0.05)
-        assert srv.requests and runner.is_alive(), "translate never asked the provider"
+        assert srv.wait_for_request() and runner.is_alive(), "translate never asked the provider"
         path = root / "locales/et/articles/follow-up.po"
         project = Project.load(root / "workflow.yaml")
         with project.lock():  # a reviewer translates one of the memory's entries meanwhile
