@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from . import Languages, TextOrJson, _check_format, _console, _errors, _project, _split, _waiting, app, one_line
+from .common import (Languages, TextOrJson, app, check_format, handle_errors, load_project, make_console, one_line,
+                     show_waiting, split_values)
 
 tm_app = typer.Typer(help="The translation memory: reviewed and approved translations, and imported TMX files.\n\n"
                           "Example: locflow tm search \"min read\" --lang ru")
@@ -22,8 +23,8 @@ def tm_export(
     """Write every reviewed and approved translation as TMX 1.4b (state and reviewer as properties). Example: locflow tm export --lang et et.tmx"""
     from ..tm.store import export_tmx
 
-    with _errors():
-        result = export_tmx(_project(), out, _split(lang))
+    with handle_errors():
+        result = export_tmx(load_project(), out, split_values(lang))
         typer.echo(f"wrote {result.tus} units with {result.translations} translations "
                    f"({', '.join(result.languages) or 'no language'}) to {result.path} (TMX 1.4b)")
 
@@ -36,9 +37,9 @@ def tm_import(
     """Add a TMX file to the memory (memory/NAME.tmx), never to the catalogs. Example: locflow tm import agency.tmx"""
     from ..tm.store import import_tmx
 
-    with _errors():
-        project = _project()
-        result = import_tmx(project, path, str(path), name=name, waiting=_waiting)
+    with handle_errors():
+        project = load_project()
+        result = import_tmx(project, path, str(path), name=name, waiting=show_waiting)
         pairs = ", ".join(f"{s}→{t} {n}" for s, t, n in result.pairs)
         typer.echo(f"{result.status} {result.path}: {result.tus} units ({pairs})")
         if result.skipped:
@@ -57,13 +58,13 @@ def tm_search(
 
     from ..tm.search import search
 
-    with _errors():
-        _check_format(fmt)
-        rows = search(_project(), text, _split(lang))
+    with handle_errors():
+        check_format(fmt)
+        rows = search(load_project(), text, split_values(lang))
         if fmt == "json":
             typer.echo(json.dumps({"results": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
             return
-        out = _console()
+        out = make_console()
         for r in rows:
             out.print(f"[bold]{r.source_language}[/] {escape(one_line(r.msgctxt, r.source, 100))}")
             for t in r.translations:

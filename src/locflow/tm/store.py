@@ -90,7 +90,7 @@ def export_tmx(project: "Project", out: Path, languages: list[str] | None = None
     from .. import __version__
     from ..catalog import write_if_changed
     from ..safexml import NOT_XML
-    from .memory import catalog_units
+    from .units import catalog_units
     from .tmx import TmxUnit, write_tmx
 
     project.check_languages(languages)

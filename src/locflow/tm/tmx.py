@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import LocflowError
-from .memory import Unit
+from .units import Unit
 
 MAX_BYTES = 200_000_000
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
