@@ -460,6 +460,16 @@ def test_po_syntax_error_reports_line_and_other_catalogs_are_still_checked(tmp_p
     ]
 
 
+def test_a_broken_catalog_is_one_po_syntax_error_not_also_a_stale_one(sample):
+    """Found by a user: the planned pull behind `stale` read the broken file too and reported it again
+    as "cannot extract sources"."""
+    edit_file(sample, "locales/lv/LC_MESSAGES/ui.po", 'msgid "Home"\nmsgstr "', 'msgid "Home"\nmsgstr "X\n')
+    found = run_checks(Project.load(sample / "workflow.yaml")).findings
+    broken = [f for f in found if f.path == "locales/lv/LC_MESSAGES/ui.po" and f.severity == "error"]
+    assert [f.check for f in broken] == ["po-syntax"]
+    assert not [f for f in found if f.check == "stale"]
+
+
 def test_po_syntax_msgid_without_msgstr(tmp_path):
     text, (line, _) = po_text("pl", 'msgid "Stay In Touch"', 'msgid "Latest News"\nmsgstr "Najnowsze wiadomości"')
     root = managed(tmp_path, {"pl/LC_MESSAGES/ui.po": text})
