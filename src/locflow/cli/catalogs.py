@@ -242,6 +242,7 @@ def _print_memory(result) -> None:
     verb = "would fill" if result.dry_run else "filled"
     if result.memory_fuzzy:
         out.print(f"memory: {result.memory_fuzzy} fuzzy matches {verb} as `fuzzy` (# locflow: tm), not sent to MT")
+    out.print("memory matches by score (100%: exact, filled as `machine memory`; below: fuzzy):")
     for band in result.memory_bands:
         out.print(f"  {band.band:>6}%: {band.entries} entries, {band.characters} characters")
     out.print(f"  saved: {sum(b.characters for b in result.memory_bands)} characters not sent")
