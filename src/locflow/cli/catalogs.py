@@ -357,7 +357,8 @@ def publish(
 
         for problem in result.problems:
             make_console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
-        for lang_code, info in result.manifest["languages"].items():
+        for lang_code in result.languages:  # the others were not republished: their figures are not news
+            info = result.manifest["languages"][lang_code]
             arts = info["articles"]
             console.print(f"{lang_code}: UI {info['ui']['published']} strings "
                           f"({info['ui']['fallback_to_source']} fall back to source), "
