@@ -337,3 +337,17 @@ def test_the_main_job_on_a_fresh_copy_of_the_sample_is_clean_offline_and_writes_
     assert "up to date" in proc.stdout and "nothing to translate" in proc.stdout
     assert "passed: 0 errors, 0 warnings" in proc.stdout
     assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("args", [["review", "list", "--lang", "et"], ["status"], ["check", "--list"]])
+def test_a_reader_that_stops_reading_is_exit_141_not_findings(sample, args):
+    """Found by a user: `locflow review list --lang et | head -1` exited 1, which means findings."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "locflow", *args], cwd=sample, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "LOCFLOW_NO_CACHE": "1"})
+    proc.stdout.close()  # the reader is gone before the first line
+    err = proc.stderr.read()
+    assert proc.wait(timeout=60) == 141, err
+    assert b"Traceback" not in err and b"internal error" not in err

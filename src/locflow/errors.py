@@ -9,6 +9,7 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_PROVIDER = 3
 EXIT_INTERRUPTED = 130
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: the reader stopped reading (`| head`), as a shell reports it
 
 
 class LocflowError(Exception):
@@ -55,3 +56,14 @@ def decode_position(exc: UnicodeDecodeError) -> dict[str, int]:
     before = bytes(data[:exc.start])
     line_start = before.rfind(b"\n") + 1
     return {"line": before.count(b"\n") + 1, "col": len(before[line_start:].decode("utf-8", "replace")) + 1}
+
+
+def stop_on_closed_pipe() -> None:
+    """The reader of stdout went away: point stdout at /dev/null so the interpreter's last flush cannot
+    fail too, and end as a process ended by SIGPIPE does (not 1, which means findings)."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(EXIT_PIPE_CLOSED)

@@ -91,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        return 0
+        from .errors import stop_on_closed_pipe
+
+        stop_on_closed_pipe()
 
 
 def answer(request: Request) -> int:

@@ -27,11 +27,16 @@ def safe_console_class():
     """
     from rich.console import Console
 
+    from .errors import stop_on_closed_pipe
     from .textscan import visible
 
     class SafeConsole(Console):
         def print(self, *objects, **kwargs):  # noqa: A003 - rich's name
             super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+        def on_broken_pipe(self) -> None:  # rich's own ends with exit 1, which means findings here
+            if not self.quiet:
+                stop_on_closed_pipe()
 
     return SafeConsole
 

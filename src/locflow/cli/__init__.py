@@ -33,6 +33,10 @@ def run() -> None:  # pragma: no cover - console entry for `python -m locflow`
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # typer.echo's write to a closed pipe (rich's consoles handle their own)
+        from ..errors import stop_on_closed_pipe
+
+        stop_on_closed_pipe()
     except typer.Abort:
         sys.exit(EXIT_INTERRUPTED)
     except typer.TyperException as exc:  # click's usage errors, as typer re-exports them
