@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -436,3 +437,14 @@ def test_ci_logs_show_whole_catalog_names(tmp_path):
     r = subprocess.run([sys.executable, "-m", "locflow", "status", "--lang", "et", "--catalog", "articles/*"],
                        cwd=root, capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0 and f"articles/{longest} " in r.stdout and "…" not in r.stdout, r.stdout
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="GNU gettext is not installed")
+def test_every_committed_sample_catalog_passes_msgfmt_check_without_a_warning():
+    """Found by a user: the sample's catalogs lacked the header fields msgfmt -c asks for."""
+    import subprocess
+
+    repo = Path(__file__).resolve().parents[1]
+    for path in sorted((repo / "locales").rglob("*.po")):
+        proc = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
+        assert proc.returncode == 0 and proc.stderr == "", (path, proc.stderr)
