@@ -5,6 +5,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import polib
 import pytest
 
 from .conftest import REPO, edit_file, pull, snapshot
@@ -91,3 +92,18 @@ def test_the_hook_entry_fails_a_commit_whose_sources_moved_on(pulled: Path):
     move_sources_on(pulled)
     failed = subprocess.run(command, cwd=pulled, capture_output=True, text=True)
     assert failed.returncode == 1 and "+ Share on {network}" in failed.stdout
+
+
+def test_dry_run_says_which_added_strings_the_merge_pre_fills_fuzzy(sample: Path, run_cli):
+    """Found by a user: a new `%(num)d comment` was listed as plainly added, but pull wrote it fuzzy with
+    the translation of `%(num)d article`, as msgmerge does."""
+    edit_file(sample, "site/templates/article.html", '{{ _("Share") }}',
+              '{{ _("Share") }} {{ ngettext("%(num)d comment", "%(num)d comments", n) }}')
+    dry = run_cli("pull", "--dry-run", cwd=sample)
+    assert dry.exit_code == 0, dry.stderr
+    block = dry.stdout.split("would update locales/et/LC_MESSAGES/ui.po\n")[1].split("would ")[0]
+    assert "1 added (1 pre-filled, fuzzy)" in block
+    assert "+ %(num)d comment  (fuzzy, from the translation of %(num)d article)" in block
+    assert run_cli("pull", cwd=sample).exit_code == 0
+    po = {e.msgid: e for e in polib.pofile(str(sample / "locales/et/LC_MESSAGES/ui.po"))}
+    assert "fuzzy" in po["%(num)d comment"].flags and po["%(num)d comment"].previous_msgid == "%(num)d article"

@@ -23,6 +23,8 @@ class CatalogChanges:
     added: tuple[str, ...] = ()
     changed: tuple[tuple[str, str], ...] = ()  # (old source, new source): a fuzzy match
     removed: tuple[str, ...] = ()
+    # (old source, new source): added strings the merge pre-fills, fuzzy, with a similar string's translation
+    prefilled: tuple[tuple[str, str], ...] = ()
 
     @property
     def strings(self) -> int:
@@ -31,7 +33,9 @@ class CatalogChanges:
     def summary(self, limit: int = SHOWN) -> str:
         """One line naming the strings: `added "A", "B"; changed "C" -> "D"; removed "E"`."""
         parts = []
-        for kind, items in (("added", [_quote(a) for a in self.added]),
+        source_of = {new: old for old, new in self.prefilled}
+        for kind, items in (("added", [_quote(a) + (f" (fuzzy from {_quote(source_of[a])})" if a in source_of else "")
+                                       for a in self.added]),
                             ("changed", [f"{_quote(a)} -> {_quote(b)}" for a, b in self.changed]),
                             ("removed", [_quote(r) for r in self.removed])):
             if items:
@@ -41,7 +45,8 @@ class CatalogChanges:
 
     def to_json(self) -> dict:
         return {"path": self.path, "created": self.created, "added": list(self.added),
-                "changed": [{"from": a, "to": b} for a, b in self.changed], "removed": list(self.removed)}
+                "changed": [{"from": a, "to": b} for a, b in self.changed], "removed": list(self.removed),
+                "prefilled": [{"from": a, "to": b} for a, b in self.prefilled]}
 
 
 def _label(msgctxt: str | None, msgid: str) -> str:
@@ -63,13 +68,16 @@ def catalog_changes(project: "Project", item: "Planned") -> CatalogChanges:
     before = {(e.msgctxt, e.msgid) for e in old if not e.obsolete}
     after = {(e.msgctxt, e.msgid): e for e in new if not e.obsolete}
     changed = []
+    prefilled = []
     matched: set = set()
     for key, entry in after.items():
         previous = (entry.msgctxt, entry.previous_msgid) if entry.previous_msgid else None
         if key not in before and previous in before and previous not in after:
             changed.append((_label(*previous), _label(*key)))
             matched.add(previous)
+        elif key not in before and previous in before:  # the old string stays: this one is new, pre-filled
+            prefilled.append((_label(*previous), _label(*key)))
     added = [_label(*key) for key in after if key not in before and _label(*key) not in {b for _, b in changed}]
     removed = [_label(*key) for key in sorted(before, key=lambda k: (k[0] or "", k[1]))
                if key not in after and key not in matched]
-    return CatalogChanges(shown, False, tuple(added), tuple(changed), tuple(removed))
+    return CatalogChanges(shown, False, tuple(added), tuple(changed), tuple(removed), tuple(prefilled))

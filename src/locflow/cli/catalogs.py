@@ -69,9 +69,13 @@ def _print_pull(result, dry_run: bool) -> None:
     if dry_run:
         for change in result.changes:
             typer.echo(f"{'would create' if change.created else 'would update'} {change.path}")
-            typer.echo(f"  {len(change.added)} added, {len(change.changed)} changed, {len(change.removed)} removed")
+            filled = f" ({len(change.prefilled)} pre-filled, fuzzy)" if change.prefilled else ""
+            typer.echo(f"  {len(change.added)} added{filled}, {len(change.changed)} changed, "
+                       f"{len(change.removed)} removed")
+            source_of = {new: old for old, new in change.prefilled}
             for text in change.added:
-                typer.echo(f"  + {text}")
+                typer.echo(f"  + {text}" + (f"  (fuzzy, from the translation of {source_of[text]})"
+                                            if text in source_of else ""))
             for old, new in change.changed:
                 typer.echo(f"  ~ {old} -> {new}")
             for text in change.removed:
