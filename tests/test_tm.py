@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from .conftest import build_project, po, pull, snapshot, write
+from .conftest import build_project, edit_file, po, pull, snapshot, write
 from .mt_server import MTServer
 from locflow.errors import LocflowError
 from locflow.mt.engine import TranslateOptions, translate
@@ -557,3 +557,14 @@ def test_review_list_json_shows_memory_matches_and_the_other_languages(tmp_path,
     assert {"op": "insert", "text": "spring."} in match["diff"] and {"op": "delete", "text": "winter."} in match["diff"]
     assert [o["language"] for o in entry["other_languages"]] == ["ru", "lv"]  # ru beside uk
     assert entry["other_languages"][0]["state"] == "reviewed"
+
+
+def test_tm_search_for_one_language_is_not_stopped_by_another_languages_broken_catalog(sample):
+    """Found by a user: `tm search Home --lang et` failed on a broken lv catalog it was not asked about."""
+    edit_file(sample, "locales/lv/LC_MESSAGES/ui.po", 'msgid "Home"\nmsgstr "', 'msgid "Home"\nmsgstr "X\n')
+    project = Project.load(sample / "workflow.yaml")
+    found = search(project, "Home", ["et"])
+    assert any(c.source == "Home" and any(r.language == "et" for r in c.translations) for c in found)
+    with pytest.raises(LocflowError) as err:
+        search(project, "Home", ["lv"])
+    assert err.value.path == "locales/lv/LC_MESSAGES/ui.po"

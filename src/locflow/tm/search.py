@@ -55,7 +55,12 @@ def search(project: "Project", text: str, languages: list[str] | None = None) ->
     hits: set[tuple] = set()
     for cat in project.catalog_files():
         shown = project.display(cat.path)
-        po = read_po(cat.path, display=shown, layout=False)
+        try:
+            po = read_po(cat.path, display=shown, layout=False)
+        except LocflowError:
+            if cat.language in wanted:
+                raise
+            continue  # a broken catalog of a language not asked for only widens the source side: skip it
         source_language = project.source_language(cat, po.metadata)
         if source_language == cat.language:
             continue
