@@ -1,5 +1,7 @@
 """A cache of per-file results under `.locflow/`, keyed by file content, never stale.
 
+Every cache file is keyed by a fingerprint of locflow's own code (`fingerprint.py`), so an
+edited check or extractor never serves results computed by the old code.
 A file's entry is trusted when its size and mtime_ns are unchanged and it was not modified
 within the racy window around the cache write (as git does); otherwise the content hash
 decides, and a changed file is re-read. Results are JSON-able data; a corrupt or foreign
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
+from .fingerprint import code_fingerprint
 
 CACHE_DIR = ".locflow"
 RACY_SECONDS = 2.0
@@ -39,14 +41,14 @@ class FileCache:
 
     def __init__(self, root: Path, name: str, signature: str = "") -> None:
         self.root = root
-        key = digest(f"{__version__}\0{signature}".encode())[:12]
+        key = digest(f"{code_fingerprint()}\0{signature}".encode())[:12]
         self.path = root / CACHE_DIR / "cache" / f"{name}-{key}.json"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
         self.written_at = 0.0
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == __version__:
+            if data.get("code") == code_fingerprint():
                 self.entries = data.get("files", {})
                 self.written_at = float(data.get("written_at", 0.0))
         except (OSError, ValueError, AttributeError):
@@ -91,9 +93,21 @@ class FileCache:
         if item and item.get("hash") == fingerprint:
             return item["value"]
         value = compute()
+        self.remember(key, fingerprint, value)
+        return value
+
+    def recall(self, key: str, fingerprint: str) -> Any:
+        """The value stored under `key` for exactly this fingerprint, else None."""
+        item = self.entries.get(key)
+        return item["value"] if item and item.get("hash") == fingerprint else None
+
+    def remember(self, key: str, fingerprint: str, value: Any) -> None:
         self.entries[key] = {"size": -1, "mtime_ns": -1, "hash": fingerprint, "value": value}
         self.dirty = True
-        return value
+
+    def forget(self, key: str) -> None:
+        if self.entries.pop(key, None) is not None:
+            self.dirty = True
 
     def save(self) -> None:
         """Best effort: a read-only tree or a full disk only costs speed next time."""
@@ -101,7 +115,7 @@ class FileCache:
             return
         from .catalog import atomic_write
 
-        payload = {"version": __version__, "written_at": time.time(), "files": self.entries}
+        payload = {"code": code_fingerprint(), "written_at": time.time(), "files": self.entries}
         try:
             atomic_write(self.path, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8"))
             ignore = self.root / CACHE_DIR / ".gitignore"

@@ -165,9 +165,9 @@ class OutputCache:
         return sorted(set(paths))
 
     def _stats(self) -> dict[str, list[int]]:
-        from . import __version__
+        from .fingerprint import code_fingerprint
 
-        stats: dict[str, list] = {"@version": [__version__]}
+        stats: dict[str, list] = {"@code": [code_fingerprint()]}
         for path in self._inputs():
             try:
                 st = path.stat()

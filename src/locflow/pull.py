@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ from .catalog import catalog_metadata, default_header, merge, new_pofile, read_p
 from .config import CatalogConfig
 from .errors import LocflowError
 from .project import Project
+from .pullstate import PullState
 
 if TYPE_CHECKING:
     import polib
@@ -32,22 +33,37 @@ class PullResult:
 
 @dataclass(frozen=True)
 class Planned:
-    """A catalog file and the exact bytes a pull would give it."""
+    """A catalog file and the exact bytes a pull would give it.
+
+    `data` is None when the file is known to be current (the pull state vouched for it, or the
+    merge gave what it already says): there is nothing to write, so nothing was rendered.
+    """
 
     path: Path
-    data: bytes
+    data: bytes | None
     # True when the file already says the same, even if an editor formatted it differently:
     # a pull never rewrites a catalog only to re-wrap what Poedit or msgcat wrote.
     same: bool = False
 
     @property
     def changes(self) -> bool:
-        if self.same:
+        if self.same or self.data is None:
             return False
         try:
             return self.path.read_bytes() != self.data
         except FileNotFoundError:
             return True
+
+
+@dataclass
+class _Unit:
+    """One unit of extraction (an article, or a labels catalog) and what it plans."""
+
+    key: str
+    inputs: str
+    plans: list[Planned]
+    extra: dict = field(default_factory=dict)  # an article's slug and language
+    known: bool = False  # taken from the pull state, not computed
 
 
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
@@ -59,12 +75,16 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
         orphans = _orphans(project, plans)
     else:
         with project.lock(waiting):
-            plans = plan(project, purge_obsolete=purge_obsolete)
-            written = []
+            state = PullState(project, purge_obsolete)
+            units = plan_units(project, state, purge_obsolete=purge_obsolete)
+            plans = [p for u in units for p in u.plans]
+            done: set[Path] = set()
             for item in plans:
                 if item.changes:
                     write_if_changed(item.path, item.data)
-                    written.append(project.display(item.path))
+                    done.add(item.path)
+            _settle(state, units, done)
+            written = [project.display(p.path) for p in plans if p.path in done]
             orphans = _orphans(project, plans)
             if purge_obsolete:
                 for path in orphans:
@@ -89,32 +109,80 @@ def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
 
 
 def plan(project: Project, *, purge_obsolete: bool = False) -> list[Planned]:
-    """What each template and catalog should contain after a pull, computed without writing."""
-    result: list[Planned] = []
+    """What each template and catalog should contain after a pull, computed without writing.
+
+    Units the pull state vouches for are not extracted again; units found current are recorded
+    for the next run (the `stale` check and `pull --dry-run` plan through here too)."""
+    state = PullState(project, purge_obsolete)
+    units = plan_units(project, state, purge_obsolete=purge_obsolete)
+    _settle(state, units, set())
+    return [p for u in units for p in u.plans]
+
+
+def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = False) -> list[_Unit]:
+    units: list[_Unit] = []
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
         if catalog.kind == "labels":
-            result += _plan_labels(project, catalog, purge_obsolete)
+            units.append(_plan_labels(project, catalog, purge_obsolete, state))
         else:
-            result += _plan_articles(project, catalog, purge_obsolete)
-    return result
+            units += _plan_articles(project, catalog, purge_obsolete, state)
+    return units
+
+
+def _settle(state: PullState, units: list[_Unit], written: set[Path]) -> None:
+    """Record the units whose every output is now current; forget the others."""
+    from .cache import digest
+
+    for unit in units:
+        if unit.known:
+            continue
+        outputs: dict[str, str] = {}
+        for item in unit.plans:
+            if item.path in written:
+                outputs[state.project.display(item.path)] = digest(item.data)
+            elif item.changes:
+                state.forget(unit.key)
+                break
+            else:
+                outputs[state.project.display(item.path)] = state.file_hash(item.path)
+        else:
+            state.record(unit.key, unit.inputs, outputs, unit.extra)
+    state.save()
+
+
+def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit | None:
+    found = state.current(key, inputs)
+    if found is None:
+        return None
+    plans = [Planned(project.root / rel, None, same=True) for rel in found["outputs"]]
+    return _Unit(key, inputs, plans, {k: v for k, v in found.items() if k != "outputs"}, known=True)
 
 
 def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool,
             source: str | None = None) -> Planned:
-    old = read_po(path, display=project.display(path), layout=False) if path.exists() else None
+    raw = path.read_bytes() if path.exists() else None
+    old = read_po(path, display=project.display(path), data=raw, layout=False) if raw is not None else None
     merged = merge(template, old, language, project.config.site, purge_obsolete=purge, source_language=source)
     data = render(merged)
-    return Planned(path, data, same=old is not None and render(old) == data)
+    if raw == data:
+        return Planned(path, None, same=True)  # what locflow wrote last time: no second rendering needed
+    same = old is not None and render(old) == data
+    return Planned(path, None if same else data, same=same)
 
 
-def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[Planned]:
+def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: PullState) -> _Unit:
     from .sources.templates import extract_templates
 
     import polib
 
-    messages = extract_templates(project.root, project.source_files(catalog))
+    sources = project.source_files(catalog)
+    key, inputs = catalog.name, state.inputs(sources)
+    known = _known(project, key, inputs, state)
+    if known is not None:
+        return known
+    messages = extract_templates(project.root, sources)
     pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
@@ -126,27 +194,37 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool) -> list[
     plans = [Planned(project.template_path(catalog), render(pot))]
     for lang in project.config.languages:
         plans.append(_merged(project, pot, project.po_path(catalog, lang), lang, purge))
-    return plans
+    return _Unit(key, inputs, plans)
 
 
 def load_articles(project: Project, catalog: CatalogConfig) -> list["Article"]:
     """All articles of a catalog, validated: known language, unique slug."""
-    from .sources.articles import load_article
-
     articles: list[Article] = []
     seen: dict[str, str] = {}
     for path in project.source_files(catalog):
-        shown = project.display(path)
-        article = load_article(path, shown)
-        if article.language not in project.config.languages:
-            line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
-            raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
-                               path=shown, line=line, hint="languages: " + ", ".join(project.config.languages))
-        if article.slug in seen:
-            raise LocflowError(f"slug `{article.slug}` is also used by {seen[article.slug]}", path=shown, line=2)
-        seen[article.slug] = shown
+        article = _load_article(project, path)
+        _unique(seen, article.slug, project.display(path))
         articles.append(article)
     return articles
+
+
+def _load_article(project: Project, path: Path) -> "Article":
+    """One article, with its language checked against the site's."""
+    from .sources.articles import load_article
+
+    shown = project.display(path)
+    article = load_article(path, shown)
+    if article.language not in project.config.languages:
+        line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
+        raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
+                           path=shown, line=line, hint="languages: " + ", ".join(project.config.languages))
+    return article
+
+
+def _unique(seen: dict[str, str], slug: str, shown: str) -> None:
+    if slug in seen:
+        raise LocflowError(f"slug `{slug}` is also used by {seen[slug]}", path=shown, line=2)
+    seen[slug] = shown
 
 
 def article_template(project: Project, article: "Article") -> "polib.POFile":
@@ -167,16 +245,52 @@ def article_template(project: Project, article: "Article") -> "polib.POFile":
     return pot
 
 
-def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool) -> list[Planned]:
-    plans = []
-    for article in load_articles(project, catalog):
+def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool, state: PullState) -> list[_Unit]:
+    from .parallel import run_all
+
+    paths = project.source_files(catalog)
+    units: list[_Unit | None] = []
+    todo: list[tuple[int, str, str, Path]] = []
+    for i, path in enumerate(paths):
+        key, inputs = f"{catalog.name}:{project.display(path)}", state.inputs([path])
+        unit = _known(project, key, inputs, state)
+        units.append(unit)
+        if unit is None:
+            todo.append((i, key, inputs, path))
+    # Each article's extraction and merges are independent: on every core, in batches, in order.
+    weight = sum(path.stat().st_size for *_, path in todo) * len(project.config.languages)
+    results = run_all(_article_job, [str(path) for *_, path in todo], weight=weight,
+                      context=(project, catalog, purge))
+    for (i, key, inputs, _), result in zip(todo, results):
+        if isinstance(result, _Unit):
+            result.key, result.inputs = key, inputs
+        units[i] = result  # or the error, raised below in source order as a sequential pull would
+    seen: dict[str, str] = {}
+    for path, unit in zip(paths, units):
+        if isinstance(unit, dict):
+            raise LocflowError(**unit)
+        _unique(seen, unit.extra["slug"], project.display(path))
+    return units  # type: ignore[return-value]
+
+
+def _article_job(path: str) -> "_Unit | dict":
+    """Template and catalogs of one article (in a worker process when the run is big)."""
+    from .parallel import shared
+
+    project, catalog, purge = shared()
+    try:
+        article = _load_article(project, Path(path))
         pot = article_template(project, article)
-        plans.append(Planned(project.template_path(catalog, article.slug), render(pot)))
+        template = Planned(project.template_path(catalog, article.slug), render(pot))
+        plans = [template if template.changes else Planned(template.path, None, same=True)]
         for lang in project.config.languages:
             if lang != article.language:
                 plans.append(_merged(project, pot, project.po_path(catalog, lang, article.slug), lang, purge,
                                      article.language))
-    return plans
+    except LocflowError as exc:
+        return {"message": exc.message, "hint": exc.hint, "path": exc.path, "line": exc.line, "col": exc.col,
+                "exit_code": exc.exit_code}
+    return _Unit("", "", plans, {"slug": article.slug, "language": article.language})
 
 
 def _format_flags(msgid: str, plural: str | None) -> list[str]:
