@@ -19,8 +19,8 @@ from pathlib import Path
 from .errors import EXIT_INTERRUPTED, LocflowError
 
 FORMATS = {"status": ("text", "json"), "check": ("text", "json", "junit", "github")}
-OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f"},
-           "check": {"--lang", "-l", "--catalog", "--format", "-f", "--only", "--skip"}}
+OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f", "--shard"},
+           "check": {"--lang", "-l", "--catalog", "--format", "-f", "--only", "--skip", "--shard"}}
 
 
 @dataclass
@@ -119,12 +119,15 @@ def answer(request: Request) -> int:
 
 
 def _compute(project, request: Request, out) -> int:
+    from .shards import parse_shard
+
     languages, catalogs = request.get("--lang", "-l"), request.get("--catalog")
+    shard = parse_shard((request.values.get("--shard") or [None])[-1])
     if request.command == "status":
         from .render import status_json, status_table
         from .status import rollup, status
 
-        rows = status(project, languages, catalogs)
+        rows = status(project, languages, catalogs, shard)
         if request.format == "json":
             out.file.write(status_json(rows) + "\n")
         else:
@@ -134,7 +137,7 @@ def _compute(project, request: Request, out) -> int:
     from .render import check_output
 
     only = request.get("--only")
-    result = run_checks(project, languages, catalogs, only, request.get("--skip"))
+    result = run_checks(project, languages, catalogs, only, request.get("--skip"), shard)
     check_output(result, request.format, out, show_info=bool(only))
     return result.exit_code
 

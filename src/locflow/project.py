@@ -11,6 +11,7 @@ from .errors import LocflowError
 
 if TYPE_CHECKING:
     from .glossary import Glossary
+    from .shards import Shard
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,9 @@ class Project:
 
     # --- catalogs ---------------------------------------------------------------------------
 
-    def catalog_files(self, languages: list[str] | None = None, catalogs: list[str] | None = None) -> list[CatalogFile]:
-        """Existing PO files, sorted by language then catalog name."""
+    def catalog_files(self, languages: list[str] | None = None, catalogs: list[str] | None = None,
+                      shard: "Shard | None" = None) -> list[CatalogFile]:
+        """Existing PO files, sorted by language then catalog name (only one shard's, when given)."""
         self.check_languages(languages)
         langs = languages or list(self.config.languages)
         result = []
@@ -108,6 +110,8 @@ class Project:
                     known = sorted({c.name for c in self.catalog_files(languages)} | set(self.config.catalogs))
                     raise LocflowError(f"no catalog matches `{pattern}`",
                                        hint="known: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else ""))
+        if shard is not None:
+            result = [c for c in result if shard.holds(self.display(c.path))]
         order = {lang: i for i, lang in enumerate(self.config.languages)}
         return sorted(result, key=lambda c: (order.get(c.language, 99), c.group, c.name))
 

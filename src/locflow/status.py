@@ -10,7 +10,7 @@ from .project import Project
 from .states import STATE_ORDER, State, state_of
 
 if TYPE_CHECKING:
-    pass
+    from .shards import Shard
 
 
 @dataclass(frozen=True)
@@ -71,10 +71,10 @@ def summarize(name: str, language: str, path: str, counts: dict[State, int], obs
 
 
 def status(project: Project, languages: list[str] | None = None,
-           catalogs: list[str] | None = None) -> list[CatalogStatus]:
+           catalogs: list[str] | None = None, shard: "Shard | None" = None) -> list[CatalogStatus]:
     from .cache import FileCache, enabled
 
-    files = project.catalog_files(languages, catalogs)
+    files = project.catalog_files(languages, catalogs, shard)
     cache = FileCache(project.root, "status") if enabled() else None
     counts: dict[Path, dict[str, int]] = {}
     misses = []

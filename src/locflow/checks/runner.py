@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..catalog import plural_forms, read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from .base import REGISTRY, CatalogContext, Finding, ignored_checks
+
+if TYPE_CHECKING:
+    from ..shards import Shard
 
 # Checks that are not a function of one catalog: the runner itself decides them.
 SPECIAL = {
@@ -65,11 +69,12 @@ def selected(project: Project, only: list[str] | None, skip: list[str] | None) -
 
 
 def run_checks(project: Project, languages: list[str] | None = None, catalogs: list[str] | None = None,
-               only: list[str] | None = None, skip: list[str] | None = None) -> CheckResult:
+               only: list[str] | None = None, skip: list[str] | None = None,
+               shard: "Shard | None" = None) -> CheckResult:
     from ..cache import FileCache, enabled
 
     active = selected(project, only, skip)
-    files = project.catalog_files(languages, catalogs)
+    files = project.catalog_files(languages, catalogs, shard)
     cache = FileCache(project.root, "check", _signature(project, active)) if enabled() else None
     findings: list[Finding] = []
     try:
@@ -90,12 +95,12 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
             findings += [Finding(**row) for row in rows]
         if "stale" in active:
             if cache is None:
-                findings += _stale(project, files, active["stale"], languages, catalogs)
+                findings += _stale(project, files, active["stale"], languages, catalogs, shard)
             else:
-                key = "@stale:" + json.dumps([languages, catalogs])
+                key = "@stale:" + json.dumps([languages, catalogs, str(shard) if shard else None])
                 rows = cache.value(key, _stale_fingerprint(project, cache),
                                    lambda: [f.to_json() for f in _stale(project, files, active["stale"], languages,
-                                                                         catalogs)])
+                                                                         catalogs, shard)])
                 findings += [Finding(**row) for row in rows]
     finally:
         if cache is not None:
@@ -193,7 +198,8 @@ def context(project: Project, cat: CatalogFile, po) -> CatalogContext:
                           dnt_terms=project.dnt_terms())
 
 
-def _stale(project: Project, files: list[CatalogFile], severity: str, languages, catalogs) -> list[Finding]:
+def _stale(project: Project, files: list[CatalogFile], severity: str, languages, catalogs,
+           shard: "Shard | None" = None) -> list[Finding]:
     from ..pull import plan
 
     try:
@@ -208,7 +214,7 @@ def _stale(project: Project, files: list[CatalogFile], severity: str, languages,
         if item.path.suffix == ".pot":
             continue
         in_scope = item.path in wanted or (item.path not in known and _in_scope(project, item.path, languages,
-                                                                                 catalogs))
+                                                                                 catalogs, shard))
         if not in_scope:
             continue
         if not item.changes:
@@ -227,9 +233,11 @@ def _catalog_name(project: Project, path) -> str:
     return path.stem if parts[1] == "LC_MESSAGES" else f"{parts[1]}/{path.stem}"
 
 
-def _in_scope(project: Project, path, languages, catalogs) -> bool:
+def _in_scope(project: Project, path, languages, catalogs, shard: "Shard | None" = None) -> bool:
     import fnmatch
 
+    if shard is not None and not shard.holds(project.display(path)):
+        return False
     lang = path.relative_to(project.config.locales_path).parts[0]
     name = _catalog_name(project, path)
     if languages and lang not in languages:

@@ -107,6 +107,8 @@ Catalogs = Annotated[Optional[List[str]],
 TextOrJson = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]
 CheckFormat = Annotated[str, typer.Option("--format", "-f", help="text, json, junit or github.")]
 Reviewer = Annotated[Optional[str], typer.Option("--reviewer", help="Your name (default: git user.name).")]
+ShardOption = Annotated[Optional[str], typer.Option(
+    "--shard", help="Only shard K of N (e.g. 2/4): a stable split of the catalogs for parallel CI jobs.")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
 
 

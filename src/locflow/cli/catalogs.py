@@ -7,8 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from . import (Catalogs, CheckFormat, DryRun, Languages, TextOrJson, _check_format, _console, _errors, _project,
-               _split, _waiting, app)
+from . import (Catalogs, CheckFormat, DryRun, Languages, ShardOption, TextOrJson, _check_format, _console, _errors,
+               _project, _split, _waiting, app)
 
 
 @app.command()
@@ -60,13 +60,15 @@ def status(
     lang: Languages = None,
     catalog: Catalogs = None,
     fmt: TextOrJson = "text",
+    shard: ShardOption = None,
 ) -> None:
     """Entries per review state, per language and catalog. Example: locflow status --catalog articles/<slug>"""
+    from ..shards import parse_shard
     from ..status import rollup, status as do_status
 
     with _errors():
         _check_format(fmt)
-        rows = do_status(_project(), _split(lang), _split(catalog))
+        rows = do_status(_project(), _split(lang), _split(catalog), parse_shard(shard))
         if fmt == "json":
             from ..render import status_json
 
@@ -89,14 +91,18 @@ def translate(
     dry_run: bool = typer.Option(False, "--dry-run", help="Send nothing: count segments, characters and cost."),
     retranslate_machine: bool = typer.Option(False, "--retranslate-machine",
                                              help="Also replace entries still in machine state."),
+    shard: ShardOption = None,
 ) -> None:
     """Machine-translate untranslated entries; they are saved as `machine` and wait for review. Example: locflow translate --lang et --provider google"""
     with _errors():
-        result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine)
+        from ..shards import parse_shard
+
+        result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine,
+                                parse_shard(shard))
         raise typer.Exit(result.exit_code)
 
 
-def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine):
+def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine, shard=None):
     from ..mt.engine import TranslateOptions, translate as do_translate
 
     console = _console(stderr=True)
@@ -122,7 +128,8 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
             console.print(f"translated {done}/{total} segments, {chars} characters")
 
     options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
-                               retranslate_machine=retranslate_machine, progress=progress, waiting=_waiting)
+                               retranslate_machine=retranslate_machine, progress=progress, waiting=_waiting,
+                               shard=shard)
     try:
         result = do_translate(project, options)
     finally:
@@ -171,10 +178,12 @@ def check(
     skip: Optional[List[str]] = typer.Option(None, "--skip", help="Do not run these checks."),
     fmt: CheckFormat = "text",
     list_checks: bool = typer.Option(False, "--list", help="List every check with its severity and exit."),
+    shard: ShardOption = None,
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
     from ..checks import run_checks
     from ..checks.reporters import FORMATS
+    from ..shards import parse_shard
 
     with _errors():
         _check_format(fmt, FORMATS)
@@ -182,13 +191,44 @@ def check(
         if list_checks:
             _list_checks(project, fmt)
             return
-        result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip))
-        from ..render import check_output
+        result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip), parse_shard(shard))
+        _print_check(result, fmt, show_info=bool(only))
 
-        check_output(result, fmt, _console(), show_info=bool(only))
-        if fmt == "github":
-            _github_step_summary(result)
-        raise typer.Exit(result.exit_code)
+
+def _print_check(result, fmt: str, show_info: bool) -> None:
+    from ..render import check_output
+
+    check_output(result, fmt, _console(), show_info=show_info)
+    if fmt == "github":
+        _github_step_summary(result)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("merge-shards")
+def merge_shards(
+    files: List[Path] = typer.Argument(..., help="JSON outputs of `check --shard` (or `status --shard`) runs."),
+    fmt: CheckFormat = "text",
+    show_info: bool = typer.Option(False, "--info", help="List info findings too (text format)."),
+) -> None:
+    """Merge the JSON outputs of sharded runs into one result, as one run gives it. Example: locflow merge-shards check-*.json --format github"""
+    from ..checks.reporters import FORMATS
+    from ..shards import merge_outputs
+
+    with _errors():
+        _check_format(fmt, FORMATS)
+        merged = merge_outputs(_project(), files)
+        if merged.kind == "status":
+            _check_format(fmt)
+            if fmt == "json":
+                from ..render import status_json
+
+                typer.echo(status_json(merged.status))
+            else:
+                from ..status import rollup
+
+                _status_table(rollup(merged.status))
+            return
+        _print_check(merged.check, fmt, show_info)
 
 
 def _github_step_summary(result) -> None:

@@ -24,6 +24,7 @@ from .protect import Masked, mask, unmask
 if TYPE_CHECKING:
     import polib
 
+    from ..shards import Shard
     from .providers import Provider
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
@@ -100,6 +101,7 @@ class TranslateOptions:
     environ: dict[str, str] | None = None
     today: str | None = None
     waiting: Callable[[str], None] | None = None  # told when another run holds the project lock
+    shard: "Shard | None" = None  # only this shard's catalogs (--shard K/N)
 
 
 def translate(project: Project, options: TranslateOptions | None = None) -> TranslateResult:
@@ -121,7 +123,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                                hint="known providers: " + ", ".join(sorted([*REGISTRY, "memory"])))
     today = opts.today or _dt.date.today().isoformat()
 
-    files = project.catalog_files(opts.languages, opts.catalogs)
+    files = project.catalog_files(opts.languages, opts.catalogs, opts.shard)
     catalogs: list[_Catalog] = []
     for cat in files:
         po = read_po(cat.path, display=project.display(cat.path))
