@@ -160,9 +160,15 @@ def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit |
     return _Unit(key, inputs, plans, {k: v for k, v in found.items() if k != "outputs"}, known=True)
 
 
-def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool,
+def _merged(project: Project, template: "polib.POFile", rendered: bytes, path: Path, language: str, purge: bool,
             source: str | None = None) -> Planned:
+    from .catalog import plural_forms
+    from .noop import merge_keeps
+
     raw = path.read_bytes() if path.exists() else None
+    if raw is not None and merge_keeps(rendered.decode("utf-8"), raw, plural_forms(language)[0],
+                                       source_language=source, purge_obsolete=purge):
+        return Planned(path, None, same=True)  # decided from the text: no parse, merge or rendering
     old = read_po(path, display=project.display(path), data=raw, layout=False) if raw is not None else None
     merged = merge(template, old, language, project.config.site, purge_obsolete=purge, source_language=source)
     data = render(merged)
@@ -191,9 +197,10 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: P
             entry.msgid_plural = m.msgid_plural
             entry.msgstr_plural = {0: "", 1: ""}
         pot.append(entry)
-    plans = [Planned(project.template_path(catalog), render(pot))]
+    rendered = render(pot)
+    plans = [Planned(project.template_path(catalog), rendered)]
     for lang in project.config.languages:
-        plans.append(_merged(project, pot, project.po_path(catalog, lang), lang, purge))
+        plans.append(_merged(project, pot, rendered, project.po_path(catalog, lang), lang, purge))
     return _Unit(key, inputs, plans)
 
 
@@ -281,12 +288,13 @@ def _article_job(path: str) -> "_Unit | dict":
     try:
         article = _load_article(project, Path(path))
         pot = article_template(project, article)
-        template = Planned(project.template_path(catalog, article.slug), render(pot))
+        rendered = render(pot)
+        template = Planned(project.template_path(catalog, article.slug), rendered)
         plans = [template if template.changes else Planned(template.path, None, same=True)]
         for lang in project.config.languages:
             if lang != article.language:
-                plans.append(_merged(project, pot, project.po_path(catalog, lang, article.slug), lang, purge,
-                                     article.language))
+                plans.append(_merged(project, pot, rendered, project.po_path(catalog, lang, article.slug), lang,
+                                     purge, article.language))
     except LocflowError as exc:
         return {"message": exc.message, "hint": exc.hint, "path": exc.path, "line": exc.line, "col": exc.col,
                 "exit_code": exc.exit_code}
