@@ -83,6 +83,12 @@ class FileCache:
         self.entries[miss.rel] = {"size": miss.size, "mtime_ns": miss.mtime_ns, "hash": miss.hash, "value": value}
         self.dirty = True
 
+    def know_hash(self, path: Path, size: int, mtime_ns: int, hash: str) -> None:
+        """Record a hash the caller computed from content it read after taking this stat."""
+        rel = "#" + path.relative_to(self.root).as_posix()
+        self.entries[rel] = {"size": size, "mtime_ns": mtime_ns, "hash": hash, "value": hash}
+        self.dirty = True
+
     def hash(self, path: Path) -> str:
         """Content hash of a file, re-read only when its stat changed."""
         return self.get(path, digest, key="#" + path.relative_to(self.root).as_posix())

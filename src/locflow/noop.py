@@ -11,6 +11,8 @@ a True answer is only ever given when the merge keeps every field as it is.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .catalog import SOURCE_HEADER, _charset, syntax_error
 
 _SEPARATORS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
@@ -27,14 +29,14 @@ def merge_keeps(template: str, raw: bytes, nplurals: int, *, source_language: st
         return False
     if any(c in text for c in _SEPARATORS) or syntax_error(text) is not None:
         return False
-    wanted = template.rstrip("\n").split("\n\n")
+    wanted = _template(template)
     blocks = text.rstrip("\n").split("\n\n")
-    if len(wanted) < 1 or len(blocks) < len(wanted) or not _header(blocks[0], source_language):
+    if len(blocks) <= len(wanted) or not _header(blocks[0], source_language):
         return False
-    for ref, block in zip(wanted[1:], blocks[1:len(wanted)]):
-        if not _entry(ref.split("\n"), block.split("\n"), nplurals):
+    for ref, block in zip(wanted, blocks[1:]):
+        if not _entry(ref, block.split("\n"), nplurals):
             return False
-    rest = blocks[len(wanted):]
+    rest = blocks[len(wanted) + 1:]
     return not (purge_obsolete and rest) and all(_obsolete(b.split("\n")) for b in rest)
 
 
@@ -52,17 +54,24 @@ def _header(block: str, source_language: str | None) -> bool:
     return declared == [f'"{SOURCE_HEADER}: {source_language}\\n"']
 
 
-def _entry(ref: list[str], lines: list[str], nplurals: int) -> bool:
+@lru_cache(maxsize=8)
+def _template(template: str) -> tuple[tuple[list[str], list[str] | None, bool], ...]:
+    """Per template entry: its source lines, its flags, whether it is plural (shared by every language)."""
+    blocks = template.rstrip("\n").split("\n\n")[1:]
+    return tuple((_source(lines), _flags(lines), any(x.startswith("msgid_plural") for x in lines))
+                 for lines in (b.split("\n") for b in blocks))
+
+
+def _entry(ref: tuple[list[str], list[str] | None, bool], lines: list[str], nplurals: int) -> bool:
+    ref_source, ref_flags, plural = ref
     if not _plain(lines) or any(x.startswith("#~") for x in lines):
         return False
-    if _source(lines) != _source(ref):
+    if _source(lines) != ref_source:
         return False
-    ref_flags = _flags(ref)
     flags = _flags(lines)
     if ref_flags is None or flags is None:
         return False
     forms = _forms(lines)
-    plural = any(x.startswith("msgid_plural") for x in ref)
     if plural and list(forms) != [f"msgstr[{i}]" for i in range(nplurals)]:
         return False
     if not plural and list(forms) != ["msgstr"]:

@@ -64,6 +64,7 @@ class _Unit:
     plans: list[Planned]
     extra: dict = field(default_factory=dict)  # an article's slug and language
     known: bool = False  # taken from the pull state, not computed
+    observed: dict = field(default_factory=dict)  # path -> (size, mtime_ns, hash) of what the planner read
 
 
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
@@ -145,6 +146,8 @@ def _settle(state: PullState, units: list[_Unit], written: set[Path]) -> None:
             elif item.changes:
                 state.forget(unit.key)
                 break
+            elif item.path in unit.observed:
+                outputs[state.project.display(item.path)] = state.observed(item.path, *unit.observed[item.path])
             else:
                 outputs[state.project.display(item.path)] = state.file_hash(item.path)
         else:
@@ -160,12 +163,25 @@ def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit |
     return _Unit(key, inputs, plans, {k: v for k, v in found.items() if k != "outputs"}, known=True)
 
 
+def _read(path: Path, observed: dict) -> bytes | None:
+    """A file's bytes (None when missing), noting the stat taken before and the hash of what was read."""
+    from .cache import digest
+
+    try:
+        st = path.stat()
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    observed[path] = (st.st_size, st.st_mtime_ns, digest(raw))
+    return raw
+
+
 def _merged(project: Project, template: "polib.POFile", rendered: bytes, path: Path, language: str, purge: bool,
-            source: str | None = None) -> Planned:
+            source: str | None = None, observed: dict | None = None) -> Planned:
     from .catalog import plural_forms
     from .noop import merge_keeps
 
-    raw = path.read_bytes() if path.exists() else None
+    raw = _read(path, {} if observed is None else observed)
     if raw is not None and merge_keeps(rendered.decode("utf-8"), raw, plural_forms(language)[0],
                                        source_language=source, purge_obsolete=purge):
         return Planned(path, None, same=True)  # decided from the text: no parse, merge or rendering
@@ -199,9 +215,10 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: P
         pot.append(entry)
     rendered = render(pot)
     plans = [Planned(project.template_path(catalog), rendered)]
+    observed: dict = {}
     for lang in project.config.languages:
-        plans.append(_merged(project, pot, rendered, project.po_path(catalog, lang), lang, purge))
-    return _Unit(key, inputs, plans)
+        plans.append(_merged(project, pot, rendered, project.po_path(catalog, lang), lang, purge, observed=observed))
+    return _Unit(key, inputs, plans, observed=observed)
 
 
 def load_articles(project: Project, catalog: CatalogConfig) -> list["Article"]:
@@ -289,16 +306,17 @@ def _article_job(path: str) -> "_Unit | dict":
         article = _load_article(project, Path(path))
         pot = article_template(project, article)
         rendered = render(pot)
-        template = Planned(project.template_path(catalog, article.slug), rendered)
-        plans = [template if template.changes else Planned(template.path, None, same=True)]
+        observed: dict = {}
+        target = project.template_path(catalog, article.slug)
+        plans = [Planned(target, rendered) if _read(target, observed) != rendered else Planned(target, None, same=True)]
         for lang in project.config.languages:
             if lang != article.language:
                 plans.append(_merged(project, pot, rendered, project.po_path(catalog, lang, article.slug), lang,
-                                     purge, article.language))
+                                     purge, article.language, observed))
     except LocflowError as exc:
         return {"message": exc.message, "hint": exc.hint, "path": exc.path, "line": exc.line, "col": exc.col,
                 "exit_code": exc.exit_code}
-    return _Unit("", "", plans, {"slug": article.slug, "language": article.language})
+    return _Unit("", "", plans, {"slug": article.slug, "language": article.language}, observed=observed)
 
 
 def _format_flags(msgid: str, plural: str | None) -> list[str]:

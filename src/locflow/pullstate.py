@@ -59,6 +59,12 @@ class PullState:
         if self.cache is not None:
             self.cache.forget("@unit:" + unit)
 
+    def observed(self, path: Path, size: int, mtime_ns: int, hash: str) -> str:
+        """A hash the planner took while reading the file anyway: no second read."""
+        if self.cache is not None:
+            self.cache.know_hash(path, size, mtime_ns, hash)
+        return hash
+
     def file_hash(self, path: Path) -> str:
         from .cache import digest
 
