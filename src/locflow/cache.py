@@ -89,9 +89,9 @@ class FileCache:
         self.entries[rel] = {"size": size, "mtime_ns": mtime_ns, "hash": hash, "value": hash}
         self.dirty = True
 
-    def hash(self, path: Path) -> str:
-        """Content hash of a file, re-read only when its stat changed."""
-        return self.get(path, digest, key="#" + path.relative_to(self.root).as_posix())
+    def hash(self, path: Path, rel: str | None = None) -> str:
+        """Content hash of a file, re-read only when its stat changed (`rel`: its path from the root, if known)."""
+        return self.get(path, digest, key="#" + (rel or path.relative_to(self.root).as_posix()))
 
     def value(self, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
         """A result that depends on many files, keyed by a fingerprint the caller computes."""

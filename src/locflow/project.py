@@ -30,6 +30,7 @@ class Project:
         self.config = config
         self.root = config.root
         self._glossary: Glossary | None = None
+        self._dnt: tuple[str, ...] | None = None
         self._languages_by_slug: dict[str, dict[str, str]] = {}
 
     @classmethod
@@ -124,9 +125,11 @@ class Project:
         return self._glossary
 
     def dnt_terms(self) -> tuple[str, ...]:
-        """Do-not-translate terms, longest first."""
-        terms = {t for c in self.glossary().concepts if c.kind == "dnt" for t in c.dnt_forms()}
-        return tuple(sorted(terms, key=lambda t: (-len(t), t)))
+        """Do-not-translate terms, longest first (computed once: every catalog's checks ask)."""
+        if self._dnt is None:
+            terms = {t for c in self.glossary().concepts if c.kind == "dnt" for t in c.dnt_forms()}
+            self._dnt = tuple(sorted(terms, key=lambda t: (-len(t), t)))
+        return self._dnt
 
     def source_language(self, cat: CatalogFile, metadata: dict[str, str]) -> str:
         """The language a catalog is translated from.

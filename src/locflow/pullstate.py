@@ -43,9 +43,10 @@ class PullState:
         known = self.cache.recall("@unit:" + unit, inputs)
         if known is None:
             return None
+        root = str(self.project.root)
         for rel, expected in known["outputs"].items():
             try:
-                if self.cache.hash(self.project.root / rel) != expected:
+                if self.cache.hash(Path(root + "/" + rel), rel) != expected:
                     return None
             except OSError:
                 return None  # deleted (or unreadable): extract again
