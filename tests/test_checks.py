@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from babel.messages.plurals import get_plural
+from locflow.plurals import project_rule
 
 from locflow.checks import run_checks
 from locflow.project import Project
@@ -47,7 +47,7 @@ HOME = {"en": "Home", "et": "Avaleht", "lv": "Sākums", "lt": "Pradžia", "pl": 
 
 def header(language: str, *, declared: str | None = None, plural: str | None = None,
            extra: str = "") -> str:
-    plural = plural or get_plural(language).plural_forms
+    plural = plural or project_rule(language).header
     return ('msgid ""\nmsgstr ""\n'
             '"Project-Id-Version: Check Press\\n"\n'
             f'"Language: {declared or language}\\n"\n'

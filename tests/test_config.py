@@ -335,3 +335,16 @@ def test_sources_glob_matching_nothing_names_the_pattern_in_workflow_yaml(tmp_pa
     assert (err.line, err.col) == position(text, '"site/articles/*.md"')
     # Nothing was written: an empty source must not obsolete every entry.
     assert not (root / "locales").exists()
+
+
+def test_deep_flow_nesting_is_refused_before_ruamel_scans_it():
+    """ruamel's scanner is quadratic in flow depth: the bracket count answers first, with line:col."""
+    from locflow.yamlio import MAX_FLOW_BRACKETS, load_yaml
+
+    text = "site: x\nchecks: " + "[" * 10_000 + "]" * 10_000 + "\n"
+    with pytest.raises(LocflowError) as info:
+        load_yaml(text, "workflow.yaml")
+    assert (info.value.line, info.value.col) == (2, 9 + MAX_FLOW_BRACKETS)
+    # Brackets inside quotes and comments are text, not nesting.
+    quoted = "a: '" + "[" * 500 + "'\nb: \"" + "{" * 500 + "\"\n# " + "[" * 500 + "\n"
+    assert load_yaml(quoted, "workflow.yaml")["a"] == "[" * 500

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from babel.messages.plurals import get_plural
+from locflow.plurals import project_rule
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from locflow.checks import run_checks
@@ -400,7 +400,7 @@ def po(language: str, *pairs: tuple[str, str]) -> tuple[str, list[int]]:
             '"MIME-Version: 1.0\\n"\n'
             '"Content-Type: text/plain; charset=UTF-8\\n"\n'
             '"Content-Transfer-Encoding: 8bit\\n"\n'
-            f'"Plural-Forms: {get_plural(language).plural_forms}\\n"\n')
+            f'"Plural-Forms: {project_rule(language).header}\\n"\n')
     lines = []
     for msgid, msgstr in pairs:
         text += "\n"

@@ -273,7 +273,7 @@ def test_counts_equal_msgfmt_statistics(managed, lang):
     got = {k: row[k] for k in ("translated", "fuzzy", "untranslated")}
     assert got == expected
     assert row["total"] == sum(expected.values())
-    # the DESIGN.md identities between the three msgfmt numbers and the five states
+    # the documented identities between the three msgfmt numbers and the five states
     states = row["states"]
     assert row["translated"] == states["reviewed"] + states["approved"]
     assert row["fuzzy"] == states["machine"] + states["fuzzy"]

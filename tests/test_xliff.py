@@ -69,7 +69,7 @@ def write_po(path: Path, language: str, entries, *, source: str | None = None) -
 
 
 def et_ui_entries() -> list[polib.POEntry]:
-    """One entry in each of DESIGN.md's five states."""
+    """One entry in each of the five review states."""
     return [
         po_entry("Home", occurrences=[("site/templates/base.html", "5")]),
         po_entry("Search", "Otsi", fuzzy=True, tcomment="locflow: machine google 2026-11-01"),

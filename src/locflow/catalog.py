@@ -20,11 +20,11 @@ _LINE_RE = re.compile(r"\(line (\d+)\)")
 
 
 def plural_forms(language: str) -> tuple[int, str]:
-    """(nplurals, Plural-Forms header value) from babel's locale data."""
-    from babel.messages.plurals import get_plural
+    """(nplurals, Plural-Forms header value) that new catalogs of `language` get (plurals.py)."""
+    from .plurals import project_rule
 
-    rule = get_plural(language)
-    return rule.num_plurals, rule.plural_forms
+    rule = project_rule(language)
+    return rule.nplurals, rule.header
 
 
 _STRING = r'"(?:[^"\\]|\\.)*"'
@@ -323,8 +323,8 @@ SOURCE_HEADER = "X-Source-Language"
 def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, project: str,
           *, purge_obsolete: bool = False, source_language: str | None = None) -> "polib.POFile":
     """msgmerge semantics: keep translations, fuzzy-match changed sources, obsolete the rest."""
+    from .plurals import declared_nplurals
 
-    nplurals = plural_forms(language)[0]
     if old is None:
         result = new_pofile(catalog_metadata(project, language), default_header(project, language))
         old_entries: list[polib.POEntry] = []
@@ -333,6 +333,8 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
         result.metadata_is_fuzzy = old.metadata_is_fuzzy
         result.encoding = old.encoding
         old_entries = list(old)
+    # An existing catalog keeps its own rule (a library upgrade must not change what forms mean).
+    nplurals = declared_nplurals(result.metadata.get("Plural-Forms")) or plural_forms(language)[0]
     if source_language is not None:
         # Article catalogs say which language they are translated from: the MT engine needs it.
         result.metadata[SOURCE_HEADER] = source_language

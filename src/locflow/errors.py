@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# Exit codes of DESIGN.md, for every command.
+# Exit codes, the same for every command (README, "Exit codes").
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2

@@ -1,4 +1,4 @@
-"""Where a project's sources, templates and catalogs live, per DESIGN.md's layout."""
+"""Where a project's sources, templates and catalogs live, per the layout in the README."""
 from __future__ import annotations
 
 import fnmatch

@@ -1,6 +1,6 @@
 """Review actions on catalog entries: list, approve, reject, reopen, and the log of decisions.
 
-Every action is stored the way DESIGN.md says, in plain PO, so Poedit and Weblate keep it:
+Every action is stored as the README's state table says, in plain PO, so Poedit and Weblate keep it:
 approval = no fuzzy flag + `# locflow: approved <reviewer> <date> <sha>`; rejection = fuzzy +
 `# locflow: rejected <reviewer> <date>: <reason>`.
 """

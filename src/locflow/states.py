@@ -1,4 +1,4 @@
-"""Review states of a catalog entry, as DESIGN.md stores them in plain PO."""
+"""Review states of a catalog entry, stored in plain PO (README, "Catalogs and review states")."""
 from __future__ import annotations
 
 import hashlib

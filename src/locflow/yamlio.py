@@ -6,6 +6,9 @@ from typing import Any
 from .errors import LocflowError
 
 MAX_DEPTH = 50
+# ruamel's scanner is quadratic in flow nesting (10,000 `[` take ~15 s before any depth check can
+# run), so brackets are counted first, generously: text with a few stray brackets still parses.
+MAX_FLOW_BRACKETS = 200
 
 
 def _loader():
@@ -30,6 +33,9 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, what: str = "invali
     """Parse YAML; errors name path:line:col (`line_offset` lines precede `text` in the file)."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    if deep := _flow_too_deep(text):
+        raise LocflowError(f"{what}: nested too deeply (more than {MAX_FLOW_BRACKETS} open brackets)", path=path,
+                           line=deep[0] + line_offset, col=deep[1])
     try:
         data = _loader().load(text)
     except MarkedYAMLError as exc:
@@ -45,6 +51,40 @@ def load_yaml(text: str, path: str, *, line_offset: int = 0, what: str = "invali
     if _depth(data) > MAX_DEPTH:
         raise LocflowError(f"{what}: nested more than {MAX_DEPTH} levels deep", path=path)
     return data
+
+
+def _flow_too_deep(text: str) -> tuple[int, int] | None:
+    """(line, col) where unclosed `[`/`{` outside quotes and comments pass MAX_FLOW_BRACKETS; linear time."""
+    if text.count("[") + text.count("{") <= MAX_FLOW_BRACKETS:
+        return None
+    depth, line, col, quote, comment, previous = 0, 1, 0, "", False, "\n"
+    escaped = False
+    for ch in text:
+        col += 1
+        if ch == "\n":
+            line, col, comment, previous = line + 1, 0, False, ch
+            continue
+        if comment:
+            continue
+        if quote:
+            if quote == '"' and ch == "\\" and not escaped:
+                escaped = True
+                continue
+            if ch == quote and not escaped:
+                quote = ""
+            escaped = False
+        elif ch in "'\"" and previous in " \t\n[{,:":
+            quote = ch
+        elif ch == "#" and previous in " \t\n":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_FLOW_BRACKETS:
+                return line, col
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+        previous = ch
+    return None
 
 
 def _depth(node: Any, level: int = 0, seen: dict[int, int] | None = None) -> int:

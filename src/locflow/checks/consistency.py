@@ -50,9 +50,11 @@ def approval_stale(ctx: CatalogContext, entry) -> list[str]:
 
 @catalog_check("header", "error")
 def header(ctx: CatalogContext) -> list[tuple[int | None, str]]:
-    """Language and Plural-Forms headers agree with workflow.yaml and babel's plural rules."""
-    from ..catalog import plural_forms as babel_plural
-    from ..mt.plurals import _NPLURALS
+    """Language and Plural-Forms headers agree with workflow.yaml and the project's plural rule
+    (gettext's table; see `locflow plurals show`): a catalog whose rule picks other forms for
+    any n in 0..1000 is reported, and `locflow plurals convert` rewrites it."""
+    from ..errors import LocflowError
+    from ..plurals import SAMPLE_RANGE, parse_rule, project_rule
 
     meta = ctx.po.metadata
     problems: list[tuple[int | None, str]] = []
@@ -61,14 +63,22 @@ def header(ctx: CatalogContext) -> list[tuple[int | None, str]]:
         problems.append((1, f"no Language header (expected `{ctx.language}`)"))
     elif language.replace("-", "_").split("_")[0] != ctx.language.split("_")[0]:
         problems.append((1, f"Language header is `{language}`, the catalog is `{ctx.language}`"))
-    expected = babel_plural(ctx.language)[0]
-    declared = _NPLURALS.search(meta.get("Plural-Forms", ""))
-    if declared is None:
-        problems.append((1, f"no Plural-Forms header ({ctx.language} has {expected} forms)"))
-    elif int(declared.group(1)) < expected:
-        # More forms than babel knows is a convention some platforms use (Transifex adds one for
-        # fractions); fewer means numbers that cannot be written correctly.
-        problems.append((1, f"Plural-Forms declares {declared.group(1)} forms, {ctx.language} needs {expected}"))
+    expected = project_rule(ctx.language)
+    declared = meta.get("Plural-Forms", "")
+    if not declared:
+        problems.append((1, f"no Plural-Forms header ({ctx.language} has {expected.nplurals} forms: "
+                            f"`{expected.header}`)"))
+    else:
+        try:
+            rule = parse_rule(declared)
+        except LocflowError as exc:
+            problems.append((1, exc.message))
+        else:
+            if rule.mapping() != expected.mapping():
+                n = next(n for n, (a, b) in enumerate(zip(rule.mapping(), expected.mapping())) if a != b)
+                problems.append((1, f"Plural-Forms picks form {rule.index(n)} for n={SAMPLE_RANGE[n]}, the "
+                                    f"project's rule for {ctx.language} picks form {expected.index(n)} "
+                                    f"(`{expected.header}`); run `locflow plurals convert --lang {ctx.language}`"))
     if "charset=" not in meta.get("Content-Type", "charset="):
         problems.append((1, "Content-Type header names no charset"))
     return problems

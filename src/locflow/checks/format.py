@@ -80,9 +80,9 @@ def _single_number(ctx: CatalogContext, index: int) -> bool:
     """True when the catalog's Plural-Forms selects form `index` for one number only (en: 1)."""
     cache = ctx.extra.setdefault("single-number-forms", {})
     if index not in cache:
-        from ..mt.plurals import parse_plural_forms
+        from ..plurals import catalog_rule
 
-        rule = parse_plural_forms(ctx.po.metadata.get("Plural-Forms"), ctx.language)
+        rule = catalog_rule(ctx.po.metadata.get("Plural-Forms"), ctx.language)
         try:
             cache[index] = sum(1 for n in range(1000) if rule.index(n) == index) == 1
         except (ValueError, SyntaxError, ZeroDivisionError):

@@ -1,4 +1,4 @@
-"""Render check results: text (grouped, coloured), json (DESIGN.md), junit, github annotations."""
+"""Render check results: text (grouped, coloured), json (the documented contract), junit, github annotations."""
 from __future__ import annotations
 
 import json

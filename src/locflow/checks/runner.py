@@ -185,14 +185,13 @@ def _read(path, shown: str, data: bytes | None):
 
 
 def context(project: Project, cat: CatalogFile, po) -> CatalogContext:
-    from ..mt.plurals import _NPLURALS
+    from ..plurals import declared_nplurals
 
     try:
         source = project.source_language(cat, po.metadata)
     except LocflowError:
         source = None  # the stale check reports the missing header; judge against the site's source
-    declared = _NPLURALS.search(po.metadata.get("Plural-Forms", ""))
-    nplurals = int(declared.group(1)) if declared else plural_forms(cat.language)[0]
+    nplurals = declared_nplurals(po.metadata.get("Plural-Forms")) or plural_forms(cat.language)[0]
     return CatalogContext(project=project, file=cat, po=po, display=project.display(cat.path),
                           source_language=source or project.config.source_language, nplurals=nplurals,
                           dnt_terms=project.dnt_terms())

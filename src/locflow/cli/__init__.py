@@ -54,7 +54,7 @@ def _console(stderr: bool = False):
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """One coloured line for user errors; exit codes per DESIGN.md."""
+    """One coloured line for user errors; exit codes as the README lists them."""
     try:
         yield
     except LocflowError as exc:
@@ -134,4 +134,4 @@ def run() -> None:  # pragma: no cover - console entry for `python -m locflow`
 
 
 # The commands register themselves on `app` when their modules are imported.
-from . import catalogs, exchange, review, terms  # noqa: E402,F401
+from . import catalogs, exchange, plurals, review, terms  # noqa: E402,F401

@@ -7,55 +7,18 @@ into the placeholder afterwards. "%(count)s min read" -> "5 min read" -> "5 ми
 """
 from __future__ import annotations
 
-import functools
-import gettext
 import re
 from dataclasses import dataclass
 
-_NPLURALS = re.compile(r"nplurals\s*=\s*(\d+)")
-_PLURAL = re.compile(r"plural\s*=\s*(.+?);?\s*$")
+from ..plurals import PluralRule, catalog_rule
+
 _COUNT_NAMES = ("count", "num", "n", "number", "total", "minutes", "days", "hours")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*[dis]|%[dis]|\{(\w*)\}")
 
 
-@functools.lru_cache(maxsize=64)
-def _compiled(expression: str):
-    return gettext.c2py(expression)
-
-
-@dataclass(frozen=True)
-class PluralRule:
-    nplurals: int
-    expression: str
-
-    def index(self, n: int) -> int:
-        return int(_compiled(self.expression)(n))
-
-    def samples(self, index: int, avoid: set[str] = frozenset()) -> int:
-        """A number the rule maps to `index`: the smallest n >= 1 not already in the text, else 0."""
-        func = _compiled(self.expression)
-        for n in list(range(1, 1000)) + [0]:
-            if int(func(n)) == index and str(n) not in avoid:
-                return n
-        raise ValueError(f"no number selects plural form {index} of {self.expression}")
-
-
 def parse_plural_forms(header: str | None, fallback_language: str) -> PluralRule:
-    """The catalog's Plural-Forms header, or babel's rule for the language when it has none."""
-    if header:
-        n = _NPLURALS.search(header)
-        p = _PLURAL.search(header.split(";", 1)[1] if ";" in header else "")
-        if n and p:
-            expr = p.group(1).strip().rstrip(";")
-            try:
-                gettext.c2py(expr)
-                return PluralRule(int(n.group(1)), expr)
-            except (ValueError, SyntaxError):
-                pass
-    from ..catalog import plural_forms
-
-    count, value = plural_forms(fallback_language)
-    return parse_plural_forms(value, fallback_language) if value else PluralRule(count, "n != 1")
+    """The catalog's Plural-Forms header, or the project's rule for the language when it has none."""
+    return catalog_rule(header, fallback_language)
 
 
 def count_placeholder(text: str) -> str | None:

@@ -1,7 +1,7 @@
 """The review page's decisions on one entry: approve, edit, reject, reopen.
 
 Each is applied the way the CLI and the interactive review apply it (review.py's setters, the
-DESIGN.md markers, catalog.render + write_if_changed) to a fresh read of the catalog under the
+the review markers, catalog.render + write_if_changed) to a fresh read of the catalog under the
 project lock, so a concurrent `locflow translate` is waited for and never overwritten. The page
 sends the hash of the translation it showed; when the catalog holds another one by now, the
 decision is refused rather than applied to text the reviewer never saw.

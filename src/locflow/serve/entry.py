@@ -136,9 +136,9 @@ def _forms(po, entry, language: str, spans: dict[str, list[tuple[int, int, str]]
     texts = msgstr_forms(entry)
     if not entry.msgid_plural:
         return (FormView(0, "translation", "", _highlight(entry.msgid, spans.get(entry.msgid, [])), texts[0]),)
-    from ..mt.plurals import parse_plural_forms
+    from ..plurals import catalog_rule
 
-    rule = parse_plural_forms(po.metadata.get("Plural-Forms"), language)
+    rule = catalog_rule(po.metadata.get("Plural-Forms"), language)
     numbers: dict[int, list[int]] = {}
     for n in range(0, 1000):
         picked = numbers.setdefault(rule.index(n), [])

@@ -207,7 +207,7 @@ def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
 
 
 def _decide(current: State, forms: list[str], changed: bool, said: State | None) -> State | None:
-    """The state an entry takes from the file (None: leave it alone), by DESIGN.md's storage rules."""
+    """The state an entry takes from the file (None: leave it alone), by the review-state storage rules (states.py)."""
     if said is None:  # no usable state: keep it; a new translation waits for review
         return State.FUZZY if changed and any(forms) else None
     if not any(forms) or (said is State.UNTRANSLATED and not forms[0]):
