@@ -39,12 +39,16 @@ MIX = {"en": (0.5, 0.4, 0.05, 0.0), "et": (0.6, 0.3, 0.05, 0.02), "lv": (0.3, 0.
        "lt": (0.3, 0.3, 0.2, 0.05), "pl": (0.2, 0.4, 0.2, 0.05), "ro": (0.1, 0.3, 0.3, 0.1),
        "ru": (0.2, 0.3, 0.2, 0.1), "uk": (0.05, 0.15, 0.2, 0.05)}
 
-WORKFLOW = """site: Archive Bench
+_HEAD = """site: Archive Bench
 source_language: en
 languages: [en, et, lv, lt, pl, ro, ru, uk]
 locales_dir: locales
 catalogs:
-  ui:
+"""
+_TAIL = """translation:
+  providers: [memory]
+"""
+WORKFLOW = _HEAD + """  ui:
     kind: labels
     sources: ["site/templates/*.html"]
     publish: reviewed
@@ -52,21 +56,11 @@ catalogs:
     kind: articles
     sources: ["site/articles/*.md"]
     publish: approved
-translation:
-  providers: [memory]
-"""
-
-FLAT_WORKFLOW = """site: Archive Bench
-source_language: en
-languages: [en, et, lv, lt, pl, ro, ru, uk]
-locales_dir: locales
-catalogs:
-  big:
+""" + _TAIL
+FLAT_WORKFLOW = _HEAD + """  big:
     kind: labels
     publish: approved
-translation:
-  providers: [memory]
-"""
+""" + _TAIL
 
 TEMPLATE = """<nav>{{ _("Home") }} {{ _("Security") }} {{ _("Defence") }}</nav>
 <h2>{{ _("Related Articles") }}</h2>
