@@ -102,7 +102,7 @@ def article(rng: random.Random, n: int) -> str:
 def fill(path: Path, language: str, rng: random.Random) -> None:
     """Translations in a per-language mix of states, written as locflow writes them."""
     from locflow.catalog import read_po, render
-    from locflow.review import set_approved
+    from locflow.states import mark_approved, mark_machine
 
     po = read_po(path, layout=False)
     approved, reviewed, machine, fuzzy = MIX[language]
@@ -116,12 +116,13 @@ def fill(path: Path, language: str, rng: random.Random) -> None:
         else:
             entry.msgstr = _keep_tags(entry.msgid, text)
         if roll < approved:
-            set_approved(entry, "bench-reviewer", "2026-01-15")
+            mark_approved(entry, "bench-reviewer", "2026-01-15")
         elif roll < approved + reviewed:
             pass
         elif roll < approved + reviewed + machine:
-            entry.flags.append("fuzzy")
-            entry.tcomment = "locflow: machine memory 2026-01-10"
+            forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgid_plural \
+                else [entry.msgstr]
+            mark_machine(entry, forms, "memory", "2026-01-10")
         else:
             entry.flags.append("fuzzy")
     path.write_bytes(render(po))

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import polib
 
-_APPROVED = re.compile(r"^locflow: approved (?P<who>.+) (?P<date>\d{4}-\d{2}-\d{2}) (?P<sha>[0-9a-f]{8})\s*$")
-_MACHINE = re.compile(r"^locflow: machine \S+ \S+\s*$")
+_APPROVED = re.compile(r"^locflow: approved (?P<who>.+) (?P<date>\d{4}-\d{2}-\d{2}(T\S+Z)?) "
+                       r"(?P<sha>[0-9a-f]{12}|[0-9a-f]{8})\s*$")
+_MACHINE = re.compile(r"^locflow: machine \S+ \S+?(?: (?P<sha>[0-9a-f]{12}))?\s*$")
 
 
 def forms(e: polib.POEntry) -> list[str]:
@@ -23,19 +24,36 @@ def forms(e: polib.POEntry) -> list[str]:
 
 
 def sha(texts: list[str]) -> str:
+    """Old-format approvals: SHA-1 of the msgstr forms alone."""
     return hashlib.sha1("\x00".join(texts).encode("utf-8")).hexdigest()[:8]
 
 
-def state(e: polib.POEntry) -> str:
+def bound_sha(e: polib.POEntry, texts: list[str] | None = None) -> str:
+    """README: 12 hex digits of SHA-256 over msgctxt (\\x01-prefixed), msgid, msgid_plural and the forms."""
+    parts = ["" if e.msgctxt is None else "\x01" + e.msgctxt, e.msgid, e.msgid_plural or "",
+             *(forms(e) if texts is None else texts)]
+    return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:12]
+
+
+def state(e: polib.POEntry, nplurals: int | None = None) -> str:
     """README's table: untranslated / machine / fuzzy / reviewed / approved."""
     lines = [line.strip() for line in (e.tcomment or "").split("\n")]
-    if forms(e)[0] == "":
+    texts = forms(e)
+    if texts[0] == "":
         return "untranslated"
+    if e.msgid_plural and ("" in texts or (nplurals is not None and len(texts) != nplurals)):
+        return "fuzzy"
     if "fuzzy" in e.flags:
-        return "machine" if any(_MACHINE.match(line) for line in lines) else "fuzzy"
+        for line in lines:
+            m = _MACHINE.match(line)
+            if m and (m["sha"] == bound_sha(e) if m["sha"] else not e.previous_msgid):
+                return "machine"
+        return "fuzzy"
     for line in lines:
         m = _APPROVED.match(line)
-        if m and m["sha"] == sha(forms(e)):
+        if m and len(m["sha"]) == 12 and m["sha"] == bound_sha(e):
+            return "approved"
+        if m and len(m["sha"]) == 8 and m["sha"] == sha(texts) and not e.previous_msgid:
             return "approved"
     return "reviewed"
 
@@ -77,5 +95,5 @@ def approve_with(text: str):
     def change(e: polib.POEntry) -> None:
         e.msgstr = text
         e.flags = [f for f in e.flags if f != "fuzzy"]
-        e.tcomment = "\n".join(_drop_markers(e) + [f"locflow: approved tester 2026-10-20 {sha([text])}"])
+        e.tcomment = "\n".join(_drop_markers(e) + [f"locflow: approved tester 2026-10-20 {bound_sha(e)}"])
     return change

@@ -79,7 +79,7 @@ def test_init_in_an_empty_folder(run_cli, tmp_path):
     assert set(cfg.catalogs) == {"ui", "articles"}
     for name in ("site/templates", "site/articles", "locales", "glossaries"):
         assert (folder / name).is_dir(), name
-    assert sorted(p.name for p in folder.iterdir()) == ["glossaries", "locales", "site", "workflow.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == [".gitignore", "glossaries", "locales", "site", "workflow.yaml"]
 
 
 def test_init_as_a_real_process_then_pull(tmp_path):
@@ -263,8 +263,8 @@ def test_bad_options_exit_2(run_cli, project, args, needle):
 def test_pull_then_status_in_process(run_cli, project):
     result = run_cli("pull", cwd=project)
     assert result.exit_code == 0
-    assert "updated locales/templates/ui.pot" in result.stdout
-    assert result.stdout.strip().endswith("updated 13 of 13 files")
+    assert "created locales/templates/ui.pot" in result.stdout  # not "updated": it did not exist
+    assert result.stdout.strip().endswith("wrote 13 of 13 files: 13 created, 0 updated")
     result = run_cli("pull", cwd=project)
     assert result.stdout.strip() == "up to date (3 templates, 10 catalogs)"
     result = run_cli("status", "--format", "json", "--lang", "lv", cwd=project)
@@ -280,7 +280,7 @@ def test_pull_then_status_in_process(run_cli, project):
 def test_pull_and_status_as_real_processes(project):
     proc = run_locflow("pull", cwd=project)
     assert proc.returncode == 0, proc.stderr
-    assert "updated 13 of 13 files" in proc.stdout
+    assert "wrote 13 of 13 files: 13 created, 0 updated" in proc.stdout
     proc = run_locflow("pull", "--dry-run", cwd=project)
     assert (proc.returncode, proc.stdout.strip()) == (0, "up to date (3 templates, 10 catalogs)")
     proc = run_locflow("status", "--format", "json", cwd=project)

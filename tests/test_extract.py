@@ -200,3 +200,57 @@ The work costs about 50% of the **original** budget.
     assert repeated.occurrences == [("site/articles/radar.md", "11"), ("site/articles/radar.md", "15")]
     # article prose is not a format string
     assert entries["The work costs about 50% of the <1>original</1> budget."].flags == []
+
+
+# --- flags and comments as pybabel writes them; babel's warnings as findings ---------------------
+
+PYBABEL_PAGE = """\
+{# Translators: the share button;
+   network is Facebook, X or Telegram #}
+<a>{{ _("Share on {network}") }}</a>
+{# Translators: shown at the top
+   of every article #}
+<b>{{ _("100% independent") }}</b>
+<b>{{ _("50% of readers finished this article") }}</b>
+<b>{{ _("By %(author)s") }}</b>
+<b>{{ _("Save 20%% today") }}</b>
+<b>{{ _("Home") }}</b>
+<b>{{ _("Save 5%") }}</b>
+<p>{{ _("") }}</p>
+"""
+
+
+def test_flags_and_comments_are_those_pybabel_writes(tmp_path):
+    import sys
+
+    root = build_project(tmp_path / "proj", templates={"page.html": PYBABEL_PAGE}, articles={})
+    (root / "site" / "articles").mkdir(parents=True, exist_ok=True)
+    write(root / "workflow.yaml", (root / "workflow.yaml").read_text().split("  articles:")[0])
+    assert pull(root).exit_code == 0
+    ours = {e.msgid: (sorted(e.flags), e.comment) for e in po(root / "locales" / "templates" / "ui.pot")}
+    write(tmp_path / "babel.cfg", "[jinja2: **.html]\nextensions=jinja2.ext.i18n\ntrimmed=true\n"
+                                  "newstyle_gettext=true\n")
+    out = tmp_path / "pybabel.pot"
+    proc = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(tmp_path / "babel.cfg"),
+                           "-c", "Translators:", "--no-wrap", "-o", str(out), "site"], cwd=root, capture_output=True,
+                          text=True)
+    assert proc.returncode == 0, proc.stderr
+    theirs = {e.msgid: (sorted(e.flags), e.comment) for e in po(out)}
+    assert ours == theirs
+    assert ours["Share on {network}"] == (["python-brace-format"],
+                                          "the share button;    network is Facebook, X or Telegram")
+    assert ours["100% independent"][0] == ["python-format"]
+
+
+def test_an_empty_msgid_is_a_finding_not_raw_stderr(tmp_path, run_cli):
+    import json
+
+    root = build_project(tmp_path / "proj", templates={"page.html": PYBABEL_PAGE})
+    result = run_cli("pull", cwd=root)
+    assert result.exit_code == 0
+    assert "It is reserved by GNU gettext" not in result.output
+    assert "warning: site/templates/page.html:12: empty msgid" in result.stderr
+    checked = run_cli("check", "--format", "json", cwd=root)
+    assert "It is reserved by GNU gettext" not in checked.output
+    found = [f for f in json.loads(checked.stdout)["findings"] if f["check"] == "empty-msgid"]
+    assert [(f["path"], f["line"], f["severity"]) for f in found] == [("site/templates/page.html", 12, "warning")]

@@ -20,7 +20,13 @@ def fast(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def slow(root: Path, *args: str):
-    return CliRunner().invoke(app, ["--config", str(root / "workflow.yaml"), *args], env={"COLUMNS": "120"})
+    """The typer path, run from the project folder as `fast` is (check paths are relative to it)."""
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(app, ["--config", str(root / "workflow.yaml"), *args], env={"COLUMNS": "120"})
+    finally:
+        os.chdir(here)
 
 
 @pytest.mark.parametrize("args", [

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from locflow import fastpo
-from locflow.states import STATE_ORDER, msgstr_sha, state_of
+from locflow.states import STATE_ORDER, content_sha, msgstr_sha, nplurals_of, state_of
 
 # polib (the reference) cannot re-read its own output with raw control characters or line and
 # paragraph separators in strings; those are tested against msgfmt instead, below.
@@ -28,9 +28,14 @@ def entries(draw):
         e.flags.append("fuzzy")
     if draw(st.booleans()):
         e.flags.append("python-format")
-    marker = draw(st.sampled_from(["", "machine", "approved", "approved-stale", "note"]))
+    marker = draw(st.sampled_from(["", "machine", "machine-sha", "approved", "approved-sha", "approved-stale",
+                                   "note"]))
     if marker == "machine":
         e.tcomment = "locflow: machine google 2026-11-01"
+    elif marker == "machine-sha":
+        e.tcomment = f"locflow: machine google 2026-11-01T10:00:00Z {content_sha(e)}"
+    elif marker == "approved-sha":
+        e.tcomment = f"locflow: approved Mari Tamm 2026-11-02T10:00:00Z {content_sha(e)}"
     elif marker == "approved":
         e.tcomment = f"a note\nlocflow: approved Mari Tamm 2026-11-02 {msgstr_sha(e)}"
     elif marker == "approved-stale":
@@ -46,8 +51,9 @@ def entries(draw):
 def reference(po: polib.POFile) -> dict[str, int]:
     counts = {s.value: 0 for s in STATE_ORDER}
     counts["obsolete"] = 0
+    nplurals = nplurals_of(po.metadata)
     for e in po:
-        counts["obsolete" if e.obsolete else state_of(e).value] += 1
+        counts["obsolete" if e.obsolete else state_of(e, nplurals).value] += 1
     return counts
 
 

@@ -134,11 +134,38 @@ def test_tbx_export_import_round_trip(tmp_path):
                 for ls in kyiv.findall("langSet") for tig in ls.findall("tig")}
     assert ("en", "Kyiv", "preferredTerm-admn-sts") in statuses
     assert ("en", "Kiev", "deprecatedTerm-admn-sts") in statuses
-    assert ("uk", "Києв*", "admittedTerm-admn-sts") in statuses
+    assert ("uk", "Київ", "preferredTerm-admn-sts") in statuses
+    assert not any(term.endswith("*") for _, term, _ in statuses)  # a stem pattern is no literal term
+    uk = kyiv.find("langSet[@{http://www.w3.org/XML/1998/namespace}lang='uk']")
+    assert [n.text for n in uk.findall("note")] == ["locflow-pattern: 1 Києв*"]
     path = write(tmp_path / "terms.tbx", text)
     back = read_tbx(path, LANGS, "terms.tbx")
     assert back.concepts == glossary.concepts
     assert write_csv(back) == TERMS.read_text(encoding="utf-8")
+
+
+def test_tbx_gives_a_do_not_translate_concept_the_same_form_in_every_language(tmp_path):
+    glossary = committed()
+    root = ET.fromstring(write_tbx(glossary, "t").encode("utf-8"))
+    entry = root.find(".//termEntry[@id='estonian-free-press']")
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    terms = {ls.get(lang): [t.findtext("term") for t in ls.findall("tig")] for ls in entry.findall("langSet")}
+    assert terms == {code: ["Estonian Free Press"] for code in LANGS}
+    statuses = {t.findtext("termNote[@type='administrativeStatus']") for t in entry.iter("tig")}
+    assert statuses == {"preferredTerm-admn-sts"}
+    back = read_tbx(write(tmp_path / "t.tbx", ET.tostring(root, encoding="unicode")), LANGS, "t.tbx")
+    assert next(c for c in back.concepts if c.id == "estonian-free-press").terms == {"en": ("Estonian Free Press",)}
+
+
+def test_tbx_patterns_keep_their_place_on_import(tmp_path):
+    concept = Concept("k", "term", False, "", {"pl": ("Kijow*", "Kijów", "Kijowie*"), "uk": ("Київ",)},
+                      {"uk": ("Киев*", "Kiev")})
+    glossary = Glossary(tuple(LANGS), (concept,))
+    text = write_tbx(glossary, "t")
+    assert "<term>Kijow*</term>" not in text and "<term>Киев*</term>" not in text
+    assert "locflow-forbidden-pattern: 0 Киев*" in text
+    back = read_tbx(write(tmp_path / "p.tbx", text), LANGS, "p.tbx")
+    assert back.concepts == glossary.concepts
 
 
 def test_tbx_from_another_tool_skips_unknown_languages(tmp_path):

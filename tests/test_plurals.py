@@ -155,10 +155,10 @@ def test_convert_of_a_reordered_rule_keeps_every_number_and_the_approval(sample,
         one, few, many = (e.msgstr_plural[i] for i in range(3))
         e.msgstr_plural = {0: few, 1: many, 2: one}
     catalog.save(str(path))
-    from locflow.review import set_approved
+    from locflow.states import mark_approved
 
     catalog = po(path)
-    set_approved(entry(catalog, plural[0].msgid), "Maria Tamm", "2026-11-20")
+    mark_approved(entry(catalog, plural[0].msgid), "Maria Tamm", "2026-11-20T09:00:00Z")
     catalog.save(str(path))
     before = {e.msgid: _mo_texts(path, tmp_path, e.msgid, e.msgid_plural) for e in plural}
 

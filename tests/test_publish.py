@@ -25,7 +25,7 @@ import pytest
 from babel.dates import format_date
 from typer.testing import CliRunner
 
-from .conftest import copy_sample
+from .conftest import copy_sample, edit_file
 from .html_tree import Node, parse_html, squash
 from .review_oracle import active, approve_with, edit, forms, state, to_fuzzy, to_machine
 from locflow.cli import app
@@ -773,39 +773,32 @@ def escaped_article(tmp_path_factory) -> Site:
     return build_site(root)
 
 
-def test_script_in_a_ui_msgstr_is_escaped(escaped_ui: Site):
+def test_script_in_a_ui_msgstr_falls_back_to_the_source(escaped_ui: Site):
+    """Markup the source does not have never reaches a page or a bundle: the label goes out in English."""
     pages = escaped_ui.pages("ru")
     assert len(pages) >= 2
     for path in pages:
         raw = path.read_text(encoding="utf-8")
-        assert SCRIPT not in raw, f"raw <script> from ui.po on {path.name}"
-        assert ESCAPED_SCRIPT in raw, path.name
+        assert SCRIPT not in raw and ESCAPED_SCRIPT not in raw, path.name
         doc = page(path)
         assert not doc.find_all("script"), path.name
-        assert doc.find("section", "trending").find("h2").clean() == f"В тренде {SCRIPT}"
-    raw = (escaped_ui.out / "ru" / "baltic-air-policing-rotation.html").read_text("utf-8")
-    assert "Поделиться &#34;&amp;&#34; &lt;b&gt;" in raw or "Поделиться &quot;&amp;&quot; &lt;b&gt;" in raw \
-        or 'Поделиться "&amp;" &lt;b&gt;' in raw, "the label's markup characters are not escaped"
+        assert doc.find("section", "trending").find("h2").clean() == "Trending"
+    bundle = json.loads((escaped_ui.out / "ru" / "ui.json").read_text("utf-8"))
+    assert "Trending" not in bundle and "Share" not in bundle, "added markup reached the front-end bundle"
+    assert "<script>" not in (escaped_ui.out / "ru" / "LC_MESSAGES" / "ui.mo").read_bytes().decode("utf-8", "replace")
 
 
-def test_script_in_an_article_translation_is_escaped(escaped_article: Site):
+def test_script_in_an_article_translation_holds_it_back(escaped_article: Site):
     slug = "baltic-air-policing-rotation"
     site = escaped_article
-    assert slug in site.manifest["languages"]["ru"]["articles"]["published"]
-    md = (site.out / "ru" / "articles" / f"{slug}.md").read_text("utf-8")
-    assert parse_article(md, Path("x.md")).meta["title"] == f"Союзные истребители {SCRIPT}"
+    assert slug not in site.manifest["languages"]["ru"]["articles"]["published"]
+    held = {h["slug"]: h["reason"] for h in site.manifest["languages"]["ru"]["articles"]["held_back"]}
+    assert "add markup, links or control characters" in held[slug], held[slug]
+    assert not (site.out / "ru" / "articles" / f"{slug}.md").exists()
     for path in site.pages("ru"):
         raw = path.read_text("utf-8")
-        assert SCRIPT not in raw, f"raw <script> from the article catalog on {path.name}"
-        assert ESCAPED_SCRIPT in raw, path.name  # the title is on every Russian page (lists, sidebar)
+        assert SCRIPT not in raw and "Союзные истребители" not in raw, path.name
         assert not page(path).find_all("script"), path.name
-    doc = page(site.out / "ru" / f"{slug}.html")
-    assert doc.find("article", "article").find("h1").clean() == f"Союзные истребители {SCRIPT}"
-    assert doc.find("title").clean().startswith(f"Союзные истребители {SCRIPT}")
-    assert f"Более быстрые вылеты {SCRIPT}" in [h.clean() for h in doc.find("div", "article-body").find_all("h2")]
-    card = next(c for c in page(site.out / "ru" / "index.html").find_all("article", "card")
-                if c.find("a").attrs["href"] == f"/ru/{slug}.html")
-    assert card.find("h2", "card-title").clean() == f"Союзные истребители {SCRIPT}"
 
 
 # =========================================================================== idempotence and options
@@ -1031,3 +1024,46 @@ def test_screenshot_is_a_rendered_page_not_a_blank_or_broken_one(browsed: Browse
     assert colours.get(bytes.fromhex("fafafa"), 0) / sampled > 0.1, "no page background in the site's colour"
     assert colours.get(bytes.fromhex("1c1c1c"), 0) >= 20, "no text in the site's colour"
     assert colours.get(bytes.fromhex("0b4f8a"), 0) >= 20, "no links in the site's colour"
+
+
+# =========================================================================== Markdown constructs
+
+@pytest.fixture(scope="module")
+def rail_in_russian(tmp_path_factory) -> Site:
+    """The Polish rail article (quote of two paragraphs, table, reference link, footnote) approved in ru."""
+    root = copy_sample(tmp_path_factory.mktemp("rail-ru") / "proj")
+    po = article_po(root, "ru", "poland-rail-sabotage-warning")
+    for entry in active(po):
+        edit(po, lambda e, msgid=entry.msgid: e.msgid == msgid, approve_with(entry.msgstr))
+    return build_site(root)
+
+
+def test_tables_quotes_reference_links_and_footnotes_publish_translated(rail_in_russian: Site):
+    site = rail_in_russian
+    slug = "poland-rail-sabotage-warning"
+    assert slug in site.manifest["languages"]["ru"]["articles"]["published"]
+    md = (site.out / "ru" / "articles" / f"{slug}.md").read_text("utf-8")
+    assert "| Люблинское | 41 | 3 |\n" in md and "|---|---:|---:|\n" in md
+    assert "[онлайн-форму][formularz]" in md
+    assert '[formularz]: https://example.org/zgloszenia/kolej "Форма для сообщений управляющего инфраструктурой"' in md
+    raw = (site.out / "ru" / f"{slug}.html").read_text("utf-8")
+    body = raw[raw.index('class="article-body"'):]
+    assert "<th>Воеводство</th>" in body and '<td style="text-align:right">41</td>' in body
+    quote = re.search(r"<blockquote>(.*?)</blockquote>", body, re.S).group(1)
+    assert quote.count("<p>") == 2 and "Лучше проверить десять ложных тревог" in quote
+    assert 'href="https://example.org/zgloszenia/kolej"' in body
+    assert 'title="Форма для сообщений управляющего инфраструктурой"' in body
+    assert '<sup class="footnote-reference"><a href="#fn-dane"' in body
+    assert 'id="fn-dane"' in body and "Данные с января по сентябрь 2026 года" in body
+
+
+def test_raw_html_in_an_article_is_sanitised_not_escaped(tmp_path: Path):
+    root = copy_sample(tmp_path / "proj")
+    edit_file(root, "site/articles/poland-rail-sabotage-warning.md", "## Na co zwracać uwagę\n",
+              '<div class="factbox" onclick="steal()">Ramka <b>faktów</b><script>alert(1)</script>'
+              '<a href="javascript:alert(2)">x</a></div>\n\n## Na co zwracać uwagę\n')
+    site = build_site(root)
+    body = (site.out / "pl" / "poland-rail-sabotage-warning.html").read_text("utf-8")
+    assert "<b>faktów</b>" in body and "Ramka" in body  # the allowed markup is kept, not shown escaped
+    assert "<script" not in body and "onclick" not in body and "javascript:" not in body
+    assert "&lt;b&gt;" not in body

@@ -292,41 +292,44 @@ def test_edited_article_paragraph_is_fuzzy_in_every_target_language(pulled):
 
 # --- errors stop the pull before anything is written ---------------------------------------------------
 
-def test_unparsable_catalog_stops_the_pull(pulled):
+def only_error(root):
+    """The one file a pull skipped (it reports and skips an unreadable file, and pulls the rest)."""
+    result = core_pull(Project.load(root / "workflow.yaml"))
+    assert result.exit_code == 2 and len(result.errors) == 1, result.errors
+    return result.errors[0]
+
+
+def test_unparsable_catalog_is_skipped_and_the_rest_pulled(pulled):
     bad = write(ui(pulled, "et"), 'msgid "Home"\nmsgstr "Avaleht"\n\nbogus "x"\n')
     edit(template(pulled), "All rights reserved.", "All rights reserved, 2026.")
     before = snapshot(pulled)
-    with pytest.raises(LocflowError) as info:
-        core_pull(Project.load(pulled / "workflow.yaml"))
-    assert info.value.path == "locales/et/LC_MESSAGES/ui.po"
-    assert info.value.line == 4
-    assert snapshot(pulled) == before  # not even the other languages: plan first, then write
-    assert bad.read_text() == 'msgid "Home"\nmsgstr "Avaleht"\n\nbogus "x"\n'
+    error = only_error(pulled)
+    assert (error.path, error.line) == ("locales/et/LC_MESSAGES/ui.po", 4)
+    assert bad.read_text() == 'msgid "Home"\nmsgstr "Avaleht"\n\nbogus "x"\n'  # never half-fixed
+    changed = {k for k, v in snapshot(pulled).items() if before.get(k) != v}
+    assert "locales/lv/LC_MESSAGES/ui.po" in changed and "locales/et/LC_MESSAGES/ui.po" not in changed
 
 
-def test_broken_article_stops_the_pull(pulled):
+def test_broken_article_is_skipped_with_its_position(pulled):
     edit(pulled / "site" / "articles" / "harbour-drill.md", "slug: harbour-drill", "slug: Harbour Drill")
     before = snapshot(pulled)
-    with pytest.raises(LocflowError) as info:
-        core_pull(Project.load(pulled / "workflow.yaml"))
-    assert (info.value.path, info.value.line, info.value.col) == ("site/articles/harbour-drill.md", 2, 7)
-    assert snapshot(pulled) == before
+    error = only_error(pulled)
+    assert (error.path, error.line, error.col) == ("site/articles/harbour-drill.md", 2, 7)
+    assert snapshot(pulled) == before  # nothing else changed, and its catalogs are not purged
 
 
 def test_duplicate_article_slug_is_an_error(make_project):
     root = make_project(articles={"a.md": ARTICLE_ET, "b.md": ARTICLE_ET})
-    with pytest.raises(LocflowError) as info:
-        core_pull(Project.load(root / "workflow.yaml"))
-    assert "tartu-cyber-range" in info.value.message
-    assert info.value.path == "site/articles/b.md"
+    error = only_error(root)
+    assert "tartu-cyber-range" in error.message
+    assert error.path == "site/articles/b.md"
 
 
 def test_article_in_a_language_the_site_does_not_have(make_project):
     root = make_project(articles={"fr.md": ARTICLE_ET.replace("language: et", "language: fr")})
-    with pytest.raises(LocflowError) as info:
-        core_pull(Project.load(root / "workflow.yaml"))
-    assert "`fr`" in info.value.message
-    assert (info.value.path, info.value.line) == ("site/articles/fr.md", 4)
+    error = only_error(root)
+    assert "`fr`" in error.message
+    assert (error.path, error.line) == ("site/articles/fr.md", 4)
 
 
 # --- the committed sample project -----------------------------------------------------------------

@@ -248,3 +248,35 @@ def test_locflow_upgraded(pulled, tmp_path):
     assert inc_run.stdout == full_run.stdout
     assert "(v2)" in (incremental / f"locales/templates/articles/{SLUG}.pot").read_text(encoding="utf-8")
     assert tree(incremental) == tree(full)
+
+
+def test_a_skipped_catalog_is_planned_again_once_it_is_fixed(pulled):
+    """A catalog that cannot be read is skipped; its unit is not recorded, so once the catalog is
+    repaired the next pull merges the article's change into it, as a full pull does."""
+    rel = f"locales/et/articles/{SLUG}.po"
+    good = (pulled / rel).read_bytes()
+    incremental, full = pulled.parent / "incremental", pulled.parent / "full"
+    shutil.copytree(pulled, incremental)
+    shutil.copytree(pulled, full)
+    shutil.rmtree(full / ".locflow")
+    for root in (incremental, full):
+        edit_file(root, ARTICLE, "## Як працюватиме система", "## Як працюватиме нова система")
+        (root / rel).write_bytes(good + b'\nmsgid "unterminated\n')
+        broken = pull(root)
+        assert broken.exit_code == 2 and f"{rel}:" in broken.stderr
+        assert (root / rel).read_bytes().endswith(b'"unterminated\n')  # never half-fixed
+        (root / rel).write_bytes(good)
+    inc_run, full_run = pull(incremental), pull(full)
+    assert inc_run.exit_code == full_run.exit_code == 0, inc_run.output
+    assert f"updated {rel}" in inc_run.stdout and inc_run.stdout == full_run.stdout
+    assert tree(incremental) == tree(full)
+
+
+def test_template_warnings_are_repeated_when_the_state_vouches_for_the_labels(pulled):
+    write(pulled / "site/templates/partials/empty.html", '<p>{{ _("") }}</p>\n')
+    first, second = pull(pulled), pull(pulled)
+    warning = "warning: site/templates/partials/empty.html:1:"
+    assert warning in first.stderr and "up to date" in second.stdout
+    assert warning in second.stderr  # from the state: the template was not extracted again
+    findings = run_checks(Project.load(pulled / "workflow.yaml"), only=["empty-msgid"]).findings
+    assert [(f.check, f.path, f.line) for f in findings] == [("empty-msgid", "site/templates/partials/empty.html", 1)]

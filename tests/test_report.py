@@ -242,13 +242,13 @@ def test_blocked_articles_listed_per_language_with_their_reason(built: Built, do
 def test_findings_by_severity_agree_with_check(built: Built, doc: Node):
     data, check = built.data, built.check
     assert data["summary"] == check["summary"]
-    assert data["summary"]["error"] >= 3  # <script>, </script>, на Украине
+    assert data["summary"]["error"] >= 2  # <script> (its end tag is part of the same finding), на Украине
     grouped: dict[str, dict[str, int]] = {}
     for f in check["findings"]:
         grouped.setdefault(f["check"], {"error": 0, "warning": 0, "info": 0})[f["severity"]] += 1
     assert data["findings_by_check"] == grouped
     assert list(data["findings_by_check"]) == sorted(data["findings_by_check"])
-    assert data["findings_by_check"]["markup"]["error"] >= 2
+    assert data["findings_by_check"]["markup"]["error"] >= 1
     assert data["findings_by_check"]["glossary-forbidden"]["error"] >= 1
     listed = [f for f in check["findings"] if f["severity"] in ("error", "warning")]
     assert sorted(map(json.dumps, data["findings"])) == sorted(map(json.dumps, listed))

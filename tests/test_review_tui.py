@@ -21,7 +21,7 @@ from rich.console import Console
 from .conftest import break_author_placeholder, edit_file
 from locflow.project import Project
 from locflow.review_tui import Session
-from locflow.states import State, msgstr_sha, state_of
+from locflow.states import State, content_sha, state_of
 
 CHISINAU = "locales/et/articles/chisinau-energy-interconnection.po"
 ET_UI = "locales/et/LC_MESSAGES/ui.po"
@@ -178,8 +178,10 @@ def start_chisinau(terminal, sample: Path) -> Terminal:
 
 @needs_tmux
 def test_first_entry_shows_source_translation_comments_glossary_and_state(terminal, sample):
-    edit_file(sample, CHISINAU, "# locflow: machine draft 2026-11-25\n#. title\n",
-              "# headline: keep it under 60 characters\n# locflow: machine draft 2026-11-25\n#. title\n")
+    marker = next(line for line in (sample / CHISINAU).read_text(encoding="utf-8").splitlines()
+                  if line.startswith("# locflow: machine draft 2026-11-25 "))
+    edit_file(sample, CHISINAU, f"{marker}\n#. title\n",
+              f"# headline: keep it under 60 characters\n{marker}\n#. title\n")
     term = start_chisinau(terminal, sample)
     screen = term.screen()
     title = next(line for line in screen.splitlines() if "[1/10]" in line)
@@ -208,7 +210,7 @@ def test_a_approves_saves_and_moves_on(terminal, sample):
     assert path.read_bytes() != before
     e = find(sample, CHISINAU, TITLE)
     assert state_of(e) is State.APPROVED
-    assert re.fullmatch(rf"locflow: approved {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}} {msgstr_sha(e)}", e.tcomment)
+    assert re.fullmatch(rf"locflow: approved {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}}T\S+Z {content_sha(e)}", e.tcomment)
     assert "fuzzy" not in e.flags
     # only that entry changed
     assert sum(state_of(x) is State.APPROVED for x in entries(sample, CHISINAU)) == 1
@@ -228,8 +230,8 @@ def test_r_with_a_reason_rejects(terminal, sample):
     term.wait_text("[2/10]")
     e = find(sample, CHISINAU, TITLE)
     assert state_of(e) is State.FUZZY
-    assert re.fullmatch(rf"locflow: rejected {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}}: too literal, see the style book",
-                        e.tcomment)
+    assert re.fullmatch(rf"locflow: rejected {REVIEWER} \d{{4}}-\d{{2}}-\d{{2}}T\S+Z: too literal, see the style book",
+                        e.tcomment.replace("\n", " "))
     assert e.msgstr == TITLE_ET
     term.press("q")
     code, screen = term.wait_exit()
@@ -470,7 +472,7 @@ def test_session_walks_approve_reject_skip_and_external_editor(sample):
     counts = s.run()
     assert counts == {"approved": 1, "edited": 1, "rejected": 1, "skipped": 1}
     got = entries(sample, CHISINAU)
-    assert got[0].tcomment == f"locflow: approved {REVIEWER} {TODAY} {msgstr_sha(got[0])}"
+    assert got[0].tcomment == f"locflow: approved {REVIEWER} {TODAY} {content_sha(got[0])}"
     assert state_of(got[0]) is State.APPROVED
     assert got[1].tcomment == f"locflow: rejected {REVIEWER} {TODAY}: too literal"
     assert state_of(got[1]) is State.FUZZY and got[1].msgstr == originals[1]
@@ -631,7 +633,8 @@ def test_session_never_approves_text_that_changed_after_it_was_shown(sample):
     s, out = session(sample, "et", CHISINAU_CAT, Script([someone_else_edits_this_entry, "q"]))
     counts = s.run()
     got = next(e for e in entries(sample, CHISINAU) if e.msgid == first.msgid)
-    assert got.msgstr == "Väline muudatus." and state_of(got) is state_of(first)
+    # edited under its machine marker: no longer the provider's text, so fuzzy (and never approved unseen)
+    assert got.msgstr == "Väline muudatus." and state_of(first) is State.MACHINE and state_of(got) is State.FUZZY
     assert counts["approved"] == 0 and "changed on disk since it was shown" in out.getvalue()
     assert out.getvalue().count("Väline muudatus.") >= 1  # shown again, now with the new text
 
@@ -690,3 +693,20 @@ def test_word_diff_shows_brackets_literally():
     out = io.StringIO()
     Console(file=out, width=200, color_system=None).print(_diff("see [link and more", "see [url and more"))
     assert out.getvalue().strip() == "see [-[link-] {+[url+} and more"
+
+
+@needs_tmux
+def test_keys_typed_ahead_in_one_write_are_each_handled(terminal, sample):
+    """Five `a` typed at once arrived as one read and were refused as `unknown key 'aaaaa'`."""
+    edit_file(sample, "workflow.yaml", "publish: reviewed", "publish: approved")
+    term = terminal(sample, "--lang", "et", "--catalog", "ui", "--reviewer", REVIEWER)
+    term.wait(_awaiting_key, "the key prompt")
+    time.sleep(0.2)
+    term.type("aaaaa")
+    wait_file(sample / ET_UI, lambda data: data.count(b"# locflow: approved ") == 5, "five approvals")
+    term.wait_text("[6/")
+    term.press("q")
+    code, screen = term.wait_exit()
+    assert code == 0 and "unknown key" not in screen
+    assert "review: 5 approved" in screen
+    assert sum(state_of(e) is State.APPROVED for e in entries(sample, ET_UI)) == 5

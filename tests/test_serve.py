@@ -28,7 +28,7 @@ from locflow.review import list_entries
 from locflow.review_tui import Session, _queue
 from locflow.serve import Server, create_app
 from locflow.serve.actions import entry_id
-from locflow.states import State, msgstr_sha, state_of
+from locflow.states import State, content_sha, state_of
 from locflow.status import status
 
 TOKEN = "per-run-token-" + "k" * 30
@@ -123,8 +123,17 @@ def listed(page: str) -> list[str]:
     return [html.unescape(h).split("?")[0] for h in re.findall(r'<td class="text"><a href="([^"]+)"', page)]
 
 
+EPOCH = 1764460800  # 2025-11-30T00:00:00Z: decisions made by the page and by the CLI carry the same time
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+
+
 def today() -> str:
-    return dt.date.today().isoformat()
+    """What a decision records under the fixed clock."""
+    return "2025-11-30T00:00:00Z"
 
 
 @pytest.fixture
@@ -467,7 +476,7 @@ def test_approve_writes_what_review_approve_writes(site, sample, twin):
     assert changed == [CHISINAU_ET]
     entry = find(sample, CHISINAU_ET, TITLE)
     assert state_of(entry) is State.APPROVED
-    assert f"locflow: approved {REVIEWER} {today()} {msgstr_sha(entry)}" in entry.tcomment
+    assert f"locflow: approved {REVIEWER} {today()} {content_sha(entry)}" in entry.tcomment
     assert "fuzzy" not in entry.flags and "machine" not in entry.tcomment
     followed = site.get(r.headers["Location"]).text
     assert "approved" in followed and 'class="msg msg-ok"' in followed
@@ -483,7 +492,7 @@ def test_reject_writes_what_review_reject_writes(site, sample, twin):
     assert po_files(sample) == po_files(twin)
     entry = find(sample, ET_UI, "Home")
     assert state_of(entry) is State.FUZZY
-    assert f"locflow: rejected {REVIEWER} {today()}: Too literal: use the style book" in entry.tcomment
+    assert f"locflow: rejected {REVIEWER} {today()}: Too literal: use the style book" in entry.tcomment.replace("\n", " ")
 
 
 def test_reopen_writes_what_review_reopen_writes(site, sample, twin):
@@ -491,7 +500,8 @@ def test_reopen_writes_what_review_reopen_writes(site, sample, twin):
     target = approved[0]
     r = site.decide("reopen", "et", target.catalog, target.msgid, target.msgctxt, next="0")
     assert r.status_code == 303
-    result = cli(twin, "review", "reopen", "--lang", "et", "--catalog", target.catalog, "--match", target.msgid)
+    result = cli(twin, "review", "reopen", "--lang", "et", "--catalog", target.catalog, "--match", target.msgid,
+                 "--exact", "--reviewer", REVIEWER)
     assert result.exit_code == 0, result.output
     assert po_files(sample) == po_files(twin)
     rel = f"locales/et/{target.catalog}.po"

@@ -3,6 +3,7 @@ server on a free loopback port, the token URL, the keyboard, and the PO files on
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import threading
 import zlib
@@ -16,7 +17,7 @@ from locflow.project import Project
 from locflow.review import list_entries
 from locflow.serve import Server
 from locflow.serve.actions import entry_id
-from locflow.states import State, msgstr_sha, state_of
+from locflow.states import State, content_sha, state_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -106,8 +107,9 @@ def test_open_the_dashboard_go_to_an_entry_and_approve_it_with_the_keyboard(page
     entry = po_entry(sample, rel, first.msgid, first.msgctxt)
     assert state_of(entry) is State.APPROVED
     assert entry.msgstr == first.translation[0] and "fuzzy" not in entry.flags
-    marker = f"# locflow: approved {REVIEWER} {dt.date.today().isoformat()} {msgstr_sha(entry)}"
-    assert marker in str(entry)
+    marker = re.compile(rf"# locflow: approved {REVIEWER} {dt.datetime.now(dt.timezone.utc):%Y-%m-%d}T\S+Z "
+                        rf"{content_sha(entry)}")
+    assert marker.search(str(entry)), str(entry)
     after = {(e.msgctxt, e.msgid): str(e) for e in polib.pofile(str(sample / rel))}
     assert {k for k in before if before[k] != after[k]} == {(first.msgctxt, first.msgid)}
 

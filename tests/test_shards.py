@@ -93,3 +93,23 @@ def test_merge_refuses_mixed_and_foreign_files(sample, tmp_path):
     result = run_locflow("merge-shards", broken, cwd=sample)
     assert result.returncode == 2 and "b.json:1" in result.stderr
     assert run_locflow("merge-shards", status, status, cwd=sample).returncode == 2  # a catalog twice
+
+
+def test_a_missing_labels_catalog_is_in_one_shard_only(sample, tmp_path):
+    """status lists a language's labels catalog that does not exist yet; merged, it is there once."""
+    (sample / "locales/lv/LC_MESSAGES/ui.po").unlink()
+    whole = run_locflow("status", "--format", "json", cwd=sample)
+    rows = [r for r in json.loads(whole.stdout)["catalogs"] if r["path"] == "locales/lv/LC_MESSAGES/ui.po"]
+    assert len(rows) == 1 and rows[0]["untranslated"] == rows[0]["total"] > 0 and not rows[0]["publishable"]
+    outputs = [write(tmp_path / f"s{k}.json", run_locflow("status", "--format", "json", "--shard", f"{k}/3",
+                                                          cwd=sample).stdout) for k in (1, 2, 3)]
+    merged = run_locflow("merge-shards", *outputs, "--format", "json", cwd=sample)
+    assert merged.returncode == 0, merged.stderr
+    assert merged.stdout == whole.stdout
+
+
+def test_a_sharded_json_says_what_it_covered(sample):
+    part = json.loads(run_locflow("check", "--format", "json", "--shard", "1/2", cwd=sample).stdout)
+    assert part["scope"]["shard"] == "1/2" and "placeholders" in part["scope"]["checks"]
+    assert part["scope"]["languages"] == ["en", "et", "lv", "lt", "pl", "ro", "ru", "uk"]
+    assert "scope" not in json.loads(run_locflow("check", "--format", "json", cwd=sample).stdout)

@@ -184,7 +184,8 @@ msgstr ""
 #~ msgstr[2] "c"
 """
 
-LATVIAN_STATES = {"untranslated": 5, "fuzzy": 3, "machine": 1, "reviewed": 10, "approved": 2}
+# "%d link" has empty later forms: msgfmt counts it translated, locflow fuzzy (it cannot be published)
+LATVIAN_STATES = {"untranslated": 5, "fuzzy": 4, "machine": 1, "reviewed": 9, "approved": 2}
 
 RUSSIAN = """\
 msgid ""
@@ -270,6 +271,12 @@ def test_counts_equal_msgfmt_statistics(managed, lang):
     path = managed / "locales" / lang / "LC_MESSAGES" / "ui.po"
     row = rows(managed)[(lang, "ui")]
     expected = msgfmt_statistics(path)
+    # The one documented difference: a plural with its first form filled and a later one empty is
+    # translated to msgfmt and fuzzy to locflow (publishing it would show nothing for some numbers).
+    po = polib.pofile(str(path))
+    partial = sum(1 for e in po if not e.obsolete and e.msgid_plural and "fuzzy" not in e.flags
+                  and e.msgstr_plural.get(0) and not all(e.msgstr_plural.values()))
+    expected = dict(expected, translated=expected["translated"] - partial, fuzzy=expected["fuzzy"] + partial)
     got = {k: row[k] for k in ("translated", "fuzzy", "untranslated")}
     assert got == expected
     assert row["total"] == sum(expected.values())
@@ -299,7 +306,7 @@ def test_each_entry_gets_the_documented_state(managed):
     assert got["Save"] is State.FUZZY
     assert got["Save as"] is State.UNTRANSLATED  # fuzzy but empty: msgfmt counts it untranslated
     assert got["%d thing"] is State.UNTRANSLATED  # first form empty
-    assert got["%d link"] is State.REVIEWED  # first form filled
+    assert got["%d link"] is State.FUZZY  # first form filled, a later one empty: not done
     assert got["Whitespace only"] is State.REVIEWED
 
 

@@ -23,6 +23,13 @@ CACHE_DIR = ".locflow"
 RACY_SECONDS = 2.0
 
 
+def usable(root: Path) -> bool:
+    """False when `.locflow` (or its cache folder) is a symlink: a cache read from, or written to, a
+    folder outside the project could feed a run someone else's answers."""
+    folder = root / CACHE_DIR
+    return not folder.is_symlink() and not (folder / "cache").is_symlink()
+
+
 def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -46,7 +53,10 @@ class FileCache:
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
         self.written_at = 0.0
+        self.usable = usable(root)
         try:
+            if not self.usable:
+                raise OSError("state folder is a symlink")
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("code") == code_fingerprint():
                 self.entries = data.get("files", {})
@@ -117,7 +127,7 @@ class FileCache:
 
     def save(self) -> None:
         """Best effort: a read-only tree or a full disk only costs speed next time."""
-        if not self.dirty:
+        if not self.dirty or not self.usable:
             return
         from .catalog import atomic_write
 

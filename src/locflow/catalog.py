@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from .errors import LocflowError, decode_position
 from .fuzzy import FuzzyIndex
-from .states import strip_markers
+from .states import source_changed
 
 if TYPE_CHECKING:
     import polib
@@ -76,9 +76,16 @@ def syntax_error(text: str) -> tuple[int, str] | None:
         elif word == "msgstr":
             open_msgid = None
             if stripped.lstrip("#~ ").startswith("msgstr["):
+                if not forms:
+                    next_index = 0
                 forms = True
                 if not plural:
                     return number, "PO syntax error: msgstr[N] without msgid_plural"
+                index = _FORM_INDEX.match(stripped.lstrip("#~ "))
+                if index is None or index.group(1) != str(next_index):
+                    # As msgfmt: forms are numbered 0, 1, 2, … in order (`msgstr[99999999999999999999]` is not).
+                    return number, f"PO syntax error: plural form has wrong index (expected msgstr[{next_index}])"
+                next_index += 1
             else:
                 single = True
                 if plural:
@@ -91,6 +98,27 @@ def syntax_error(text: str) -> tuple[int, str] | None:
 
 
 _BARE_FLAGS = re.compile(r"(?m)^#,(?=[^ \t\n])")
+_FORM_INDEX = re.compile(r"msgstr\[(\d+)\]")
+MAX_CATALOG_BYTES = 64 * 1024 * 1024  # 30 times the largest real catalog we know; a 300 MB one sank the machine
+MAX_STRING_CHARS = 256 * 1024  # one msgid, msgstr or form: a long article paragraph is a few thousand
+
+
+def check_file_size(data: bytes, shown: str) -> None:
+    """Refuse a catalog too large to be a real one before any parser spends memory on it."""
+    if len(data) > MAX_CATALOG_BYTES:
+        raise LocflowError(f"catalog is {len(data) // (1024 * 1024)} MB, over the {MAX_CATALOG_BYTES // (1024 * 1024)} MB "
+                           "limit", path=shown, hint="a catalog this large is damaged or hostile; restore it from "
+                           "version control")
+
+
+def check_entry_sizes(entries, shown: str) -> None:
+    """Refuse an entry whose text is over MAX_STRING_CHARS (a 30 MB msgstr cost gigabytes downstream)."""
+    for entry in entries:
+        texts = [entry.msgid, entry.msgid_plural or "", entry.msgstr, *entry.msgstr_plural.values()]
+        if (longest := max(len(t) for t in texts)) > MAX_STRING_CHARS:
+            raise LocflowError(f"entry text of {longest} characters, over the {MAX_STRING_CHARS} limit",
+                               path=shown, line=entry.linenum,
+                               hint="split the text, or restore the entry from version control")
 
 
 def read_po(path: Path, *, display: str | None = None, data: bytes | None = None,
@@ -106,6 +134,7 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
         if not path.is_file():
             raise LocflowError("catalog not found", path=shown)
         data = path.read_bytes()
+    check_file_size(data, shown)
     try:
         text = data.decode(_charset(data))
     except LookupError as exc:
@@ -138,6 +167,7 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
         from .splice import remember
 
         remember(po, text_before_hiding)
+    check_entry_sizes(po, shown)
     seen: set[tuple[str | None, str]] = set()
     for entry in po:
         key = (entry.msgctxt, entry.msgid)
@@ -296,10 +326,20 @@ def default_header(project: str, language: str | None) -> str:
     return f"{project}: {Locale.parse(language).english_name} translations."
 
 
+NEVER_REVISED = "1970-01-01 00:00+0000"
+
+
 def catalog_metadata(project: str, language: str | None) -> dict[str, str]:
     """Header of a new catalog (a POT when `language` is None). No dates: output stays reproducible."""
     meta = {"Project-Id-Version": project, "Report-Msgid-Bugs-To": ""}
     if language is not None:
+        # Filled with fixed values, so `msgfmt -c` has nothing to warn about and output stays
+        # reproducible; a PO editor replaces them when a translator saves.
+        from babel import Locale
+
+        meta["PO-Revision-Date"] = NEVER_REVISED
+        meta["Last-Translator"] = "none yet"
+        meta["Language-Team"] = Locale.parse(language).english_name or language
         meta["Language"] = language
     meta.update({"MIME-Version": "1.0", "Content-Type": "text/plain; charset=UTF-8",
                  "Content-Transfer-Encoding": "8bit"})
@@ -323,7 +363,7 @@ SOURCE_HEADER = "X-Source-Language"
 def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, project: str,
           *, purge_obsolete: bool = False, source_language: str | None = None) -> "polib.POFile":
     """msgmerge semantics: keep translations, fuzzy-match changed sources, obsolete the rest."""
-    from .plurals import declared_nplurals
+    from .plurals import catalog_nplurals
 
     if old is None:
         result = new_pofile(catalog_metadata(project, language), default_header(project, language))
@@ -334,7 +374,7 @@ def merge(template: "polib.POFile", old: "polib.POFile | None", language: str, p
         result.encoding = old.encoding
         old_entries = list(old)
     # An existing catalog keeps its own rule (a library upgrade must not change what forms mean).
-    nplurals = declared_nplurals(result.metadata.get("Plural-Forms")) or plural_forms(language)[0]
+    nplurals = catalog_nplurals(result.metadata.get("Plural-Forms"), language)
     if source_language is not None:
         # Article catalogs say which language they are translated from: the MT engine needs it.
         result.metadata[SOURCE_HEADER] = source_language
@@ -439,7 +479,7 @@ def _carry(ref: "polib.POEntry", prior: "polib.POEntry", nplurals: int, *, fuzzy
         changed = fuzzy_match or prior.msgid_plural != ref.msgid_plural
         if changed:
             # The source moved under the translation: an approval or machine run no longer vouches for it.
-            entry.tcomment = strip_markers(prior.tcomment)
+            entry.tcomment = source_changed(prior.tcomment)
             entry.previous_msgctxt = prior.msgctxt if prior.msgctxt != ref.msgctxt else None
             entry.previous_msgid = prior.msgid
             entry.previous_msgid_plural = prior.msgid_plural or None

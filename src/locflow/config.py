@@ -17,8 +17,9 @@ TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "
             "lock_timeout")
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
 CATALOG_KEYS = ("kind", "sources", "publish")
-PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory")
-PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)  # mt/providers.py registers exactly these
+PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory", "openai")
+# mt/providers.py registers exactly these, each with the schema of its section (checked by the provider)
+PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)
 DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
 TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", *PROVIDER_SECTIONS)
 
@@ -40,6 +41,8 @@ class TranslationConfig:
     retries: int = 4
     backoff: float = 0.5  # seconds; doubled on every retry, plus jitter
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # "section.key" (or "section") -> (line, col), so a provider's own option errors point at the file
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -166,14 +169,16 @@ class _Validator:
             raise self.error(f"`{key}` must be a non-empty string", node, key, value=True)
         return value
 
-    def number(self, node: dict, key: str, default: float, *, minimum: float, integer: bool) -> Any:
+    def number(self, node: dict, key: str, default: float, *, minimum: float, maximum: float,
+               integer: bool) -> Any:
+        """A number within its range: `timeout: 1e999` or `concurrency: 100000000` would hang or sink the run."""
         if key not in node:
             return default
         value = node[key]
         ok_type = isinstance(value, int) if integer else isinstance(value, (int, float))
-        if isinstance(value, bool) or not ok_type or value < minimum:
+        if isinstance(value, bool) or not ok_type or value != value or not minimum <= value <= maximum:
             kind = "an integer" if integer else "a number"
-            raise self.error(f"`{key}` must be {kind} >= {minimum}", node, key, value=True)
+            raise self.error(f"`{key}` must be {kind} from {minimum:g} to {maximum:g}", node, key, value=True)
         return value
 
     def language(self, code: Any, node: Any, *, key: Any = None, index: int | None = None) -> str:
@@ -213,7 +218,7 @@ class _Validator:
             catalogs=catalogs,
             translation=translation,
             checks=self._checks(top),
-            lock_timeout=float(self.number(top, "lock_timeout", 60.0, minimum=0, integer=False)),
+            lock_timeout=float(self.number(top, "lock_timeout", 60.0, minimum=0, maximum=86400, integer=False)),
         )
 
     def _checks(self, top: dict) -> dict[str, str]:
@@ -320,6 +325,7 @@ class _Validator:
                                  index=index if where is not node else None,
                                  hint=f"did you mean `{close[0]}`?" if close else "one of: " + ", ".join(PROVIDERS))
         options: dict[str, dict[str, Any]] = {}
+        positions: dict[str, tuple[int, int]] = {}
         for name in PROVIDER_SECTIONS:
             if name in node:
                 opts = node[name]
@@ -329,16 +335,33 @@ class _Validator:
                     if key in ("api_key", "key", "secret"):
                         raise self.error(f"`{name}.{key}`: secrets must not be written in the config", opts, key,
                                          hint="name an environment variable with `api_key_env` instead")
+                if "price_per_million" in opts:
+                    self.number(opts, "price_per_million", 0, minimum=0, maximum=1_000_000, integer=False)
                 options[name] = {str(k): v for k, v in opts.items()}
+                positions.update(self._positions(node, name, opts))
         formality = options.get("deepl", {}).get("formality", "default")
         if formality not in DEEPL_FORMALITY:
             raise self.error(f"deepl formality `{formality}` is not one of DeepL's", node["deepl"], "formality",
                              value=True, hint="one of: " + ", ".join(DEEPL_FORMALITY))
         return TranslationConfig(
             providers=tuple(providers),
-            concurrency=self.number(node, "concurrency", 8, minimum=1, integer=True),
-            timeout=float(self.number(node, "timeout", 20.0, minimum=0.1, integer=False)),
-            retries=self.number(node, "retries", 4, minimum=0, integer=True),
-            backoff=float(self.number(node, "backoff", 0.5, minimum=0, integer=False)),
+            concurrency=self.number(node, "concurrency", 8, minimum=1, maximum=64, integer=True),
+            timeout=float(self.number(node, "timeout", 20.0, minimum=0.1, maximum=600, integer=False)),
+            retries=self.number(node, "retries", 4, minimum=0, maximum=20, integer=True),
+            backoff=float(self.number(node, "backoff", 0.5, minimum=0, maximum=60, integer=False)),
             options=options,
+            positions=positions,
         )
+
+    @staticmethod
+    def _positions(node: Any, name: str, opts: Any) -> dict[str, tuple[int, int]]:
+        found = {}
+        try:
+            line, col = node.lc.value(name)
+            found[name] = (line + 1, col + 1)
+            for key in opts:
+                line, col = opts.lc.value(key)
+                found[f"{name}.{key}"] = (line + 1, col + 1)
+        except (AttributeError, KeyError, TypeError):
+            pass  # a mapping built in code has no positions
+        return found

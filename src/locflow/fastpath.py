@@ -20,7 +20,7 @@ from .errors import EXIT_INTERRUPTED, LocflowError
 
 FORMATS = {"status": ("text", "json"), "check": ("text", "json", "junit", "github")}
 OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f", "--shard"},
-           "check": {"--lang", "-l", "--catalog", "--format", "-f", "--only", "--skip", "--shard"}}
+           "check": {"--lang", "-l", "--catalog", "--format", "-f", "--only", "--skip", "--path-prefix", "--shard"}}
 
 
 @dataclass
@@ -127,17 +127,19 @@ def _compute(project, request: Request, out) -> int:
         from .render import status_json, status_table
         from .status import rollup, status
 
-        rows = status(project, languages, catalogs, shard)
+        rows = status(project, languages, catalogs, shard, missing=True)
         if request.format == "json":
             out.file.write(status_json(rows) + "\n")
         else:
             status_table(rows if catalogs else rollup(rows), out)
         return 0
     from .checks import run_checks
+    from .checks.runner import relocated
     from .render import check_output
 
     only = request.get("--only")
-    result = run_checks(project, languages, catalogs, only, request.get("--skip"), shard)
+    prefix = request.values.get("--path-prefix", [None])[-1]
+    result = relocated(run_checks(project, languages, catalogs, only, request.get("--skip"), shard), project, prefix)
     check_output(result, request.format, out, show_info=bool(only))
     return result.exit_code
 
@@ -149,7 +151,8 @@ class OutputCache:
         from .cache import CACHE_DIR, digest
 
         self.project = project
-        key = json.dumps([request.command, sorted(request.values.items()), os.environ.get("COLUMNS", "")])
+        # Paths in the output are relative to the current folder: it is part of the key.
+        key = json.dumps([request.command, sorted(request.values.items()), os.environ.get("COLUMNS", ""), os.getcwd()])
         name = f"output-{digest(key.encode())[:16]}"
         self.path = project.root / CACHE_DIR / "cache" / f"{name}.json"  # stats and exit code
         self.text_path = self.path.with_suffix(".txt")  # the output itself, raw: no JSON to decode
@@ -180,9 +183,9 @@ class OutputCache:
         return stats
 
     def lookup(self) -> tuple[bytes, int] | None:
-        from .cache import RACY_SECONDS, enabled
+        from .cache import RACY_SECONDS, enabled, usable
 
-        if not enabled():
+        if not enabled() or not usable(self.project.root):
             return None
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -205,10 +208,10 @@ class OutputCache:
     def store(self, text: str, code: int) -> None:
         import time
 
-        from .cache import enabled
+        from .cache import enabled, usable
         from .catalog import atomic_write
 
-        if not enabled():
+        if not enabled() or not usable(self.project.root):
             return
         raw = text.encode("utf-8")
         payload = {"stats": self._stats(), "written_at": time.time(), "length": len(raw), "code": code}

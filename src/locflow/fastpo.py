@@ -8,10 +8,9 @@ same message. Catalogs are always *written* through polib.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 
-from .states import approval_in, machine_in
+from .states import nplurals_of, state_of
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE_RE = re.compile(r"\\(.)")
@@ -103,6 +102,8 @@ def parse(text: str) -> LiteCatalog:
                 raise Unsure  # msgstr[N] without msgid_plural or the other way round: msgfmt rejects it
             if plural_keys:
                 entry.msgstr_plural = {int(k[7:-1]): "".join(parts[k]) for k in plural_keys}
+                if sorted(entry.msgstr_plural) != list(range(len(entry.msgstr_plural))):
+                    raise Unsure  # msgstr[99999999999999999999]: msgfmt says "plural form has wrong index"
             entry.msgstr = "".join(parts.get("msgstr", ()))
             entry.tcomment = "\n".join(tcomments)
             entry.comment = "\n".join(comments)
@@ -216,24 +217,10 @@ def parse(text: str) -> LiteCatalog:
 
 
 def count_states(text: str) -> dict[str, int]:
-    """{state: n, "obsolete": n}, as states.state_of counts polib's entries."""
+    """{state: n, "obsolete": n}, as states.state_of counts polib's entries (the same function decides)."""
     counts = {"untranslated": 0, "fuzzy": 0, "machine": 0, "reviewed": 0, "approved": 0, "obsolete": 0}
-    for entry in parse(text):
-        counts["obsolete" if entry.obsolete else _state(entry)] += 1
+    catalog = parse(text)
+    nplurals = nplurals_of(catalog.metadata)
+    for entry in catalog:
+        counts["obsolete" if entry.obsolete else state_of(entry, nplurals).value] += 1
     return counts
-
-
-def _state(entry: LiteEntry) -> str:
-    forms = [entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural)] if entry.msgstr_plural else [entry.msgstr]
-    if not forms[0]:
-        return "untranslated"
-    machine = approval = None
-    if entry.tcomment and "locflow: " in entry.tcomment:
-        machine = machine_in(entry.tcomment)
-        found = approval_in(entry.tcomment)
-        approval = found.sha if found else None
-    if "fuzzy" in entry.flags:
-        return "machine" if machine else "fuzzy"
-    if approval and hashlib.sha1("\x00".join(forms).encode("utf-8")).hexdigest()[:8] == approval:
-        return "approved"
-    return "reviewed"

@@ -137,15 +137,25 @@ def parse_csv(text: str, langs: tuple[str, ...], shown: str, path: Path | None =
     return Glossary(langs, tuple(concepts), path)
 
 
-def write_csv(glossary: Glossary) -> str:
+def write_csv(glossary: Glossary, *, for_spreadsheets: bool = False) -> str:
+    """The termbase as CSV; `for_spreadsheets` (exports) defuses formulas, the termbase itself keeps raw values."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns(glossary.languages))
+    cell = _defused if for_spreadsheets else str
     for c in glossary.concepts:
-        writer.writerow([c.id, c.kind, "yes" if c.case_sensitive else "no", c.note,
-                         *("; ".join(c.terms.get(lang, ())) for lang in glossary.languages),
-                         *("; ".join(c.forbidden.get(lang, ())) for lang in glossary.languages)])
+        writer.writerow([cell(v) for v in [c.id, c.kind, "yes" if c.case_sensitive else "no", c.note,
+                                           *("; ".join(c.terms.get(lang, ())) for lang in glossary.languages),
+                                           *("; ".join(c.forbidden.get(lang, ())) for lang in glossary.languages)]])
     return out.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _defused(value: str) -> str:
+    """OWASP's CSV-injection advice: a cell a spreadsheet would run as a formula starts with a quote."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 # --- matching -----------------------------------------------------------------------------------
@@ -305,5 +315,5 @@ def export_text(project: "Project", glossary: Glossary, suffix: str) -> str:
 
         return write_tbx(glossary, f"{project.config.site} glossary")
     if suffix.lower() == ".csv":
-        return write_csv(glossary)
+        return write_csv(glossary, for_spreadsheets=True)
     raise LocflowError(f"unknown glossary format `{suffix}`", hint="use .csv or .tbx")

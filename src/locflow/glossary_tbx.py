@@ -4,6 +4,12 @@ Mapping: a concept is a `termEntry` (id = concept id, `descrip type="definition"
 `note` elements carry locflow's kind and case rule); each language is a `langSet`; the
 preferred and other allowed forms are `tig` terms with administrativeStatus
 preferredTerm-admn-sts / admittedTerm-admn-sts, forbidden wordings deprecatedTerm-admn-sts.
+
+For CAT tools (memoQ, Trados, Weblate) a do-not-translate concept gets a `langSet` in every site
+language holding the same form, so they show it and QA it; those copies carry a
+`locflow-dnt-copy` note and are dropped again on import. Stem patterns (`Києв*`) are no terms: a
+tool would look for the asterisk literally. They travel as langSet notes
+(`locflow-pattern: <position> <form>`, `locflow-forbidden-pattern: …`) and are put back in place.
 """
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STATUS = "administrativeStatus"
 PREFERRED, ADMITTED, DEPRECATED = "preferredTerm-admn-sts", "admittedTerm-admn-sts", "deprecatedTerm-admn-sts"
 MAX_BYTES = 20_000_000
+DNT_COPY = "locflow-dnt-copy"
+PATTERN, FORBIDDEN_PATTERN = "locflow-pattern:", "locflow-forbidden-pattern:"
 
 
 def write_tbx(glossary: Glossary, title: str) -> str:
@@ -32,24 +40,53 @@ def write_tbx(glossary: Glossary, title: str) -> str:
             ET.SubElement(entry, "descrip", {"type": "definition"}).text = concept.note
         ET.SubElement(entry, "note").text = f"locflow-kind: {concept.kind}"
         ET.SubElement(entry, "note").text = f"locflow-case-sensitive: {'yes' if concept.case_sensitive else 'no'}"
+        copies = tuple(dict.fromkeys(concept.dnt_forms())) if concept.kind == "dnt" else ()
         for lang in glossary.languages:
             forms = concept.terms.get(lang, ())
             forbidden = concept.forbidden.get(lang, ())
-            if not forms and not forbidden:
+            if not forms and not forbidden and not copies:
                 continue
             lang_set = ET.SubElement(entry, "langSet", {XML_LANG: lang})
-            for i, form in enumerate(forms):
+            for prefix, listed in ((PATTERN, forms), (FORBIDDEN_PATTERN, forbidden)):
+                for i, form in enumerate(listed):
+                    if form.endswith("*"):
+                        ET.SubElement(lang_set, "note").text = f"{prefix} {i} {form}"
+            literal = [f for f in forms if not f.endswith("*")]
+            for i, form in enumerate(literal):
                 _tig(lang_set, form, PREFERRED if i == 0 else ADMITTED)
+            if not forms:
+                for i, form in enumerate(copies):
+                    ET.SubElement(_tig(lang_set, form, PREFERRED if i == 0 else ADMITTED), "note").text = DNT_COPY
             for form in forbidden:
-                _tig(lang_set, form, DEPRECATED)
+                if not form.endswith("*"):
+                    _tig(lang_set, form, DEPRECATED)
     ET.indent(root, space="  ")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _tig(parent: ET.Element, term: str, status: str) -> None:
+def _tig(parent: ET.Element, term: str, status: str) -> ET.Element:
     tig = ET.SubElement(parent, "tig")
     ET.SubElement(tig, "term").text = term
     ET.SubElement(tig, "termNote", {"type": STATUS}).text = status
+    return tig
+
+
+def _patterns(lang_set: ET.Element, prefix: str) -> list[tuple[int, str]]:
+    """(position, pattern) from a langSet's locflow pattern notes."""
+    found = []
+    for note in lang_set.findall("note"):
+        text = note.text or ""
+        if text.startswith(prefix):
+            position, _, form = text[len(prefix):].strip().partition(" ")
+            if position.isdigit() and form.strip():
+                found.append((int(position), form.strip()))
+    return sorted(found)
+
+
+def _put_back(forms: list[str], patterns: list[tuple[int, str]]) -> list[str]:
+    for position, form in patterns:
+        forms.insert(min(position, len(forms)), form)
+    return forms
 
 
 class _EntityDeclared(Exception):
@@ -106,13 +143,15 @@ def read_tbx(path: Path, languages: tuple[str, ...], shown: str) -> Glossary:
             for tig in lang_set.iter("tig"):
                 term = (tig.findtext("term") or "").strip()
                 status = (tig.findtext(f"termNote[@type='{STATUS}']") or PREFERRED).strip()
-                if not term:
+                if not term or any((n.text or "").strip() == DNT_COPY for n in tig.findall("note")):
                     continue
                 target = banned if status in (DEPRECATED, "supersededTerm-admn-sts") else allowed
                 if status == PREFERRED:
                     target.insert(0, term)
                 else:
                     target.append(term)
+            allowed = _put_back(allowed, _patterns(lang_set, PATTERN))
+            banned = _put_back(banned, _patterns(lang_set, FORBIDDEN_PATTERN))
             if allowed:
                 terms[lang] = tuple(allowed)
             if banned:

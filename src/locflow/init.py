@@ -8,6 +8,8 @@ from .config import CONFIG_NAME, load_config
 from .errors import LocflowError
 
 FOLDERS = ("site/templates", "site/articles", "locales/templates", "glossaries")
+# What locflow writes that is no source: its cache and lock, the published site, the report.
+IGNORED = (".locflow/", "build/", "report.html")
 
 TEMPLATE = """\
 # locflow project configuration; see README.md for every key.
@@ -59,7 +61,19 @@ def init_project(folder: Path, site: str, source: str, languages: list[str], *, 
     for name in FOLDERS:
         (folder / name).mkdir(parents=True, exist_ok=True)
     atomic_write(target, text.encode("utf-8"))
+    _ignore(folder / ".gitignore")
     return target
+
+
+def _ignore(path: Path) -> None:
+    """Add locflow's outputs to .gitignore, keeping what it already says."""
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    have = {line.strip() for line in old.splitlines()}
+    missing = [name for name in IGNORED if name not in have and "/" + name not in have]
+    if missing:
+        joined = old + ("\n" if old and not old.endswith("\n") else "")
+        atomic_write(path, (joined + "# locflow's cache, published site and report\n" + "\n".join(missing)
+                            + "\n").encode("utf-8"))
 
 
 def _quote(value: str) -> str:

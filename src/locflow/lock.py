@@ -14,17 +14,38 @@ from .errors import LocflowError
 LOCK_NAME = "lock"
 
 
+def remove_stale_temp_files(folder) -> list:
+    """Temp files of an atomic write (`.name.XXXX.tmp`) left by a killed run. Called under the lock,
+    when no other locflow run can be writing one."""
+    from pathlib import Path
+
+    removed = []
+    folder = Path(folder)
+    if folder.is_dir() and not folder.is_symlink():
+        for stray in folder.rglob(".*.tmp"):
+            if stray.is_file() and not stray.is_symlink():
+                try:
+                    stray.unlink()
+                    removed.append(stray)
+                except OSError:
+                    pass
+    return removed
+
+
 @contextmanager
 def project_lock(root, timeout: float, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
     from filelock import FileLock, Timeout
 
     folder = root / ".locflow"
-    folder.mkdir(exist_ok=True)
-    ignore = folder / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
+    if folder.is_symlink():
+        raise LocflowError(".locflow is a symlink: locflow keeps its lock and cache inside the project only",
+                           path=str(folder), hint="remove the link; locflow creates the folder itself")
     lock = FileLock(str(folder / LOCK_NAME))
     try:
+        folder.mkdir(exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")
         lock.acquire(timeout=0)
     except Timeout:
         if waiting is not None:
@@ -35,6 +56,10 @@ def project_lock(root, timeout: float, waiting: Callable[[str], None] | None = N
             raise LocflowError(f"another locflow run held the project lock for more than {timeout:g}s",
                                path=str(folder / LOCK_NAME),
                                hint="let it finish, or raise `lock_timeout` in workflow.yaml") from None
+    except OSError as exc:
+        # A read-only checkout: the user's situation to fix, not a bug in locflow.
+        raise LocflowError(f"cannot take the project lock: {exc.strerror or exc}", path=str(folder / LOCK_NAME),
+                           hint="this command writes the project: run it in a writable copy") from None
     try:
         yield
     finally:

@@ -73,9 +73,8 @@ def rule_status(project: "Project", languages: list[str] | None = None,
 def convert(project: "Project", languages: list[str] | None = None, catalogs: list[str] | None = None,
             *, dry_run: bool = False, waiting=None) -> list[Conversion]:
     """Rewrite catalogs whose rule differs from the project's; others are left byte for byte."""
-    from .review import set_approved
     from .splice import render_edited
-    from .states import approval, msgstr_sha
+    from .states import approval, approval_valid, mark_approved
 
     done = []
     with project.lock(waiting):
@@ -102,14 +101,14 @@ def convert(project: "Project", languages: list[str] | None = None, catalogs: li
                     entry.msgstr_plural = {i: "" for i in range(expected.nplurals)}
                     continue
                 signed = approval(entry)
-                valid = signed is not None and "fuzzy" not in entry.flags and signed.sha == msgstr_sha(entry)
+                valid = signed is not None and approval_valid(entry)
                 new_forms, exact = reorder(forms, mapping)
                 entry.msgstr_plural = dict(enumerate(new_forms))
                 if exact:
                     reordered += 1
                     if valid:
                         # The same text still shows for every number: the reviewer's decision stands.
-                        set_approved(entry, signed.reviewer, signed.date)
+                        mark_approved(entry, signed.reviewer, signed.date)
                 elif not entry.obsolete:
                     if "fuzzy" not in entry.flags:
                         entry.flags.insert(0, "fuzzy")

@@ -140,6 +140,11 @@ def declared_nplurals(header: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def catalog_nplurals(header: str | None, language: str) -> int:
+    """Forms a catalog has: as its header declares, else as the project's rule for the language says."""
+    return declared_nplurals(header) or project_rule(language).nplurals
+
+
 @functools.lru_cache(maxsize=64)
 def project_rule(language: str) -> PluralRule:
     """The rule locflow writes into new catalogs of `language`."""

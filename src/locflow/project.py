@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import fnmatch
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from .config import CatalogConfig, Config, load_config
 from .errors import LocflowError
@@ -168,11 +169,15 @@ class Project:
             self._languages_by_slug[spec.name] = found
         return self._languages_by_slug[spec.name]
 
-    def lock(self, waiting=None):
-        """Hold the project lock while writing catalogs (see locflow.lock)."""
-        from .lock import project_lock
+    @contextmanager
+    def lock(self, waiting=None) -> Iterator[None]:
+        """Hold the project lock while writing catalogs (see locflow.lock); stale temp files of killed runs
+        in the catalog folders go first, as nobody else can be writing one now."""
+        from .lock import project_lock, remove_stale_temp_files
 
-        return project_lock(self.root, self.config.lock_timeout, waiting)
+        with project_lock(self.root, self.config.lock_timeout, waiting):
+            remove_stale_temp_files(self.config.locales_path)
+            yield
 
     def check_languages(self, languages: list[str] | None) -> None:
         for lang in languages or []:

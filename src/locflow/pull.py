@@ -1,7 +1,6 @@
 """`locflow pull`: sources -> POT templates -> merged per-language catalogs."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,6 +24,14 @@ class PullResult:
     catalogs: int
     orphaned: tuple[str, ...] = ()  # catalogs of articles that no longer exist (removed with purge)
     removed: bool = False
+    warnings: tuple = ()  # ExtractWarning of the templates
+    changes: tuple = ()  # plandiff.CatalogChanges per file a dry run would write
+    created: tuple[str, ...] = ()  # the files among `written` that did not exist before
+    errors: tuple[LocflowError, ...] = ()  # articles and catalogs skipped (the rest was pulled)
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.errors else 0
 
     @property
     def up_to_date(self) -> bool:
@@ -44,6 +51,7 @@ class Planned:
     # True when the file already says the same, even if an editor formatted it differently:
     # a pull never rewrites a catalog only to re-wrap what Poedit or msgcat wrote.
     same: bool = False
+    warnings: tuple = ()  # ExtractWarning: what the extraction of this template left out, with file:line
 
     @property
     def changes(self) -> bool:
@@ -65,34 +73,47 @@ class _Unit:
     extra: dict = field(default_factory=dict)  # an article's slug and language
     known: bool = False  # taken from the pull state, not computed
     observed: dict = field(default_factory=dict)  # path -> (size, mtime_ns, hash) of what the planner read
+    errors: list = field(default_factory=list)  # LocflowError fields of catalogs that could not be merged
 
 
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
          waiting=None) -> PullResult:
     """Extract every catalog with sources and merge it into its languages; write only what changed."""
+    changes: list = []
+    created: list[str] = []
+    errors: list[LocflowError] = []
     if dry_run:
-        plans = plan(project, purge_obsolete=purge_obsolete)
-        written = [project.display(p.path) for p in plans if p.changes]
-        orphans = _orphans(project, plans)
+        from .plandiff import catalog_changes
+
+        plans = plan(project, purge_obsolete=purge_obsolete, errors=errors)
+        due = [p for p in plans if p.changes]
+        written = [project.display(p.path) for p in due]
+        changes = [catalog_changes(project, p) for p in due]
+        orphans = _orphans(project, plans) if not errors else []
     else:
         with project.lock(waiting):
             state = PullState(project, purge_obsolete)
-            units = plan_units(project, state, purge_obsolete=purge_obsolete)
+            units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
             plans = [p for u in units for p in u.plans]
             done: set[Path] = set()
             for item in plans:
                 if item.changes:
+                    if not item.path.exists():
+                        created.append(project.display(item.path))
                     write_if_changed(item.path, item.data)
                     done.add(item.path)
             _settle(state, units, done)
             written = [project.display(p.path) for p in plans if p.path in done]
-            orphans = _orphans(project, plans)
+            # A skipped article's catalogs are no orphans: nothing is removed while one could not be read.
+            orphans = _orphans(project, plans) if not errors else []
             if purge_obsolete:
                 for path in orphans:
                     path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
     templates = sum(1 for p in plans if p.path.suffix == ".pot")
     return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
-                      orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run)
+                      orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
+                      warnings=tuple(w for p in plans for w in p.warnings), changes=tuple(changes),
+                      created=tuple(created), errors=tuple(errors))
 
 
 def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
@@ -109,27 +130,49 @@ def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
     return found
 
 
-def plan(project: Project, *, purge_obsolete: bool = False) -> list[Planned]:
+def plan(project: Project, *, purge_obsolete: bool = False, errors: list[LocflowError] | None = None) -> list[Planned]:
     """What each template and catalog should contain after a pull, computed without writing.
 
     Units the pull state vouches for are not extracted again; units found current are recorded
-    for the next run (the `stale` check and `pull --dry-run` plan through here too)."""
+    for the next run (the `stale` check and `pull --dry-run` plan through here too). With
+    `errors`, an unreadable article, template or catalog is recorded there and skipped, so the
+    rest is still planned; without it, the first one raises.
+    """
     state = PullState(project, purge_obsolete)
-    units = plan_units(project, state, purge_obsolete=purge_obsolete)
+    units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
     _settle(state, units, set())
     return [p for u in units for p in u.plans]
 
 
-def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = False) -> list[_Unit]:
+def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = False,
+               errors: list[LocflowError] | None = None) -> list[_Unit]:
     units: list[_Unit] = []
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
-        if catalog.kind == "labels":
-            units.append(_plan_labels(project, catalog, purge_obsolete, state))
-        else:
-            units += _plan_articles(project, catalog, purge_obsolete, state)
+        project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
+        try:
+            if catalog.kind == "labels":
+                units.append(_plan_labels(project, catalog, purge_obsolete, state, errors))
+            else:
+                units += _plan_articles(project, catalog, purge_obsolete, state, errors)
+        except LocflowError as exc:
+            _skip(errors, exc)
     return units
+
+
+def _skip(errors: list[LocflowError] | None, exc: LocflowError) -> None:
+    """Record `exc` when `errors` collects them (the rest is still planned); otherwise raise it."""
+    if errors is None:
+        raise exc
+    errors.append(exc)
+
+
+def _skip_unmerged(errors: list[LocflowError] | None, units: list[_Unit]) -> None:
+    """The catalogs a unit could not merge, as errors (their plans are left out)."""
+    for unit in units:
+        for fields in unit.errors:
+            _skip(errors, LocflowError(**fields))
 
 
 def _settle(state: PullState, units: list[_Unit], written: set[Path]) -> None:
@@ -138,6 +181,9 @@ def _settle(state: PullState, units: list[_Unit], written: set[Path]) -> None:
 
     for unit in units:
         if unit.known:
+            continue
+        if unit.errors:
+            state.forget(unit.key)  # a catalog could not be merged: plan the whole unit again next time
             continue
         outputs: dict[str, str] = {}
         for item in unit.plans:
@@ -159,7 +205,11 @@ def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit |
     found = state.current(key, inputs)
     if found is None:
         return None
-    plans = [Planned(project.root / rel, None, same=True) for rel in found["outputs"]]
+    from .sources.templates import ExtractWarning
+
+    warnings = tuple(ExtractWarning(*w) for w in found.get("warnings", ()))
+    plans = [Planned(project.root / rel, None, same=True, warnings=warnings if i == 0 else ())
+             for i, rel in enumerate(found["outputs"])]
     return _Unit(key, inputs, plans, {k: v for k, v in found.items() if k != "outputs"}, known=True)
 
 
@@ -194,7 +244,8 @@ def _merged(project: Project, template: "polib.POFile", rendered: bytes, path: P
     return Planned(path, None if same else data, same=same)
 
 
-def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: PullState) -> _Unit:
+def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: PullState,
+                 errors: list[LocflowError] | None = None) -> _Unit:
     from .sources.templates import extract_templates
 
     import polib
@@ -204,7 +255,8 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: P
     known = _known(project, key, inputs, state)
     if known is not None:
         return known
-    messages = extract_templates(project.root, sources)
+    warnings: list = []
+    messages = extract_templates(project.root, sources, warnings)
     pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
@@ -214,20 +266,42 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: P
             entry.msgstr_plural = {0: "", 1: ""}
         pot.append(entry)
     rendered = render(pot)
-    plans = [Planned(project.template_path(catalog), rendered)]
-    observed: dict = {}
+    unit = _Unit(key, inputs, [Planned(project.template_path(catalog), rendered, warnings=tuple(warnings))],
+                 {"warnings": [[w.path, w.line, w.message] for w in warnings]})
     for lang in project.config.languages:
-        plans.append(_merged(project, pot, rendered, project.po_path(catalog, lang), lang, purge, observed=observed))
-    return _Unit(key, inputs, plans, observed=observed)
+        _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang), lang, purge)
+    _skip_unmerged(errors, [unit])
+    return unit
 
 
-def load_articles(project: Project, catalog: CatalogConfig) -> list["Article"]:
-    """All articles of a catalog, validated: known language, unique slug."""
+def _merge_into(unit: _Unit, project: Project, template: "polib.POFile", rendered: bytes, path: Path,
+                language: str, purge: bool, source: str | None = None) -> None:
+    """Plan one catalog of `unit`; a catalog that cannot be read is noted in `unit.errors` and left out."""
+    try:
+        unit.plans.append(_merged(project, template, rendered, path, language, purge, source, unit.observed))
+    except LocflowError as exc:
+        unit.errors.append(_fields(exc))
+
+
+def _fields(exc: LocflowError) -> dict:
+    """What rebuilds `exc` on the other side of a worker's pipe."""
+    return {"message": exc.message, "hint": exc.hint, "path": exc.path, "line": exc.line, "col": exc.col,
+            "exit_code": exc.exit_code}
+
+
+def load_articles(project: Project, catalog: CatalogConfig,
+                  errors: list[LocflowError] | None = None) -> list["Article"]:
+    """All articles of a catalog, validated: known language, unique slug (with `errors`, a bad one is
+    recorded there and left out)."""
     articles: list[Article] = []
     seen: dict[str, str] = {}
     for path in project.source_files(catalog):
-        article = _load_article(project, path)
-        _unique(seen, article.slug, project.display(path))
+        try:
+            article = _load_article(project, path)
+            _unique(seen, article.slug, project.display(path))
+        except LocflowError as exc:
+            _skip(errors, exc)
+            continue
         articles.append(article)
     return articles
 
@@ -269,11 +343,14 @@ def article_template(project: Project, article: "Article") -> "polib.POFile":
     return pot
 
 
-def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool, state: PullState) -> list[_Unit]:
+def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool, state: PullState,
+                   errors: list[LocflowError] | None = None) -> list[_Unit]:
+    """One unit per article, in source order; with `errors`, an article that cannot be read (or a
+    catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
     from .parallel import run_all
 
     paths = project.source_files(catalog)
-    units: list[_Unit | None] = []
+    units: list[_Unit | dict | None] = []
     todo: list[tuple[int, str, str, Path]] = []
     for i, path in enumerate(paths):
         key, inputs = f"{catalog.name}:{project.display(path)}", state.inputs([path])
@@ -288,13 +365,21 @@ def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool, state:
     for (i, key, inputs, _), result in zip(todo, results):
         if isinstance(result, _Unit):
             result.key, result.inputs = key, inputs
-        units[i] = result  # or the error, raised below in source order as a sequential pull would
+        units[i] = result
+    # Errors in source order, as a sequential pull meets them.
+    planned: list[_Unit] = []
     seen: dict[str, str] = {}
     for path, unit in zip(paths, units):
-        if isinstance(unit, dict):
-            raise LocflowError(**unit)
-        _unique(seen, unit.extra["slug"], project.display(path))
-    return units  # type: ignore[return-value]
+        try:
+            if isinstance(unit, dict):
+                raise LocflowError(**unit)
+            _unique(seen, unit.extra["slug"], project.display(path))
+        except LocflowError as exc:
+            _skip(errors, exc)
+            continue
+        _skip_unmerged(errors, [unit])
+        planned.append(unit)
+    return planned
 
 
 def _article_job(path: str) -> "_Unit | dict":
@@ -304,25 +389,28 @@ def _article_job(path: str) -> "_Unit | dict":
     project, catalog, purge = shared()
     try:
         article = _load_article(project, Path(path))
-        pot = article_template(project, article)
-        rendered = render(pot)
-        observed: dict = {}
-        target = project.template_path(catalog, article.slug)
-        plans = [Planned(target, rendered) if _read(target, observed) != rendered else Planned(target, None, same=True)]
-        for lang in project.config.languages:
-            if lang != article.language:
-                plans.append(_merged(project, pot, rendered, project.po_path(catalog, lang, article.slug), lang,
-                                     purge, article.language, observed))
     except LocflowError as exc:
-        return {"message": exc.message, "hint": exc.hint, "path": exc.path, "line": exc.line, "col": exc.col,
-                "exit_code": exc.exit_code}
-    return _Unit("", "", plans, {"slug": article.slug, "language": article.language}, observed=observed)
+        return _fields(exc)
+    pot = article_template(project, article)
+    rendered = render(pot)
+    unit = _Unit("", "", [], {"slug": article.slug, "language": article.language})
+    target = project.template_path(catalog, article.slug)
+    unit.plans.append(Planned(target, rendered) if _read(target, unit.observed) != rendered
+                      else Planned(target, None, same=True))
+    for lang in project.config.languages:
+        if lang != article.language:
+            _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang, article.slug), lang, purge,
+                        article.language)
+    return unit
 
 
 def _format_flags(msgid: str, plural: str | None) -> list[str]:
-    """`python-format` where the string has %-placeholders (no space flag: "50% of" is prose)."""
-    texts = [msgid] + ([plural] if plural else [])
-    return ["python-format"] if any(_PYTHON_FORMAT.search(t.replace("%%", "")) for t in texts) else []
+    """`python-format` and `python-brace-format` exactly where pybabel writes them (babel's own rules).
 
+    babel flags "100% independent" too (`% i` reads as a directive); the checks, MT masking and the
+    renderer still treat only a label's named directives as placeholders (labelformat).
+    """
+    from babel.messages.catalog import Message
 
-_PYTHON_FORMAT = re.compile(r"%(?:\(\w+\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrs]")
+    flags = Message((msgid, plural) if plural else msgid).flags
+    return sorted(f for f in flags if f in ("python-format", "python-brace-format"))

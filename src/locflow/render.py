@@ -12,13 +12,28 @@ STATE_COLOURS = {"untranslated": "red", "fuzzy": "yellow", "machine": "magenta",
 
 
 def console(stderr: bool = False, file=None):
-    from rich.console import Console
-
     stream = file or (sys.stderr if stderr else sys.stdout)
     tty = hasattr(stream, "isatty") and stream.isatty()
     # Not a terminal (CI logs, pipes): wide enough that tables never cut a catalog name short.
     width = None if tty else max(shutil.get_terminal_size((200, 24)).columns, 200)
-    return Console(file=file, stderr=stderr, highlight=False, soft_wrap=True, width=width)
+    return safe_console_class()(file=file, stderr=stderr, highlight=False, soft_wrap=True, width=width)
+
+
+def safe_console_class():
+    """A rich Console that shows control characters in printed strings as `\\xNN`.
+
+    Catalog text is untrusted: a msgstr holding ESC [ 2 J would clear the reader's screen and
+    could print a fake "passed". Colours are added by rich after this, so they still work.
+    """
+    from rich.console import Console
+
+    from .textscan import visible
+
+    class SafeConsole(Console):
+        def print(self, *objects, **kwargs):  # noqa: A003 - rich's name
+            super().print(*(visible(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+    return SafeConsole
 
 
 def print_error(exc: LocflowError) -> None:
@@ -36,6 +51,26 @@ def status_json(rows) -> str:
     return json.dumps({"catalogs": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2)
 
 
+def translate_json(result) -> str:
+    """`translate --format json`: the result's own fields (no timings), term success per provider."""
+    from dataclasses import asdict
+
+    data = asdict(result)
+    data.pop("elapsed")
+    data["exit_code"] = result.exit_code
+    for provider in data["providers"]:
+        provider["term_success"] = term_rate(provider["terms_satisfied"], provider["terms"])
+    terms = sum(p["terms"] for p in data["providers"])
+    satisfied = sum(p["terms_satisfied"] for p in data["providers"])
+    data["terms"] = {"occurrences": terms, "satisfied": satisfied, "term_success": term_rate(satisfied, terms)}
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def term_rate(satisfied: int, occurrences: int) -> float | None:
+    """The WMT terminology task's term success rate; None when no mandated term occurred."""
+    return round(satisfied / occurrences, 4) if occurrences else None
+
+
 def status_table(rows, out) -> None:
     from rich.table import Table
 
@@ -49,8 +84,9 @@ def status_table(rows, out) -> None:
     table.add_column("total", justify="right")
     table.add_column("publishable")
     for r in rows:
-        table.add_row(r.language, r.catalog, *[str(r.states[s.value]) for s in STATE_ORDER], str(r.total),
-                      "yes" if r.publishable else "no")
+        note = {"source": " (source language)", "no catalog yet": " (no catalog yet: run `locflow pull`)"}
+        table.add_row(r.language, r.catalog + note.get(r.note, ""), *[str(r.states[s.value]) for s in STATE_ORDER],
+                      str(r.total), "yes" if r.publishable else "no")
     out.print(table)
 
 

@@ -6,14 +6,15 @@ once, so quitting, a crash or a concurrent `locflow translate` loses nothing.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from .catalog import read_po, write_if_changed
-from .splice import render_edited
+from .catalog import read_po
 from .project import CatalogFile, Project
-from .review import _today, approval_blockers, set_approved, set_edited, set_rejected
-from .states import MARKER, State, machine_provider, msgstr_forms, state_of
+from .review import approval_blockers, edit, stamp, write_catalog
+from .states import (State, decisions, machine_provider, mark_approved, mark_rejected, msgstr_forms, nplurals_of,
+                     state_of, translator_comments)
 
 if TYPE_CHECKING:
     import polib
@@ -32,16 +33,17 @@ class _Step:
     action: str  # the counter to take back on undo
 
 
-def _needs_review(cat: CatalogFile, entry: "polib.POEntry") -> bool:
-    state = state_of(entry)
+def _needs_review(cat: CatalogFile, entry: "polib.POEntry", nplurals: int | None) -> bool:
+    state = state_of(entry, nplurals)
     return state is not State.UNTRANSLATED and state.rank < State(cat.publish).rank
 
 
 def _queue(project: Project, language: str, catalogs: list[str] | None) -> list[tuple[CatalogFile, Key]]:
     queue = []
     for cat in project.catalog_files([language], catalogs):
-        for e in read_po(cat.path, display=project.display(cat.path)):
-            if not e.obsolete and _needs_review(cat, e):
+        po = read_po(cat.path, display=project.display(cat.path))
+        for e in po:
+            if not e.obsolete and _needs_review(cat, e, nplurals_of(po.metadata)):
                 queue.append((cat, (e.msgctxt, e.msgid)))
     return queue
 
@@ -65,27 +67,28 @@ class Session:
                  edit: Callable[[str], str | None], today: str | None = None) -> None:
         self.project, self.language, self.reviewer, self.console = project, language, reviewer, console
         self.getkey, self.ask, self.edit = getkey, ask, edit
-        self.today = _today(today)
+        self.today = today  # None: each decision records the time it was made
         self.queue = _queue(project, language, catalogs)
         self.history: list[_Step] = []
         self.counts = {"approved": 0, "edited": 0, "rejected": 0, "skipped": 0}
 
     # -- catalog access: always a fresh read under the lock --------------------------------------
 
-    def _change(self, cat: CatalogFile, key: Key, change: Callable[["polib.POEntry"], bool | None],
+    def _change(self, cat: CatalogFile, key: Key, change: Callable[["polib.POFile", "polib.POEntry"], bool | None],
                 expect: dict) -> dict | None:
         """The entry after the change; None, and nothing written, when it is gone or no longer what
         the reviewer saw (another editor or run changed it since)."""
         with self.project.lock():
             po = read_po(cat.path, display=self.project.display(cat.path))
             entry = next((e for e in po if not e.obsolete and (e.msgctxt, e.msgid) == key), None)
-            if entry is None or _snapshot(entry) != expect or change(entry) is False:
+            if entry is None or _snapshot(entry) != expect or change(po, entry) is False:
                 return None
-            write_if_changed(cat.path, render_edited(po))
-            return _snapshot(entry)
+            write_catalog(self.project, cat, po, self.reviewer, stamp(self.today))
+            # As it reads back (polib wraps long comment lines): what undo compares against.
+            return _snapshot(self._load(cat, key)[1])
 
     def _decide(self, i: int, cat: CatalogFile, entry, action: str,
-                change: Callable[["polib.POEntry"], bool | None]) -> bool:
+                change: Callable[["polib.POFile", "polib.POEntry"], bool | None]) -> bool:
         shown = _snapshot(entry)
         after = self._change(cat, (entry.msgctxt, entry.msgid), change, shown)
         if after is None:
@@ -137,7 +140,8 @@ class Session:
         if reasons:
             self.console.print("[red]cannot approve:[/] " + "; ".join(reasons))
             return 0
-        if not self._decide(i, cat, entry, "approved", lambda e: set_approved(e, self.reviewer, self.today)):
+        if not self._decide(i, cat, entry, "approved",
+                            lambda po, e: mark_approved(e, self.reviewer, stamp(self.today))):
             return 0
         self.console.print("[green]approved[/]")
         return 1
@@ -147,7 +151,8 @@ class Session:
         if not reason or not reason.strip():
             self.console.print("[yellow]not rejected: a rejection needs a reason[/]")
             return 0
-        if not self._decide(i, cat, entry, "rejected", lambda e: set_rejected(e, self.reviewer, reason, self.today)):
+        if not self._decide(i, cat, entry, "rejected",
+                            lambda po, e: mark_rejected(e, self.reviewer, reason, stamp(self.today))):
             return 0
         self.console.print("[yellow]rejected[/]")
         return 1
@@ -165,7 +170,17 @@ class Session:
         if new_forms == forms:
             self.console.print("unchanged")
             return
-        if not self._decide(i, cat, entry, "edited", lambda e: set_edited(e, new_forms)):
+        held: list[str] = []
+
+        def change(po, e) -> None:
+            held[:] = edit(self.project, cat, po, e, new_forms, self.reviewer, stamp(self.today))
+
+        if not self._decide(i, cat, entry, "edited", change):
+            return
+        if held:
+            from rich.markup import escape
+
+            self.console.print("[red]saved as fuzzy[/]: " + escape("; ".join(held)))
             return
         self.console.print("[cyan]saved as reviewed[/]: press a to approve it, s to move on")
 
@@ -174,7 +189,7 @@ class Session:
             self.console.print("[yellow]nothing to undo[/]")
             return i
         step = self.history.pop()
-        if self._change(step.cat, step.key, lambda e: _restore(e, step.before), step.after) is None:
+        if self._change(step.cat, step.key, lambda po, e: _restore(e, step.before), step.after) is None:
             self.console.print("[yellow]not undone: the entry changed on disk after that decision[/]")
             return i
         self.counts[step.action] -= 1
@@ -187,7 +202,7 @@ class Session:
         from rich.markup import escape
         from rich.panel import Panel
 
-        state = state_of(entry)
+        state = state_of(entry, nplurals_of(po.metadata))
         provider = machine_provider(entry)
         lines = []
         if entry.msgctxt:
@@ -200,9 +215,12 @@ class Session:
             lines.append(f"[bold]{label:<12}[/]{escape(form)}")
         if entry.comment:
             lines.append(f"[dim]extracted   [/]{escape(entry.comment)}")
-        for comment in (entry.tcomment or "").split("\n"):
-            if comment and not comment.startswith(f"{MARKER} machine"):
-                lines.append(f"[dim]comment     [/]{escape(comment)}")
+        for comment in translator_comments(entry.tcomment or ""):
+            lines.append(f"[dim]comment     [/]{escape(comment)}")
+        for d in reversed(decisions(entry)):
+            detail = f": {d.detail}" if d.detail and d.action != "approved" else ""
+            lines.append(f"[dim]{'decision' if d.current else 'earlier':<12}[/]"
+                         + escape(f"{d.action} by {d.who} {d.date}{detail}"))
         if entry.previous_msgid and entry.previous_msgid != entry.msgid:
             lines.append("[bold]was         [/]" + _diff(entry.previous_msgid, entry.msgid))
         lines += self._glossary(cat, entry)
@@ -210,7 +228,9 @@ class Session:
         title = f"[{i + 1}/{len(self.queue)}] {self.project.display(cat.path)}:{entry.linenum}  {state.value}"
         if provider:
             title += f" ({provider})"
-        self.console.print(Panel("\n".join(lines), title=escape(title), title_align="left"))
+        from .textscan import visible
+
+        self.console.print(Panel(visible("\n".join(lines)), title=visible(escape(title)), title_align="left"))
         self.console.print(KEYS)
 
     def _glossary(self, cat: CatalogFile, entry) -> list[str]:
@@ -266,10 +286,52 @@ def _diff(old: str, new: str) -> str:
     return " ".join(out)
 
 
-def _terminal_key() -> str:
-    import click
+_ESCAPE = re.compile(r"\x1b(?:\[[0-9;]*[A-Za-z~]|O[A-Za-z]|.)?", re.S)
 
-    return click.getchar()
+
+class KeyReader:
+    """One key per call. A terminal read returns every key typed since the last one ("aaaaa" typed
+    ahead arrives at once): they are queued and handed out one by one, escape sequences whole."""
+
+    def __init__(self, read: Callable[[], str]) -> None:
+        self.read, self.pending = read, ""
+
+    def __call__(self) -> str:
+        while not self.pending:
+            self.pending = self.read()
+        m = _ESCAPE.match(self.pending)
+        key = m.group() if m else self.pending[0]
+        self.pending = self.pending[len(key):]
+        if key == "\x03":  # Ctrl-C in raw mode
+            raise KeyboardInterrupt
+        if key == "\x04":  # Ctrl-D
+            raise EOFError
+        return key
+
+
+def _terminal_key() -> str:
+    """What the terminal has for us, at least one key. Raw mode is entered and left with TCSANOW:
+    click.getchar's TCSAFLUSH would throw away keys typed while the previous decision was saved."""
+    import os
+    import sys
+
+    try:
+        import termios
+        import tty
+    except ImportError:  # pragma: no cover - not on Linux
+        import click
+
+        return click.getchar()
+    fd = sys.stdin.fileno()
+    old = termios.tcgetattr(fd)
+    try:
+        tty.setraw(fd, termios.TCSANOW)
+        data = os.read(fd, 64)
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, old)
+    if not data:
+        raise EOFError
+    return data.decode("utf-8", errors="replace")
 
 
 def _terminal_ask(label: str, current: str) -> str | None:
@@ -298,14 +360,13 @@ def _terminal_edit(text: str) -> str | None:
 def run_interactive(project: Project, language: str, catalogs: list[str] | None, reviewer: str, console=None) -> dict:
     import sys
 
-    from rich.console import Console
-
     from .errors import LocflowError
+    from .render import safe_console_class
 
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         raise LocflowError("the interactive review needs a terminal",
                            hint="in scripts use `locflow review list/approve/reject`; or `locflow serve`")
 
     # Its own console: the CLI's soft-wraps for log lines, which would cut long text off in the panel.
-    return Session(project, language, catalogs, reviewer, Console(highlight=False), _terminal_key, _terminal_ask,
-                   _terminal_edit).run()
+    return Session(project, language, catalogs, reviewer, safe_console_class()(highlight=False),
+                   KeyReader(_terminal_key), _terminal_ask, _terminal_edit).run()

@@ -83,7 +83,12 @@ def _merge_check(docs: list[dict]) -> "CheckResult":
 
     findings: list[Finding] = []
     project_wide: set[Finding] = set()
+    ran: set[str] = set()
+    languages: list[str] = []
     for doc in docs:
+        scope = doc.get("scope") or {}
+        ran.update(scope.get("checks", ()))
+        languages += [lang for lang in scope.get("languages", ()) if lang not in languages]
         for row in doc["findings"]:
             finding = Finding(**row)
             if not finding.catalog:
@@ -92,7 +97,7 @@ def _merge_check(docs: list[dict]) -> "CheckResult":
                     continue
                 project_wide.add(finding)
             findings.append(finding)
-    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)))
+    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(sorted(ran)), tuple(languages))
 
 
 def _merge_status(project: "Project", docs: list[tuple[Path, dict]]) -> "list[CatalogStatus]":

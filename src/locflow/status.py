@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import read_po
 from .project import Project
-from .states import STATE_ORDER, State, state_of
+from .states import STATE_ORDER, State, nplurals_of, state_of
 
 if TYPE_CHECKING:
     from .shards import Shard
@@ -25,6 +25,7 @@ class CatalogStatus:
     obsolete: int
     states: dict[str, int] = field(default_factory=dict)
     publishable: bool = False
+    note: str = ""  # shown in the table only: "source" or "no catalog yet"
 
     def to_json(self) -> dict:
         return {"catalog": self.catalog, "language": self.language, "path": self.path, "total": self.total,
@@ -39,16 +40,19 @@ def count_states(data: bytes, display: str) -> dict[str, int]:
     which gives the same counts or the file:line error.
     """
     from . import fastpo
-    from .catalog import _charset
+    from .catalog import _charset, check_file_size
 
+    check_file_size(data, display)
     try:
         return fastpo.count_states(data.decode(_charset(data)).lstrip("\ufeff"))
     except (fastpo.Unsure, UnicodeDecodeError, LookupError):
         pass
     counts = {s.value: 0 for s in STATE_ORDER}
     counts["obsolete"] = 0
-    for entry in read_po(Path(display), display=display, data=data):
-        counts["obsolete" if entry.obsolete else state_of(entry).value] += 1
+    po = read_po(Path(display), display=display, data=data)
+    nplurals = nplurals_of(po.metadata)
+    for entry in po:
+        counts["obsolete" if entry.obsolete else state_of(entry, nplurals).value] += 1
     return counts
 
 
@@ -58,7 +62,9 @@ def _count_job(job: tuple[str, str]) -> dict[str, int]:
 
 
 def summarize(name: str, language: str, path: str, counts: dict[State, int], obsolete: int,
-              publish: State) -> CatalogStatus:
+              publish: State, source: bool = False) -> CatalogStatus:
+    """`source`: the source language's own labels catalog, where an empty entry shows the source text
+    (as gettext does): it holds nothing back, as `check` and `publish` treat it."""
     total = sum(counts.values())
     return CatalogStatus(
         catalog=name, language=language, path=path, total=total,
@@ -66,12 +72,17 @@ def summarize(name: str, language: str, path: str, counts: dict[State, int], obs
         fuzzy=counts[State.MACHINE] + counts[State.FUZZY],
         untranslated=counts[State.UNTRANSLATED], obsolete=obsolete,
         states={s.value: counts[s] for s in STATE_ORDER},
-        publishable=all(n == 0 for s, n in counts.items() if s.rank < publish.rank),
+        publishable=all(n == 0 for s, n in counts.items()
+                        if s.rank < publish.rank and not (source and s is State.UNTRANSLATED)),
+        note="source" if source else "",
     )
 
 
 def status(project: Project, languages: list[str] | None = None,
-           catalogs: list[str] | None = None, shard: "Shard | None" = None) -> list[CatalogStatus]:
+           catalogs: list[str] | None = None, shard: "Shard | None" = None,
+           missing: bool = False) -> list[CatalogStatus]:
+    """One row per catalog file (only one shard's, when given); with `missing`, also a row for each
+    labels catalog a selected language does not have yet (every template entry untranslated)."""
     from .cache import FileCache, enabled
 
     files = project.catalog_files(languages, catalogs, shard)
@@ -101,8 +112,36 @@ def status(project: Project, languages: list[str] | None = None,
     rows = []
     for cat in files:
         c = counts[cat.path]
+        spec = project.config.catalogs.get(cat.group)
+        source = spec is not None and spec.kind == "labels" and cat.language == project.config.source_language
         rows.append(summarize(cat.name, cat.language, project.display(cat.path), {s: c[s.value] for s in STATE_ORDER},
-                              c["obsolete"], State(cat.publish)))
+                              c["obsolete"], State(cat.publish), source))
+    if missing:
+        order = {code: i for i, code in enumerate(project.config.languages)}
+        rows = sorted(rows + _missing(project, languages, catalogs, shard), key=lambda r: order.get(r.language, 0))
+    return rows
+
+
+def _missing(project: Project, languages: list[str] | None, catalogs: list[str] | None,
+             shard: "Shard | None" = None) -> list[CatalogStatus]:
+    import fnmatch
+
+    rows = []
+    for spec in project.config.catalogs.values():
+        if spec.kind != "labels" or (catalogs and not any(spec.name == c or fnmatch.fnmatchcase(spec.name, c)
+                                                          for c in catalogs)):
+            continue
+        template = project.template_path(spec)
+        total = (sum(1 for e in read_po(template, display=project.display(template), layout=False) if not e.obsolete)
+                 if template.is_file() else 0)
+        for lang in languages or project.config.languages:
+            path = project.po_path(spec, lang)
+            # A missing catalog belongs to the shard its path would, so merged shards show it once.
+            if not path.is_file() and (shard is None or shard.holds(project.display(path))):
+                counts = {s: 0 for s in STATE_ORDER}
+                counts[State.UNTRANSLATED] = total
+                row = summarize(spec.name, lang, project.display(path), counts, 0, State(spec.publish))
+                rows.append(CatalogStatus(**{**row.__dict__, "publishable": False, "note": "no catalog yet"}))
     return rows
 
 

@@ -40,6 +40,12 @@ class ExtraFaults:
     truncate_text: bool = False  # a well-formed reply whose translation is cut in half
     echo_status: int = 0  # answer every request with this status and a body echoing what was sent
     seen_headers: list = field(default_factory=list)
+    # Hostile replies (issue 17): a well-formed translation made dangerous.
+    trickle: float = 0.0  # send the reply one byte every `trickle` seconds (each read well inside the timeout)
+    trickle_match: str = ""  # ... only for requests whose text contains this
+    huge: int = 0  # pad the translation to this many characters
+    echo_key: bool = False  # append the request's api_key to the translation
+    append: str = ""  # appended to every translation (links, placeholders, control characters)
 
 
 class FaultServer(MTServer):
@@ -79,6 +85,9 @@ class FaultServer(MTServer):
                 pass
             sock.close()
             return
+        if extra.trickle or extra.huge or extra.echo_key or extra.append:
+            self._hostile(handler, method, extra)
+            return
         if extra.echo_status or extra.truncated_body or extra.truncate_text:
             parsed, params = self._read(handler)
             with self.lock:
@@ -108,6 +117,42 @@ class FaultServer(MTServer):
             self._send(handler, 200, "application/json", reply.encode())
             return
         super()._handle(handler, method)
+
+
+    def _hostile(self, handler, method: str, extra: ExtraFaults) -> None:
+        """A LibreTranslate or Google reply that is well formed and hostile."""
+        import html
+        import time
+
+        from tests.mt_server import fake_translate
+
+        parsed, params = self._read(handler)
+        with self.lock:
+            self.requests.append({"method": method, "path": parsed.path, "params": params})
+        text = fake_translate(params.get("q", ""), params.get("target", params.get("tl", ""))) + extra.append
+        if extra.echo_key:
+            text += " " + params.get("api_key", "")
+        if extra.huge:
+            text += " x" * (extra.huge // 2)
+        if parsed.path.rstrip("/").endswith("/m"):
+            ctype = "text/html; charset=utf-8"
+            body = f'<html><body><div class="result-container">{html.escape(text)}</div></body></html>'.encode()
+        else:
+            ctype, body = "application/json", json.dumps({"translatedText": text}).encode()
+        try:
+            handler.send_response(200)
+            handler.send_header("Content-Type", ctype)
+            handler.send_header("Content-Length", str(len(body)))
+            handler.end_headers()
+            if not extra.trickle or extra.trickle_match not in params.get("q", ""):
+                handler.wfile.write(body)
+                return
+            for i in range(len(body)):
+                handler.wfile.write(body[i:i + 1])
+                handler.wfile.flush()
+                time.sleep(extra.trickle)
+        except OSError:
+            pass  # the client gave up: that is the point
 
 
 @pytest.fixture(scope="session")

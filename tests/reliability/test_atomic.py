@@ -103,7 +103,7 @@ def test_review_reject_and_reopen_keep_mode(proj):
     approved = next(p for p in sorted((proj / "locales").rglob("*.po")) if "locflow: approved" in p.read_text())
     lang = approved.relative_to(proj / "locales").parts[0]
     before = snapshot(proj)
-    r = cli(proj, "review", "reopen", "--lang", lang)
+    r = cli(proj, "review", "reopen", "--lang", lang, "--all", "--reviewer", "Mari Tamm")
     assert r.exit_code == 0, r.output
     assert_modes_kept(proj, before, expect=re.escape(approved.relative_to(proj).as_posix()))
 

@@ -143,13 +143,16 @@ def test_published_pages_escape_hostile_ui_strings(sample):
     slug = published_et_article(sample)
     pages = {"index": (sample / "build/et/index.html").read_text(encoding="utf-8"),
              "article": (sample / f"build/et/{slug}.html").read_text(encoding="utf-8")}
-    assert "Populaarne &lt;script&gt;" in pages["index"], "the hostile label was not published at all"
+    # Added markup never reaches a page or a bundle: the source label goes out instead.
+    assert "Populaarne" not in pages["index"] and "Rada " not in pages["article"]
     for name, html in pages.items():
         assert active_content(html) == [], (name, active_content(html))
-    assert "Rada " in pages["article"]
+        assert "<script" not in html and "&lt;script" not in html, name
+    bundle = (sample / "build/et/ui.json").read_text(encoding="utf-8")
+    assert "Populaarne" not in bundle and "onerror" not in bundle
 
 
-def test_published_article_escapes_hostile_translations(sample):
+def test_published_article_never_carries_hostile_translations(sample):
     slug = published_et_article(sample)
     path = sample / f"locales/et/articles/{slug}.po"
     po = polib.pofile(str(path))
@@ -162,13 +165,10 @@ def test_published_article_escapes_hostile_translations(sample):
     r = cli(sample, "publish")
     assert r.exit_code == 0, r.output
     manifest = json.loads((sample / "build/manifest.json").read_text(encoding="utf-8"))
-    assert slug in manifest["languages"]["et"]["articles"]["published"], "hand-approved article was held back"
-    for page in (sample / f"build/et/{slug}.html", sample / "build/et/index.html"):
-        html = page.read_text(encoding="utf-8")
-        assert active_content(html) == [], (page.name, active_content(html))
-        assert "<iframe" not in html
-    article = (sample / f"build/et/{slug}.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;" in article, "the hostile text did not reach the page at all"
+    assert slug not in manifest["languages"]["et"]["articles"]["published"], "hand-approved hostile text went out"
+    assert not (sample / f"build/et/{slug}.html").exists()
+    html = (sample / "build/et/index.html").read_text(encoding="utf-8")
+    assert active_content(html) == [] and "<iframe" not in html and "evil.example" not in html
 
 
 # --------------------------------------------------------------------------- report page
@@ -233,12 +233,13 @@ def test_article_slug_cannot_leave_the_project(tmp_path, slug):
     assert r.exit_code == 2, r.output
     assert "site/articles/a.md" in r.stderr and "slug" in r.stderr, r.stderr
     assert outside_snapshot(tmp_path, root) == before
-    assert not (root / "locales").exists() or not any((root / "locales").rglob("*.po"))
+    # The article is skipped (the rest of the project is still pulled): nothing is written for it.
+    assert not any("articles" in p.relative_to(root).parts for p in root.rglob("*.po*"))
 
 
 @pytest.mark.parametrize("command", [["status"], ["check"], ["translate", "--provider", "pseudo"],
                                      ["review", "list", "--lang", "et"],
-                                     ["review", "approve", "--lang", "et", "--reviewer", "X"],
+                                     ["review", "approve", "--lang", "et", "--all", "--reviewer", "X"],
                                      ["export", "--lang", "et", "OUT"]])
 @pytest.mark.parametrize("pattern", ["../../etc", "/etc/passwd", "../*"])
 def test_catalog_option_cannot_name_files_outside(tmp_path, command, pattern):
@@ -337,7 +338,7 @@ SYMLINK_COMMANDS = {
     "status": ["status"],
     "check": ["check", "--only", "missing"],
     "translate": ["translate", "--provider", "pseudo"],
-    "review": ["review", "approve", "--lang", "et", "--reviewer", "Mari Tamm"],
+    "review": ["review", "approve", "--lang", "et", "--all", "--reviewer", "Mari Tamm"],
     "publish": ["publish"],
     "report": ["report", "--format", "json"],
     "export": ["export", "--lang", "et", "XLF"],

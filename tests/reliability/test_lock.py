@@ -13,7 +13,7 @@ import pytest
 
 from locflow.states import State, state_of
 
-from .conftest import active, labels_project, msgfmt_check, po_files, spawn, words
+from .conftest import active, labels_project, msgfmt_check, spawn, words
 
 LABELS = words(30)
 WAITING = "another locflow run is writing this project; waiting"
@@ -37,22 +37,9 @@ def slow_project(tmp_path, mt) -> Path:
     return root
 
 
-def assert_all_machine_once(root: Path, server) -> None:
-    for path in po_files(root):
-        polib.pofile(str(path))
-        check = msgfmt_check(path)
-        assert check.returncode == 0, (path, check.stderr)
-    for lang in ("et", "lv"):
-        entries = active(root / f"locales/{lang}/LC_MESSAGES/ui.po")
-        assert [e.msgid for e in entries] == LABELS
-        for e in entries:
-            assert state_of(e) is State.MACHINE, (lang, e.msgid, e.msgstr)
-            assert e.msgstr == f"[{lang}] {e.msgid.upper()}"
-    sent = [(r["params"]["tl"], r["params"]["q"]) for r in server.requests]
-    assert len(sent) == len(set(sent)) == 2 * len(LABELS), "an entry was requested twice or not at all"
-
-
-def test_second_translate_waits_then_finds_nothing_left(slow_project, mt):
+def test_two_translates_at_once_lose_nothing(slow_project, mt):
+    """translate holds the lock only while it saves: a second run works alongside, and every save
+    re-reads the catalog, so neither run's work is lost and every catalog stays valid."""
     first = spawn("translate", cwd=slow_project)
     wait_for_requests(mt, 1, first)
     second = spawn("translate", cwd=slow_project)
@@ -60,31 +47,33 @@ def test_second_translate_waits_then_finds_nothing_left(slow_project, mt):
     out2, err2 = second.communicate(timeout=60)
     assert first.returncode == 0, (out1, err1)
     assert second.returncode == 0, (out2, err2)
-    assert WAITING in err2, err2
-    assert "nothing to translate" in out2, out2
-    assert_all_machine_once(slow_project, mt)
+    for path in sorted((slow_project / "locales").rglob("*.po")):
+        assert msgfmt_check(path).returncode == 0, path
+        lang = path.parts[-3]
+        if lang == "en":
+            continue
+        for e in active(path):
+            assert state_of(e) is State.MACHINE and e.msgstr == f"[{lang}] {e.msgid.upper()}", (lang, e.msgid)
 
 
 def test_lock_timeout_makes_the_second_run_fail_clearly(slow_project, mt):
     cfg = slow_project / "workflow.yaml"
     cfg.write_text(cfg.read_text(encoding="utf-8") + "lock_timeout: 1\n", encoding="utf-8")
-    mt.faults.latency = 0.1  # the first run needs ~3 s, three times the timeout
-    first = spawn("translate", cwd=slow_project)
-    wait_for_requests(mt, 1, first)
+    from ..conftest import hold_lock
+
+    holder = hold_lock(slow_project, 8)  # another run writing (translate holds the lock only to save)
     started = time.monotonic()
     second = spawn("translate", cwd=slow_project)
     out2, err2 = second.communicate(timeout=30)
     waited = time.monotonic() - started
-    assert first.poll() is None, "the first run should still be working"
-    out1, err1 = first.communicate(timeout=60)
+    holder.kill()
+    holder.wait(timeout=30)
     assert second.returncode == 2, (out2, err2)
     assert WAITING in err2
     assert "held the project lock for more than 1s" in err2, err2
     assert ".locflow/lock" in err2 and "lock_timeout" in err2, err2
     assert "Traceback" not in err2
     assert waited >= 1.0
-    assert first.returncode == 0, (out1, err1)
-    assert_all_machine_once(slow_project, mt)
 
 
 def test_review_approve_during_translate_is_not_overwritten(slow_project, mt):
@@ -104,8 +93,7 @@ def test_review_approve_during_translate_is_not_overwritten(slow_project, mt):
     out1, err1 = first.communicate(timeout=60)
     assert first.returncode == 0, (out1, err1)
     assert second.returncode == 0, (out2, err2)
-    assert WAITING in err2, err2
-    assert "5 approved" in out2, out2
+    assert "5 approved" in out2, out2  # without waiting for the MT run: translate locks only to save
     entries = {e.msgid: e for e in active(path)}
     for msgid in LABELS:
         e = entries[msgid]
@@ -124,7 +112,6 @@ def test_pull_during_translate_keeps_both_changes(slow_project, mt):
     out2, err2 = second.communicate(timeout=60)
     out1, err1 = first.communicate(timeout=60)
     assert first.returncode == 0 and second.returncode == 0, (out1, err1, out2, err2)
-    assert WAITING in err2, err2
     for lang in ("et", "lv"):
         entries = {e.msgid: e for e in active(slow_project / f"locales/{lang}/LC_MESSAGES/ui.po")}
         assert "Late breaking label" in entries, f"pull's new entry lost in {lang}"

@@ -246,7 +246,7 @@ def test_approval_survives_for_any_reviewer_name(name):
         for e in po:
             e.msgstr = "Avaleht" if e.msgid == "Home" else "Viimased uudised"
         po.save()
-        result = approve(project, "et", reviewer=name, today="2026-11-25")
+        result = approve(project, "et", all=True, reviewer=name, today="2026-11-25")
         assert len(result.changed) == 2
         states = [state_of(e) for e in read_po(path) if not e.obsolete]
         assert states == [State.APPROVED, State.APPROVED], f"approval by {name!r} lost on reading back"

@@ -75,7 +75,8 @@ TRANSLATE_RUNS = [
     ("libre-500", ["translate", "--lang", "et"], "echo500"),
     ("libre-reset", ["translate", "--lang", "et"], "reset"),
     ("libre-reset-debug", ["--debug", "translate", "--lang", "lv"], "reset"),
-    ("deepl-403", ["translate", "--lang", "et", "--provider", "deepl"], "echo403"),
+    ("deepl-403", ["translate", "--lang", "et", "--provider", "deepl"], "echo403"),  # the glossary listing
+    ("deepl-403-v2", ["translate", "--lang", "et", "--provider", "deepl"], "echo403"),  # glossary off: translate
     ("deepl-reset", ["translate", "--lang", "et", "--provider", "deepl"], "reset"),
     ("microsoft", ["translate", "--lang", "et", "--provider", "microsoft"], "ok"),
     ("dry-run", ["translate", "--dry-run"], "ok"),
@@ -96,13 +97,20 @@ def test_keys_never_appear_in_output_files_or_errors(project, server, tmp_path):
     outputs: dict[str, str] = {}
     for name, args, fault in TRANSLATE_RUNS:
         _fault(server, fault)
+        if name == "deepl-403-v2":
+            cfg = project / "workflow.yaml"
+            cfg.write_text(cfg.read_text(encoding="utf-8").replace("formality: prefer_more}",
+                                                                   "formality: prefer_more, glossary: false}"),
+                           encoding="utf-8")
         proc = locflow(*args, cwd=project, env=env)
         outputs[name] = proc.stdout + proc.stderr
         assert proc.returncode in (0, 3), (name, proc.returncode, proc.stderr[-500:])
         # the server really was sent the keys (otherwise this test proves nothing)
         if name == "libre-403":
             assert any(r["params"].get("api_key") == KEYS["LIBRETRANSLATE_API_KEY"] for r in server.requests)
-        if name == "deepl-403":
+        if name == "deepl-403":  # v3 glossary endpoints take the key in the Authorization header
+            assert f"DeepL-Auth-Key {KEYS['DEEPL_API_KEY']}" in {h.get("Authorization") for h in server.extra.seen_headers}
+        if name == "deepl-403-v2":
             assert any(r["params"].get("auth_key") == KEYS["DEEPL_API_KEY"] for r in server.requests)
     server.reset()
     in_process = [

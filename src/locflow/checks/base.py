@@ -14,9 +14,6 @@ if TYPE_CHECKING:
 
     from ..project import CatalogFile, Project
 
-IGNORE_MARKER = "locflow: ignore "
-
-
 @dataclass(frozen=True)
 class Finding:
     check: str
@@ -91,13 +88,10 @@ class CatalogContext:
 
 
 def ignored_checks(entry: "polib.POEntry") -> set[str]:
-    """Checks a translator switched off for one entry: `# locflow: ignore placeholders numbers`."""
-    names: set[str] = set()
-    for line in (entry.tcomment or "").split("\n"):
-        line = line.strip()
-        if line.startswith(IGNORE_MARKER):
-            names.update(line[len(IGNORE_MARKER):].replace(",", " ").split())
-    return names
+    """Checks a translator switched off for one entry (states.py reads the marker)."""
+    from ..states import ignored_checks as read
+
+    return read(entry)
 
 
 def forms(entry: "polib.POEntry") -> list[str]:

@@ -126,3 +126,16 @@ def identical(ctx: CatalogContext, entry) -> list[str]:
         if len(words) >= 2:
             problems.append(f"{where(index)}translation is identical to the source")
     return problems
+
+
+@entry_check("control-chars", "error")
+def control_chars(ctx: CatalogContext, entry) -> list[str]:
+    """Control characters (terminal escapes, NUL, C1 codes) other than newline and tab in the translation."""
+    from ..textscan import control_characters
+
+    problems = []
+    for index, _source, text in form_pairs(entry):
+        if found := control_characters(text):
+            problems.append(f"{where(index)}control characters {' '.join(found)}: a terminal or a parser "
+                            "would act on them")
+    return problems

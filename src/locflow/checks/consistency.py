@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .base import CatalogContext, catalog_check, entry_check, forms
-from ..states import State, approval, msgstr_sha, state_of
+from ..states import State, approval, approval_valid, state_of
 
 
 @entry_check("missing", "error")
@@ -17,7 +17,7 @@ def missing(ctx: CatalogContext, entry) -> list[str]:
 @entry_check("unreviewed", "info")
 def unreviewed(ctx: CatalogContext, entry) -> list[str]:
     """Translated, but below the catalog's publish state (machine, fuzzy, or not yet approved)."""
-    state = state_of(entry)
+    state = state_of(entry, ctx.nplurals)
     publish = State(ctx.file.publish)
     if state is State.UNTRANSLATED or state.rank >= publish.rank:
         return []
@@ -41,11 +41,11 @@ def plural_forms(ctx: CatalogContext, entry) -> list[str]:
 
 @entry_check("approval-stale", "warning")
 def approval_stale(ctx: CatalogContext, entry) -> list[str]:
-    """The translation was edited after it was approved: the approval no longer vouches for it."""
+    """The text or its source changed after approval: the approval no longer vouches for it."""
     found = approval(entry)
-    if found is None or "fuzzy" in entry.flags or found.sha == msgstr_sha(entry):
+    if found is None or "fuzzy" in entry.flags or approval_valid(entry):
         return []
-    return [f"edited after approval by {found.reviewer} on {found.date}: review and approve again"]
+    return [f"changed after approval by {found.reviewer} on {found.date}: review and approve again"]
 
 
 @catalog_check("header", "error")

@@ -6,7 +6,7 @@ from collections import Counter
 
 from .base import CatalogContext, entry_check, form_pairs, where
 
-PYTHON_NAMED = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrs]")
+PYTHON_NAMED = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 PRINTF = re.compile(r"%(?:\d+\$)?[-#0 +']*(?:\d+|\*)?(?:\.(?:\d+|\*))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGcrsaApn]")
 BRACE = re.compile(r"(?<!\{)\{([A-Za-z_][\w.]*|\d*)(?:![rsa])?(?::[^{}]*)?\}(?!\})")
 
@@ -29,21 +29,33 @@ def _printf(text: str) -> list[str]:
 def placeholders(ctx: CatalogContext, entry) -> list[str]:
     """python-format, brace-format and printf placeholders missing, extra or renamed (per plural form)."""
     problems = []
-    python = "python-format" in entry.flags or "c-format" in entry.flags
-    brace = "python-brace-format" in entry.flags or (not python and BRACE.search(entry.msgid) is not None
+    # A UI label is rendered by Jinja2's newstyle gettext (labelformat): its placeholders are the named
+    # directives whatever the flags say, and any other `%` is text, as the renderer treats it.
+    flagged = "python-format" in entry.flags or "c-format" in entry.flags
+    newstyle = _newstyle(ctx) and "c-format" not in entry.flags
+    python = newstyle or flagged
+    brace = "python-brace-format" in entry.flags or (not flagged and BRACE.search(entry.msgid) is not None
                                                      and "no-python-brace-format" not in entry.flags)
     for index, source, text in form_pairs(entry):
         # A plural form used for exactly one number may spell it out ("one article"): the count may go.
         optional = _count_names(entry) if index is not None and _single_number(ctx, index) else set()
         if python:
+            if newstyle:
+                # A bare `%` renders as text; msgfmt -c still rejects one in a translation whose source
+                # writes its percent signs as `%%`, so that case is reported.
+                if (stray := _bare_percent(text)) and not _bare_percent(source):
+                    problems.append(f"{where(index)}`{stray}` is not a python-format directive (a percent sign "
+                                    f"is written %%)")
+                # `%%(x)s` is the text "%(x)s", as the renderer reads it
+                source, text = source.replace("%%", ""), text.replace("%%", "")
             tokens = {m.group(1): m.group() for m in PYTHON_NAMED.finditer(source + " " + text)}
             problems += _compare("placeholder", Counter(PYTHON_NAMED.findall(source)),
                                  Counter(PYTHON_NAMED.findall(text)), optional, index, tokens)
             problems += _conversions(source, text, index)
-            if (stray := _stray_percent(text)) and not _stray_percent(source):
+            if not newstyle and (stray := _stray_percent(text)) and not _stray_percent(source):
                 problems.append(f"{where(index)}`{stray}` is not a python-format directive (a percent sign is "
                                 f"written %%)")
-            src, got = _printf(source), _printf(text)
+            src, got = ([], []) if newstyle else (_printf(source), _printf(text))
             if src != got and not (index is not None and not got and len(src) == 1):
                 problems.append(f"{where(index)}printf placeholders {' '.join(src) or 'none'} became "
                                 f"{' '.join(got) or 'none'}")
@@ -51,6 +63,21 @@ def placeholders(ctx: CatalogContext, entry) -> list[str]:
             problems += _compare("brace placeholder", Counter(BRACE.findall(source)),
                                  Counter(BRACE.findall(text)), optional, index)
     return problems
+
+
+def _bare_percent(text: str) -> str | None:
+    """The first `%` of a label that is neither `%%` nor a named directive, with what follows."""
+    from ..labelformat import DIRECTIVE
+
+    rest = DIRECTIVE.sub("", text)
+    at = rest.find("%")
+    return rest[at:at + 2].strip() or "%" if at >= 0 else None
+
+
+def _newstyle(ctx: CatalogContext) -> bool:
+    """True for a labels catalog: its strings are Jinja2 newstyle gettext labels (see labelformat)."""
+    spec = ctx.project.config.catalogs.get(ctx.file.group)
+    return spec is not None and spec.kind == "labels"
 
 
 def _conversions(source: str, text: str, index: int | None) -> list[str]:

@@ -113,7 +113,9 @@ def wrong_language(ctx: CatalogContext, entry) -> list[str]:
             continue
         best = max(values, key=values.get)
         if best != own_code and values[best] >= CONFIDENCE and values.get(own_code, 0.0) < OWN_BELOW:
-            problems.append(f"{where(index)}reads as {_name(best)}, not {_name(ctx.language)}")
+            # Quote what was judged: the translation, not the source the finding is filed under.
+            shown = text if len(text) <= 60 else text[:59] + "…"
+            problems.append(f"{where(index)}the translation {shown!r} reads as {_name(best)}, not {_name(ctx.language)}")
     return problems
 
 

@@ -5,6 +5,7 @@ import json
 from itertools import groupby
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
+from ..textscan import visible
 from .runner import CheckResult
 
 FORMATS = ("text", "json", "junit", "github")
@@ -68,42 +69,54 @@ def _gh(value: str, prop: bool = False) -> str:
 
 def _describe(f) -> str:
     subject = f" [{f.msgid[:60]}{'…' if len(f.msgid) > 60 else ''}]" if f.msgid else ""
-    return f"{f.message}{subject}"
+    return visible(f"{f.message}{subject}")
 
 
 def render_junit(result: CheckResult) -> str:
-    """One test suite per catalog file, one failing test case per finding."""
+    """One test suite per catalog file with a test case per error or warning (errors fail), and a
+    `locflow checks` suite with one passing test case per check and language that found nothing:
+    a clean run still shows what it checked. Info findings are no test cases."""
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    shown = [f for f in result.findings if f.severity != "info"]
+    found = {(f.check, f.language) for f in shown}
+    passed = [(check, lang) for check in result.ran for lang in result.languages if (check, lang) not in found]
     s = result.summary
-    out.append(f'<testsuites name="locflow check" tests="{len(result.findings)}" '
+    out.append(f'<testsuites name="locflow check" tests="{len(shown) + len(passed)}" '
                f'failures="{s["error"]}" errors="0">')
-    for path, items in groupby(result.findings, key=lambda f: f.path):
+    for path, items in groupby(shown, key=lambda f: f.path):
         items = list(items)
         failures = sum(f.severity == "error" for f in items)
         out.append(f"  <testsuite name={quoteattr(path)} tests=\"{len(items)}\" failures=\"{failures}\">")
         for f in items:
-            name = quoteattr(f"{f.check}:{f.line or 0}: {(f.msgid or '')[:80]}")
+            # Control characters are not allowed in XML 1.0: a msgid with ESC would make the report unreadable.
+            name = quoteattr(visible(f"{f.check}:{f.line or 0}: {(f.msgid or '')[:80]}"))
             out.append(f"    <testcase classname={quoteattr(path)} name={name}>")
-            tag = "failure" if f.severity == "error" else "system-out"
-            if tag == "failure":
-                out.append(f"      <failure type={quoteattr(f.check)} message={quoteattr(f.message)}>"
+            if f.severity == "error":
+                out.append(f"      <failure type={quoteattr(f.check)} message={quoteattr(visible(f.message))}>"
                            f"{xml_escape(_describe(f))}</failure>")
             else:
                 out.append(f"      <system-out>{xml_escape(f.severity + ': ' + _describe(f))}</system-out>")
             out.append("    </testcase>")
         out.append("  </testsuite>")
+    if passed:
+        out.append(f'  <testsuite name="locflow checks" tests="{len(passed)}" failures="0">')
+        for check, lang in passed:
+            out.append(f"    <testcase classname={quoteattr('locflow.' + check)} name={quoteattr(lang)}/>")
+        out.append("  </testsuite>")
     out.append("</testsuites>")
     return "\n".join(out)
 
 
-def print_text(result: CheckResult, console, *, show_info: bool = False) -> None:
-    """Errors and warnings in full; info findings are counted unless `show_info`."""
+def print_text(result: CheckResult, console, *, show_info: bool = False, show_warnings: bool = True) -> None:
+    """Errors and warnings in full; info findings (and warnings unless `show_warnings`) are counted,
+    and the closing line always counts every finding."""
     from collections import Counter
 
     from rich.markup import escape
 
     colour = {"error": "red", "warning": "yellow", "info": "blue"}
-    shown = [f for f in result.findings if show_info or f.severity != "info"]
+    hidden_kinds = ({"info"} if not show_info else set()) | ({"warning"} if not show_warnings else set())
+    shown = [f for f in result.findings if f.severity not in hidden_kinds]
     for path, items in groupby(shown, key=lambda f: f.path):
         console.print(f"[bold]{escape(path)}[/]")
         for f in items:
@@ -111,9 +124,9 @@ def print_text(result: CheckResult, console, *, show_info: bool = False) -> None
             subject = f" [dim]{escape(repr(f.msgid[:60]))}[/]" if f.msgid else ""
             console.print(f"  {line:>5}  [{colour.get(f.severity, 'white')}]{f.severity:<7}[/] "
                           f"[cyan]{f.check}[/]  {escape(f.message)}{subject}")
-    hidden = Counter(f.check for f in result.findings if f.severity == "info" and not show_info)
-    for check, count in sorted(hidden.items()):
-        console.print(f"[blue]info[/]: {check} x{count} (list them with --only {check})")
+    hidden = Counter((f.severity, f.check) for f in result.findings if f.severity in hidden_kinds)
+    for (severity, check), count in sorted(hidden.items(), key=lambda kv: (kv[0][0] != "warning", kv[0][1])):
+        console.print(f"[{colour[severity]}]{severity}[/]: {check} x{count} (list them with --only {check})")
     s = result.summary
     state = "[red]failed[/]" if s["error"] else "[green]passed[/]"
     console.print(f"{state}: {s['error']} errors, {s['warning']} warnings")

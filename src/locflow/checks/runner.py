@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..catalog import plural_forms, read_po
+from ..catalog import read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from .base import REGISTRY, CatalogContext, Finding, ignored_checks
@@ -17,12 +17,17 @@ if TYPE_CHECKING:
 SPECIAL = {
     "po-syntax": ("error", "The file does not parse as PO (file:line of the first problem)."),
     "stale": ("error", "A `locflow pull` would change the catalogs: sources moved on since the last pull."),
+    "empty-msgid": ("warning", "A template calls gettext with an empty string, which gettext reserves for the "
+                               "catalog header; the call is left out of the catalog."),
 }
 
 
 @dataclass(frozen=True)
 class CheckResult:
     findings: tuple[Finding, ...]
+    ran: tuple[str, ...] = ()  # the checks that ran, so a clean report still says what it checked
+    languages: tuple[str, ...] = ()
+    shard: str = ""  # K/N of a sharded run: its JSON then says what ran, so merge-shards can say it too
 
     @property
     def summary(self) -> dict[str, int]:
@@ -34,7 +39,27 @@ class CheckResult:
         return 1 if self.summary["error"] else 0
 
     def to_json(self) -> dict:
-        return {"findings": [f.to_json() for f in self.findings], "summary": self.summary}
+        doc = {"findings": [f.to_json() for f in self.findings], "summary": self.summary}
+        if self.shard:
+            doc["scope"] = {"shard": self.shard, "checks": list(self.ran), "languages": list(self.languages)}
+        return doc
+
+
+def relocated(result: CheckResult, project: Project, prefix: str | None = None) -> CheckResult:
+    """Findings with paths as linters give them: relative to the current folder, or `prefix` + the
+    path in the project, so CI annotations attach to files in a monorepo too."""
+    import os
+    from dataclasses import replace
+    from pathlib import Path
+
+    def where(path: str) -> str:
+        if not path or Path(path).is_absolute():
+            return path
+        if prefix is not None:
+            return prefix.rstrip("/") + "/" + path if prefix.strip("/") else path
+        return Path(os.path.relpath(project.root / path)).as_posix()
+
+    return replace(result, findings=tuple(replace(f, path=where(f.path)) for f in result.findings))
 
 
 def all_checks() -> list[tuple[str, str, str]]:
@@ -93,19 +118,21 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
             if cache is not None and miss is not None:
                 cache.store(miss, rows)
             findings += [Finding(**row) for row in rows]
-        if "stale" in active:
+        if "stale" in active or "empty-msgid" in active:
             if cache is None:
-                findings += _stale(project, files, active["stale"], languages, catalogs, shard)
+                findings += _stale(project, files, active, languages, catalogs, shard)
             else:
-                key = "@stale:" + json.dumps([languages, catalogs, str(shard) if shard else None])
+                key = "@stale:" + json.dumps([languages, catalogs, sorted(k for k in SPECIAL if k in active),
+                                              str(shard) if shard else None])
                 rows = cache.value(key, _stale_fingerprint(project, cache),
-                                   lambda: [f.to_json() for f in _stale(project, files, active["stale"], languages,
+                                   lambda: [f.to_json() for f in _stale(project, files, active, languages,
                                                                          catalogs, shard)])
                 findings += [Finding(**row) for row in rows]
     finally:
         if cache is not None:
             cache.save()
-    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)))
+    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(sorted(active)),
+                       tuple(languages or project.config.languages), str(shard) if shard else "")
 
 
 def _check_job(cat: CatalogFile) -> list[dict]:
@@ -175,39 +202,49 @@ def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], da
 def _read(path, shown: str, data: bytes | None):
     """The lean reader when it is sure of the file, the full parser (and its errors) otherwise."""
     from .. import fastpo
-    from ..catalog import _charset
+    from ..catalog import _charset, check_entry_sizes, check_file_size
 
     raw = data if data is not None else path.read_bytes()
+    check_file_size(raw, shown)
     try:
-        return fastpo.parse(raw.decode(_charset(raw)).lstrip("\ufeff"))
+        lite = fastpo.parse(raw.decode(_charset(raw)).lstrip("\ufeff"))
+        check_entry_sizes(lite, shown)
+        return lite
     except (fastpo.Unsure, UnicodeDecodeError, LookupError):
         return read_po(path, display=shown, data=raw)
 
 
 def context(project: Project, cat: CatalogFile, po) -> CatalogContext:
-    from ..plurals import declared_nplurals
+    from ..plurals import catalog_nplurals
 
     try:
         source = project.source_language(cat, po.metadata)
     except LocflowError:
         source = None  # the stale check reports the missing header; judge against the site's source
-    nplurals = declared_nplurals(po.metadata.get("Plural-Forms")) or plural_forms(cat.language)[0]
+    nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), cat.language)
     return CatalogContext(project=project, file=cat, po=po, display=project.display(cat.path),
                           source_language=source or project.config.source_language, nplurals=nplurals,
                           dnt_terms=project.dnt_terms())
 
 
-def _stale(project: Project, files: list[CatalogFile], severity: str, languages, catalogs,
+def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], languages, catalogs,
            shard: "Shard | None" = None) -> list[Finding]:
+    """The `stale` and `empty-msgid` findings: both come from one planned pull."""
     from ..pull import plan
 
+    severity = active.get("stale", SPECIAL["stale"][0])
     try:
         plans = plan(project)
     except LocflowError as exc:
         return [Finding("stale", severity, "", "", exc.path or project.display(project.config.path), exc.line,
                         None, None, f"cannot extract sources: {exc.message}")]
-    wanted = {f.path for f in files}
     out = []
+    if "empty-msgid" in active:
+        out += [Finding("empty-msgid", active["empty-msgid"], "", "", w.path, w.line, None, None, w.message)
+                for p in plans for w in p.warnings]
+    if "stale" not in active:
+        return out
+    wanted = {f.path for f in files}
     known = {f.path for f in project.catalog_files()}
     for item in plans:
         if item.path.suffix == ".pot":
@@ -221,8 +258,12 @@ def _stale(project: Project, files: list[CatalogFile], severity: str, languages,
         rel = project.display(item.path)
         lang = item.path.relative_to(project.config.locales_path).parts[0]
         name = _catalog_name(project, item.path)
-        message = ("out of date with its sources: run `locflow pull`" if item.path.is_file()
-                   else "missing: run `locflow pull` to create it")
+        if item.path.is_file():
+            from ..plandiff import catalog_changes
+
+            message = f"out of date with its sources ({catalog_changes(project, item).summary()}): run `locflow pull`"
+        else:
+            message = "missing: run `locflow pull` to create it"
         out.append(Finding("stale", severity, name, lang, rel, None, None, None, message))
     return out
 

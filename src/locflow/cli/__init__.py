@@ -128,9 +128,23 @@ def _check_format(fmt: str, allowed: tuple[str, ...] = ("text", "json")) -> None
 
 def run() -> None:  # pragma: no cover - console entry for `python -m locflow`
     try:
-        app()
+        code = app(standalone_mode=False)
     except KeyboardInterrupt:
         sys.exit(EXIT_INTERRUPTED)
+    except typer.Abort:
+        sys.exit(EXIT_INTERRUPTED)
+    except typer.TyperException as exc:  # click's usage errors, as typer re-exports them
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()
+            sys.exit(exc.exit_code)
+        # A missing or unknown option is a usage error like any other: one line, not a box.
+        from ..render import print_error
+
+        ctx = getattr(exc, "ctx", None)
+        hint = f"see `{ctx.command_path} --help`" if ctx is not None else None
+        print_error(LocflowError(exc.format_message(), hint=hint))
+        sys.exit(EXIT_USAGE if hint else exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 # The commands register themselves on `app` when their modules are imported.

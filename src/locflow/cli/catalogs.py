@@ -24,7 +24,8 @@ def init(
     with _errors():
         langs = [code.strip() for code in languages.split(",") if code.strip()]
         path = init_project(Path.cwd(), site, source, langs, force=force)
-        typer.echo(f"created {path.name} and the folders site/templates, site/articles, locales, glossaries")
+        typer.echo(f"created {path.name}, .gitignore entries and the folders site/templates, site/articles, "
+                   "locales, glossaries")
         typer.echo("next: put the site's Jinja2 templates in site/templates and its Markdown articles in "
                    "site/articles, then run `locflow pull`")
 
@@ -33,26 +34,55 @@ def init(
 def pull(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
     dry_run: DryRun = False,
+    check: bool = typer.Option(False, "--check",
+                               help="Write nothing; list the strings a pull would add, change and remove, and "
+                                    "exit 1 when it would change anything (CI, pre-commit)."),
 ) -> None:
     """Extract labels and articles into POT templates and merge them into every catalog. Example: locflow pull"""
     from ..pull import pull as do_pull
 
     with _errors():
-        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run, waiting=_waiting)
-        _print_pull(result, dry_run)
+        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run or check, waiting=_waiting)
+        _print_pull(result, dry_run or check)
+        if result.exit_code:
+            raise typer.Exit(result.exit_code)
+        if check and (result.written or result.orphaned):
+            raise typer.Exit(1)
 
 
 def _print_pull(result, dry_run: bool) -> None:
+    from ..render import print_error
+
+    for exc in result.errors:  # skipped; everything else was pulled
+        print_error(exc)
+    if result.errors:
+        typer.echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
+                   "the rest was pulled")
+    for w in result.warnings:
+        typer.echo(f"warning: {w.path}:{w.line}: {w.message}", err=True)
     for path in result.orphaned:
         typer.echo(f"removed {path} (its article is gone)" if result.removed else
                    f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
     if result.up_to_date:
         typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
         return
-    verb = "would update" if dry_run else "updated"
+    if dry_run:
+        for change in result.changes:
+            typer.echo(f"{'would create' if change.created else 'would update'} {change.path}")
+            typer.echo(f"  {len(change.added)} added, {len(change.changed)} changed, {len(change.removed)} removed")
+            for text in change.added:
+                typer.echo(f"  + {text}")
+            for old, new in change.changed:
+                typer.echo(f"  ~ {old} -> {new}")
+            for text in change.removed:
+                typer.echo(f"  - {text}")
+        typer.echo(f"would write {len(result.written)} of {result.templates + result.catalogs} files")
+        return
+    created = set(result.created)
     for path in result.written:
-        typer.echo(f"{verb} {path}")
-    typer.echo(f"{verb} {len(result.written)} of {result.templates + result.catalogs} files")
+        typer.echo(f"{'created' if path in created else 'updated'} {path}")
+    typer.echo(f"wrote {len(result.written)} of {result.templates + result.catalogs} files: {len(created)} created, "
+               f"{len(result.written) - len(created)} updated")
 
 
 @app.command()
@@ -68,7 +98,7 @@ def status(
 
     with _errors():
         _check_format(fmt)
-        rows = do_status(_project(), _split(lang), _split(catalog), parse_shard(shard))
+        rows = do_status(_project(), _split(lang), _split(catalog), parse_shard(shard), missing=True)
         if fmt == "json":
             from ..render import status_json
 
@@ -91,18 +121,20 @@ def translate(
     dry_run: bool = typer.Option(False, "--dry-run", help="Send nothing: count segments, characters and cost."),
     retranslate_machine: bool = typer.Option(False, "--retranslate-machine",
                                              help="Also replace entries still in machine state."),
+    fmt: TextOrJson = "text",
     shard: ShardOption = None,
 ) -> None:
     """Machine-translate untranslated entries; they are saved as `machine` and wait for review. Example: locflow translate --lang et --provider google"""
     with _errors():
         from ..shards import parse_shard
 
+        _check_format(fmt)
         result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine,
-                                parse_shard(shard))
+                                fmt, parse_shard(shard))
         raise typer.Exit(result.exit_code)
 
 
-def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine, shard=None):
+def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine, fmt="text", shard=None):
     from ..mt.engine import TranslateOptions, translate as do_translate
 
     console = _console(stderr=True)
@@ -110,7 +142,7 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
     task = None
     state_box: dict = {}
 
-    def progress(done: int, total: int, chars: int) -> None:
+    def progress(done: int, total: int, chars: int, failed: int = 0) -> None:
         nonlocal progress_bar, task
         if console.is_terminal:
             if progress_bar is None:
@@ -125,7 +157,8 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
             progress_bar.update(task, completed=done, chars=chars)
         elif done == total or done - state_box.get("last", 0) >= max(1, total // 10):
             state_box["last"] = done
-            console.print(f"translated {done}/{total} segments, {chars} characters")
+            console.print(f"{done}/{total} segments done: {done - failed} translated, {failed} failed; "
+                          f"{chars} characters")
 
     options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
                                retranslate_machine=retranslate_machine, progress=progress, waiting=_waiting,
@@ -135,30 +168,61 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
     finally:
         if progress_bar is not None:
             progress_bar.stop()
-    _print_translate(result)
+    if fmt == "json":
+        from ..render import translate_json
+
+        typer.echo(translate_json(result))
+    else:
+        _print_translate(result)
     return result
 
 
 def _print_translate(result) -> None:
     from rich.markup import escape
 
+    from ..render import print_error
+
+    for exc in result.errors:  # skipped; every other catalog was translated
+        print_error(exc)
     out = _console()
     if result.dry_run:
         if not result.estimates and not result.memory_hits:
             out.print("nothing to translate")
             return
         for e in result.estimates:
-            cost = f", about {e.cost:.2f} in provider fees" if e.cost else ""
-            out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{cost}")
+            cost = f", about {e.cost:.2f} {e.currency} in provider fees" if e.cost >= 0.01 else \
+                f", about {e.cost:.4f} {e.currency} in provider fees" if e.cost else ""
+            tokens = f", about {e.tokens_in} prompt + {e.tokens_out} reply tokens" if e.tokens_in else ""
+            out.print(f"{e.language}: {e.segments} segments, {e.characters} characters via {e.provider}{tokens}{cost}")
         out.print(f"memory: {result.memory_hits} exact matches, no request needed")
+        if result.estimates:
+            segments = sum(e.segments for e in result.estimates)
+            cost = sum(e.cost for e in result.estimates)
+            first = result.estimates[0]
+            fee = (f"about {cost:.2f} {first.currency} in provider fees" if cost else
+                   f"no fee configured for {first.provider} (price_per_million)")
+            out.print(f"total: {segments} segments, {result.characters} characters via {first.provider}, {fee}")
         return
     if not (result.translated or result.memory_hits or result.broken or result.failed or result.left):
         out.print("nothing to translate")
         return
     out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
-              f"{result.broken} kept fuzzy (a token, number or glossary term did not survive), {result.failed} failed; "
-              f"{result.requests} requests, {result.characters} characters in {result.elapsed:.1f}s")
+              f"{result.broken} kept fuzzy, {result.failed} failed; {result.segments} segments translated, "
+              f"{result.segments_failed} failed; {result.requests} requests ({result.retries} retries, "
+              f"{result.throttled} answered 429), {result.characters} characters in {result.elapsed:.1f}s")
+    for problem in result.problems[:20]:
+        out.print(f"[yellow]kept fuzzy[/]: {escape(problem)}")
+    if len(result.problems) > 20:
+        out.print(f"… and {len(result.problems) - 20} more kept fuzzy (`locflow review list --state fuzzy`)")
+    from ..render import term_rate
+
     for report in result.providers:
+        if report.terms:
+            out.print(f"{escape(report.name)}: term success {report.terms_satisfied}/{report.terms} "
+                      f"({term_rate(report.terms_satisfied, report.terms):.0%} of mandated glossary terms)")
+        if report.sent_back:
+            out.print(f"{escape(report.name)}: {report.sent_back} segments sent back once with their findings, "
+                      f"{report.corrected} corrected")
         if report.failures:
             off = " (switched off)" if report.switched_off else ""
             out.print(f"[red]{escape(report.name)}[/]: {report.failures} failed requests{off}: "
@@ -178,6 +242,9 @@ def check(
     skip: Optional[List[str]] = typer.Option(None, "--skip", help="Do not run these checks."),
     fmt: CheckFormat = "text",
     list_checks: bool = typer.Option(False, "--list", help="List every check with its severity and exit."),
+    path_prefix: Optional[str] = typer.Option(None, "--path-prefix",
+                                              help="Prefix for the catalog paths in the output (default: paths "
+                                                   "relative to the current folder)."),
     shard: ShardOption = None,
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
@@ -191,7 +258,10 @@ def check(
         if list_checks:
             _list_checks(project, fmt)
             return
-        result = run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip), parse_shard(shard))
+        from ..checks.runner import relocated
+
+        result = relocated(run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip),
+                                      parse_shard(shard)), project, path_prefix)
         _print_check(result, fmt, show_info=bool(only))
 
 
@@ -228,6 +298,7 @@ def merge_shards(
 
                 _status_table(rollup(merged.status))
             return
+        # The shards' paths are already as their runs printed them (relative to the folder they ran in).
         _print_check(merged.check, fmt, show_info)
 
 
@@ -279,15 +350,14 @@ def sync(
 
     with _errors():
         project = _project()
-        _print_pull(do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting), dry_run=False)
+        pulled = do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting)
+        _print_pull(pulled, dry_run=False)
         result = _run_translate(project, None, None, None, False, False)
         checked = run_checks(project)
-        # Warnings are for `locflow check`; sync reports errors only, to stay readable.
-        from ..checks.runner import CheckResult
-
-        print_text(CheckResult(tuple(f for f in checked.findings if f.severity == "error")), _console())
-        _status_table(rollup(do_status(project)))
-        raise typer.Exit(result.exit_code or checked.exit_code)
+        # Errors in full; warnings counted per check (listed by `locflow check`), to stay readable.
+        print_text(checked, _console(), show_warnings=False)
+        _status_table(rollup(do_status(project, missing=True)))
+        raise typer.Exit(pulled.exit_code or result.exit_code or checked.exit_code)
 
 
 @app.command()
@@ -303,6 +373,10 @@ def publish(
         target = out if out is not None else project.root / "build"
         result = do_publish(project, _split(lang), target)
         console = _console()
+        from rich.markup import escape
+
+        for problem in result.problems:
+            _console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
         for lang_code, info in result.manifest["languages"].items():
             arts = info["articles"]
             console.print(f"{lang_code}: UI {info['ui']['published']} strings "

@@ -54,7 +54,7 @@ def import_command(
         out = _console()
         for c in result.changes:
             what = "text and state" if c.translation_changed and c.old_state != c.new_state else (
-                "text" if c.translation_changed else "state")
+                "text" if c.translation_changed else "state" if c.old_state != c.new_state else "comments")
             out.print(f"{escape(c.catalog)}: {escape(one_line(c.msgctxt, c.msgid))}  {c.old_state} → {c.new_state} ({what})")
             if c.refused:
                 out.print(f"  [yellow]refused as reviewed or approved, kept as fuzzy[/]: {escape(c.refused)}")

@@ -13,6 +13,10 @@ from . import (Catalogs, Language, Languages, Reviewer, TextOrJson, _check_forma
 Match = Annotated[Optional[List[str]],
                   typer.Option("--match", help="Only entries whose text contains this (several: any of them).")]
 States = Annotated[Optional[List[str]], typer.Option("--state", help="Only entries in these states.")]
+Ids = Annotated[Optional[List[str]], typer.Option("--id", help="Only this entry (its id as `review list` shows it).")]
+Exact = Annotated[bool, typer.Option("--exact", help="--match compares whole texts (source, context or translation).")]
+Everything = Annotated[bool, typer.Option("--all", help="Act on every entry of the language (no selector needed).")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="List what would change; write nothing.")]
 
 
 review_app = typer.Typer(help="Review machine translations: list, approve, reject, reopen, log; or walk them one by one.\n\n"
@@ -55,8 +59,8 @@ def _print_entries(rows, fmt: str) -> None:
     out = _console()
     for r in rows:
         text = " | ".join(r.translation)
-        out.print(f"{escape(r.path)}:{r.line}  [bold]{r.state:<12}[/] {escape(one_line(r.msgctxt, r.msgid))}  "
-                  f"[dim]→[/] {escape(one_line(None, text))}")
+        out.print(f"{escape(r.path)}:{r.line}  [dim]{r.id}[/]  [bold]{r.state:<12}[/] "
+                  f"{escape(one_line(r.msgctxt, r.msgid))}  [dim]→[/] {escape(one_line(None, text))}")
     out.print(f"{len(rows)} entries")
 
 
@@ -66,14 +70,17 @@ def review_list(
     catalog: Catalogs = None,
     state_: States = None,
     match: Match = None,
+    ids: Ids = None,
+    exact: Exact = False,
     fmt: TextOrJson = "text",
 ) -> None:
-    """List entries with catalog, line, state, source and translation. Example: locflow review list --lang et --state machine"""
+    """List entries with catalog, line, id, state, source and translation. Example: locflow review list --lang et --state machine"""
     from ..review import list_entries
 
     with _errors():
         _check_format(fmt)
-        rows = list_entries(_project(), _split(lang), _split(catalog), _split(state_), match)
+        rows = list_entries(_project(), _split(lang), _split(catalog), _split(state_), match, ids=_split(ids),
+                            exact=exact)
         _print_entries(rows, fmt)
 
 
@@ -82,13 +89,23 @@ def _print_action(result) -> None:
 
     out = _console()
     verb = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}[result.action]
+    if not result.matched:
+        out.print("[yellow]no entry matches the selectors[/]: nothing was changed")
+        return
+    if result.dry_run:
+        verb = f"would be {verb}"
     for r in result.changed:
         out.print(f"{verb} {escape(r.path)}:{r.line} {escape(one_line(r.msgctxt, r.msgid))}")
+    for h in result.held:
+        r = h.entry
+        out.print(f"[yellow]held as fuzzy[/] (edited outside locflow) {escape(r.path)}:{r.line} "
+                  f"{escape(one_line(r.msgctxt, r.msgid))}: " + escape("; ".join(h.reasons)))
     for refusal in result.refused:
         r = refusal.entry
         out.print(f"[red]refused[/] {escape(r.path)}:{r.line} {escape(one_line(r.msgctxt, r.msgid))}: "
                   + escape("; ".join(refusal.reasons)))
-    out.print(f"{len(result.changed)} {verb}" + (f", {len(result.refused)} refused" if result.refused else ""))
+    out.print(f"{len(result.changed)} {verb}" + (f", {len(result.refused)} refused" if result.refused else "")
+              + (" (dry run: nothing written)" if result.dry_run else ""))
 
 
 @review_app.command("approve")
@@ -97,12 +114,16 @@ def review_approve(
     catalog: Catalogs = None,
     match: Match = None,
     state_: States = None,
+    ids: Ids = None,
+    exact: Exact = False,
+    everything: Everything = False,
+    dry_run: DryRun = False,
     reviewer: Reviewer = None,
 ) -> None:
-    """Approve the selected entries (refused, with reasons, when a check finds an error). Example: locflow review approve --lang et --catalog ui"""
+    """Approve the selected entries (refused, with reasons, when a check finds an error). Example: locflow review approve --lang et --catalog ui --dry-run"""
     from ..review import approve
 
-    _act(approve, lang, catalog, match, state_, signed_by=reviewer)
+    _act(approve, lang, catalog, match, state_, ids, exact, everything, dry_run, signed_by=reviewer)
 
 
 @review_app.command("reject")
@@ -112,12 +133,16 @@ def review_reject(
     catalog: Catalogs = None,
     match: Match = None,
     state_: States = None,
+    ids: Ids = None,
+    exact: Exact = False,
+    everything: Everything = False,
+    dry_run: DryRun = False,
     reviewer: Reviewer = None,
 ) -> None:
     """Send translations back as fuzzy, with a reason. Example: locflow review reject --lang ru --match Киев --reason "Style book: Kyiv" """
     from ..review import reject
 
-    _act(reject, lang, catalog, match, state_, signed_by=reviewer, reason=reason)
+    _act(reject, lang, catalog, match, state_, ids, exact, everything, dry_run, signed_by=reviewer, reason=reason)
 
 
 @review_app.command("reopen")
@@ -126,23 +151,28 @@ def review_reopen(
     catalog: Catalogs = None,
     match: Match = None,
     state_: States = None,
+    ids: Ids = None,
+    exact: Exact = False,
+    everything: Everything = False,
+    dry_run: DryRun = False,
+    reviewer: Reviewer = None,
 ) -> None:
     """Withdraw approvals (approved entries become reviewed). Example: locflow review reopen --lang et --catalog articles/kyiv-disinformation-response"""
     from ..review import reopen
 
-    _act(reopen, lang, catalog, match, state_)
+    _act(reopen, lang, catalog, match, state_, ids, exact, everything, dry_run, signed_by=reviewer)
 
 
-def _act(action, lang: str, catalog, match, state_, *, signed_by: Optional[str] | bool = False, **extra) -> None:
-    """One review action on the selected entries: print what changed, exit 1 when some were refused.
-    `signed_by` (the --reviewer value, None for git's user.name) is for actions that record a reviewer."""
+def _act(action, lang: str, catalog, match, state_, ids, exact: bool, everything: bool, dry_run: bool, *,
+         signed_by: Optional[str], **extra) -> None:
+    """One review action on the selected entries: print what changed (or would), exit 1 when some were
+    refused or nothing matched. `signed_by` is the --reviewer value (None: git's user.name)."""
     with _errors():
         project = _project()
         project.check_languages([lang])
-        if signed_by is not False:
-            extra["reviewer"] = _reviewer(signed_by)
+        extra["reviewer"] = _reviewer(signed_by)
         result = action(project, lang, catalogs=_split(catalog), match=match, states=_split(state_),
-                        waiting=_waiting, **extra)
+                        ids=_split(ids), exact=exact, all=everything, dry_run=dry_run, waiting=_waiting, **extra)
         _print_action(result)
         raise typer.Exit(result.exit_code)
 

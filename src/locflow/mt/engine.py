@@ -1,8 +1,10 @@
 """The translation engine: what to translate, one request per unique text, saving as it goes.
 
 Providers only turn text into text; deduplication, concurrency, the provider chain with its
-circuit breaker, masking checks, plural forms, review markers and incremental atomic saves
-are all here, written once.
+circuit breaker, masking checks, plural forms and incremental atomic saves are all here, written
+once (the markers themselves are written by states.py). The project lock is held only while a
+save re-reads a catalog, applies the finished translations and writes it, so a reviewer can work
+while a long run waits for its provider.
 """
 from __future__ import annotations
 
@@ -13,12 +15,13 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, write_if_changed
+from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
-from ..errors import EXIT_OK, EXIT_PROVIDER, LocflowError
+from ..errors import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, LocflowError
 from ..project import CatalogFile, Project
-from ..states import MARKER, State, state_of, strip_markers
-from .plurals import PluralJob, parse_plural_forms, plural_jobs, restore_count
+from ..states import State, has_mt_problem, mark_machine, mt_problem_text, state_of
+from ..plurals import catalog_rule
+from .plurals import PluralJob, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
 
 if TYPE_CHECKING:
@@ -28,6 +31,8 @@ if TYPE_CHECKING:
     from .providers import Provider
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
+MAX_GROWTH = 20  # a reply this many times longer than what was sent is garbage (or an attack), not a translation
+MIN_BOUND = 10  # ... measured against at least this many characters, so "OK" may become "Selge"
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,10 @@ class ProviderReport:
     failures: int = 0
     errors: tuple[str, ...] = ()
     switched_off: bool = False
+    terms: int = 0  # mandated-term occurrences in the segments this provider translated
+    terms_satisfied: int = 0  # of those, rendered with an allowed form (term success = satisfied / terms)
+    sent_back: int = 0  # segments sent back once with their findings (self-correction)
+    corrected: int = 0  # of those, clean the second time
 
 
 @dataclass(frozen=True)
@@ -47,6 +56,9 @@ class Estimate:
     segments: int
     characters: int
     cost: float
+    tokens_in: int = 0  # LLM providers: estimated prompt and reply tokens
+    tokens_out: int = 0
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,9 +66,15 @@ class TranslateResult:
     translated: int = 0  # entries filled by a provider
     memory_hits: int = 0
     broken: int = 0  # filled but kept fuzzy because a token or number did not survive
+    problems: tuple[str, ...] = ()  # "path:line: what broke" for each of those
+    errors: tuple[LocflowError, ...] = ()  # catalogs that could not be read, skipped
     failed: int = 0  # left untranslated because every provider failed
     left: int = 0  # left untranslated because the chain has no machine provider (memory only)
-    requests: int = 0
+    requests: int = 0  # HTTP requests the servers saw, retries included
+    retries: int = 0
+    throttled: int = 0  # 429 replies
+    segments: int = 0  # unique texts a provider translated
+    segments_failed: int = 0  # unique texts every provider failed on
     characters: int = 0
     elapsed: float = 0.0
     written: tuple[str, ...] = ()
@@ -66,6 +84,8 @@ class TranslateResult:
 
     @property
     def exit_code(self) -> int:
+        if self.errors:
+            return EXIT_USAGE
         return EXIT_PROVIDER if self.failed else EXIT_OK
 
 
@@ -78,6 +98,7 @@ class _Entry:
     jobs: list[tuple[PluralJob | None, Masked, tuple]]  # (plural job, masked text, request key)
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # job index -> (provider, text)
     failed: bool = False
+    problems: list[str] = field(default_factory=list)  # what the runner found wrong with a reply
 
 
 @dataclass
@@ -87,6 +108,7 @@ class _Catalog:
     source: str
     dirty: bool = False
     context: object = None  # the checks' CatalogContext, built on first use
+    fills: dict = field(default_factory=dict)  # (msgctxt, msgid) -> what _fill applied, not yet saved
 
 
 @dataclass
@@ -96,8 +118,9 @@ class TranslateOptions:
     provider: str | None = None
     dry_run: bool = False
     retranslate_machine: bool = False
-    save_interval: float = 3.0
-    progress: Callable[[int, int, int], None] | None = None  # (segments done, total, characters done)
+    save_interval: float = 1.0  # finished work reaches disk within a second: repeated kills still make progress
+    # (segments done, total, characters done, segments failed): done counts failures too
+    progress: Callable[[int, int, int, int], None] | None = None
     environ: dict[str, str] | None = None
     today: str | None = None
     waiting: Callable[[str], None] | None = None  # told when another run holds the project lock
@@ -105,11 +128,7 @@ class TranslateOptions:
 
 
 def translate(project: Project, options: TranslateOptions | None = None) -> TranslateResult:
-    opts = options or TranslateOptions()
-    if opts.dry_run:
-        return _translate(project, opts)
-    with project.lock(opts.waiting):
-        return _translate(project, opts)
+    return _translate(project, options or TranslateOptions())
 
 
 def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
@@ -125,9 +144,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     files = project.catalog_files(opts.languages, opts.catalogs, opts.shard)
     catalogs: list[_Catalog] = []
+    errors: list[LocflowError] = []
     for cat in files:
-        po = read_po(cat.path, display=project.display(cat.path))
-        src = project.source_language(cat, po.metadata)
+        try:
+            po = read_po(cat.path, display=project.display(cat.path))
+            src = project.source_language(cat, po.metadata)
+        except LocflowError as exc:  # one unreadable catalog: skipped, the others are translated
+            errors.append(exc)
+            continue
         if src != cat.language:
             catalogs.append(_Catalog(cat, po, src))
 
@@ -137,7 +161,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     pending: list[_Entry] = []
     for index, cat in enumerate(catalogs):
         source_rule = None
-        target_rule = parse_plural_forms(cat.po.metadata.get("Plural-Forms"), cat.file.language)
+        target_rule = catalog_rule(cat.po.metadata.get("Plural-Forms"), cat.file.language)
         for entry in cat.po:
             if entry.obsolete or not _wanted(entry, opts.retranslate_machine):
                 continue
@@ -145,15 +169,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             forms = memory.get(key)
             if forms is not None and len(forms) == (target_rule.nplurals if entry.msgid_plural else 1):
                 if not opts.dry_run:
-                    _fill(entry, forms, "memory", today)
-                    cat.dirty = True
+                    _fill(cat, entry, forms, "memory", today)
                 memory_hits += 1
                 continue
             printf = "python-format" in entry.flags
             swap = invariant_terms(project, cat.source, cat.file.language)
             jobs = []
             if entry.msgid_plural:
-                source_rule = source_rule or parse_plural_forms(None, cat.source)
+                source_rule = source_rule or catalog_rule(None, cat.source)
                 for job in plural_jobs(entry.msgid, entry.msgid_plural, source_rule, target_rule):
                     masked = mask(job.source, dnt, printf=printf, replacements=swap)
                     jobs.append((job, masked, (cat.source, cat.file.language, masked.text)))
@@ -171,8 +194,12 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             else:  # only whitespace or tokens: nothing for a machine to do
                 item.results[j] = ("copy", masked.text)
 
+    segments = _segments(project, catalogs, unique)
     if opts.dry_run:
-        return _estimate(project, unique, machine_chain, memory_hits, started, opts, today)
+        from dataclasses import replace
+
+        return replace(_estimate(project, segments, machine_chain, memory_hits, started, opts, today),
+                       errors=tuple(errors))
 
     left = 0
     if unique and not machine_chain:
@@ -184,6 +211,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     runner = _Runner(project, machine_chain, opts) if unique else None
     done_segments = 0
     done_chars = 0
+    failed_segments = 0
     last_save = time.monotonic()
     try:
         # Entries with nothing to request (memory hits, token-only strings) are final already.
@@ -191,44 +219,70 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             if len(item.results) == len(item.jobs):
                 _finish(item, catalogs, today, project)
         if runner is not None:
-            runner.start(list(unique))
+            runner.start(segments)
             remaining = len(unique)
             while remaining:
                 try:
-                    key, provider, text = runner.results.get(timeout=opts.save_interval)
+                    key, provider, text, problem = runner.results.get(timeout=opts.save_interval)
                 except queue.Empty:
                     key = None
                 if key is not None:
                     remaining -= 1
+                    if provider is not None:
+                        runner.count_terms(provider, key, text)
                     done_segments += 1
                     done_chars += len(key[2])
+                    failed_segments += provider is None
                     for item, j in unique[key]:
                         if provider is None:
                             item.failed = True
                         else:
                             item.results[j] = (provider, text)
+                            if problem:
+                                item.problems.append(problem)
                         if item.failed or len(item.results) == len(item.jobs):
                             _finish(item, catalogs, today, project)
                     if opts.progress:
-                        opts.progress(done_segments, len(unique), done_chars)
+                        opts.progress(done_segments, len(unique), done_chars, failed_segments)
                 if time.monotonic() - last_save >= opts.save_interval:
-                    written += _save(project, catalogs)
+                    written += _save(project, catalogs, opts)
                     last_save = time.monotonic()
     finally:
         # Ctrl-C or a crash: everything finished so far reaches disk before we leave.
         if runner is not None:
             runner.stop()
             reports = runner.reports()
-        written += _save(project, catalogs)
+        written += _save(project, catalogs, opts)
 
     filled = [item for item in pending if not item.failed and (item.entry.msgstr or any(item.entry.msgstr_plural.values()))]
     broken = sum(1 for item in filled if _broken(item.entry))
+    problems = tuple(f"{project.display(catalogs[item.catalog].file.path)}:{item.entry.linenum}: {item.entry.msgid!r}: "
+                     + mt_problem_text(item.entry) for item in filled if _broken(item.entry))
+    retries, throttled = runner.retries() if runner else (0, 0)
     return TranslateResult(
-        translated=len(filled) - broken, memory_hits=memory_hits, broken=broken,
+        translated=len(filled) - broken, memory_hits=memory_hits, broken=broken, problems=problems,
         failed=sum(1 for item in pending if item.failed), left=left, requests=runner.requests() if runner else 0,
+        retries=retries, throttled=throttled, segments=done_segments - failed_segments,
+        segments_failed=failed_segments, errors=tuple(errors),
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
     )
+
+
+def _segments(project: Project, catalogs: list[_Catalog], unique: dict) -> dict:
+    """Each unique request with its context, notes and glossary terms (from its first entry)."""
+    from .segments import Neighbours, build_segment
+
+    glossary = project.glossary()
+    around = Neighbours()
+    result = {}
+    for number, (key, users) in enumerate(unique.items(), 1):
+        item, j = users[0]
+        cat = catalogs[item.catalog]
+        spec = project.config.catalogs.get(cat.file.group)
+        near = around.around(cat.po, item.entry) if spec is not None and spec.kind == "articles" else None
+        result[key] = build_segment(number, key, item.jobs[j][1], item.entry, glossary, near)
+    return result
 
 
 def _wanted(entry: "polib.POEntry", retranslate_machine: bool) -> bool:
@@ -242,24 +296,16 @@ def _memory(project: Project) -> dict:
     return build_memory([(c.language, c.path) for c in project.catalog_files()])
 
 
-def _fill(entry: "polib.POEntry", forms: list[str], provider: str, today: str, problems: list[str] = ()) -> None:
-    if entry.msgid_plural:
-        entry.msgstr_plural = {i: s for i, s in enumerate(forms)}
-    else:
-        entry.msgstr = forms[0]
-    if "fuzzy" not in entry.flags:
-        entry.flags.insert(0, "fuzzy")
-    comments = [c for c in strip_markers(entry.tcomment, ("machine", "approved", "mt-problem")).split("\n") if c]
-    if problems:
-        # Not a machine marker: the entry is plain fuzzy, so nobody mistakes it for a clean MT result.
-        comments.append(f"{MARKER} mt-problem {provider} {today}: " + "; ".join(problems))
-    else:
-        comments.append(f"{MARKER} machine {provider} {today}")
-    entry.tcomment = "\n".join(comments)
+def _fill(cat: _Catalog, entry: "polib.POEntry", forms: list[str], provider: str, today: str,
+          problems: list[str] = ()) -> None:
+    """Apply a result in memory and remember it for the next save, which applies it to a fresh read."""
+    mark_machine(entry, forms, provider, today, problems)
+    cat.fills[(entry.msgctxt, entry.msgid)] = (entry.msgid_plural or None, list(forms), provider, today, list(problems))
+    cat.dirty = True
 
 
 def _broken(entry: "polib.POEntry") -> bool:
-    return f"{MARKER} mt-problem " in (entry.tcomment or "")
+    return has_mt_problem(entry)
 
 
 def invariant_terms(project: Project, source: str, target: str) -> dict[str, str]:
@@ -278,33 +324,39 @@ def invariant_terms(project: Project, source: str, target: str) -> dict[str, str
     return result
 
 
-def _added_markup(masked: Masked, value: str) -> list[str]:
-    """Tags or URLs the provider invented: machine output is untrusted (a `<script>` must not slip in)."""
-    from ..checks.markup import HTML_TAG, URL
+def _untrusted(source: str, value: str) -> list[str]:
+    """Machine output is untrusted: markup, links or control characters the source does not have."""
+    from ..textscan import added_links, added_markup, control_characters
 
-    allowed = set(masked.tokens)
-    added = [m.group() for m in HTML_TAG.finditer(value) if m.group() not in allowed]
-    added += [u for u in URL.findall(value) if u not in allowed]
-    return [f"added {a!r}" for a in dict.fromkeys(added)]
+    problems = [f"added markup: {p}" for p in added_markup(source, value)]
+    problems += [f"added link {t!r}" for t in added_links(source, value)]
+    if controls := [c for c in control_characters(value) if c not in control_characters(source)]:
+        problems.append("control characters " + " ".join(controls))
+    return problems
 
 
 def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") -> list[str]:
-    """Mandated terms missed and forbidden wordings used by the machine translation."""
-    if not project.glossary().concepts:
-        return []
-    from ..checks.glossary import glossary_forbidden, glossary_mandated
+    """Placeholders the provider added or broke (`%(secret)s` appended), mandated terms missed and forbidden
+    wordings used by the machine translation."""
+    from ..checks.format import placeholders
     from ..checks.runner import context
 
     if cat.context is None:
         cat.context = context(project, cat.file, cat.po)
-    return [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    problems = [f"placeholders: {p}" for p in placeholders(cat.context, entry)]
+    if not project.glossary().concepts:
+        return problems
+    from ..checks.glossary import glossary_forbidden, glossary_mandated
+
+    terms = [*glossary_mandated(cat.context, entry), *glossary_forbidden(cat.context, entry)]
+    return problems + ["glossary: " + t for t in terms]
 
 
 def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project) -> None:
     if item.failed:
         return
     forms: list[str] = []
-    problems: list[str] = []
+    problems: list[str] = list(dict.fromkeys(item.problems))
     providers: list[str] = []
     for j, (job, masked, _) in enumerate(item.jobs):
         provider, text = item.results[j]
@@ -312,51 +364,88 @@ def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project
         restored = unmask(text, masked)
         value = restored.text
         problems += list(restored.problems)
-        problems += _added_markup(masked, value)
+        problems += _untrusted(job.source if job is not None else item.entry.msgid, value)
         if job is not None:
             value, problem = restore_count(value, job)
             if problem:
                 problems.append(problem)
         forms.append(value)
     name = next((p for p in providers if p != "copy"), "copy")
-    _fill(item.entry, forms, name, today, problems)
-    if not problems and (terms := _glossary_problems(project, catalogs[item.catalog], item.entry)):
-        _fill(item.entry, forms, name, today, ["glossary: " + t for t in terms])
-    catalogs[item.catalog].dirty = True
+    cat = catalogs[item.catalog]
+    _fill(cat, item.entry, forms, name, today, problems)
+    if not problems and (found := _glossary_problems(project, cat, item.entry)):
+        _fill(cat, item.entry, forms, name, today, found)
 
 
-def _save(project: Project, catalogs: list[_Catalog]) -> list[str]:
+def _save(project: Project, catalogs: list[_Catalog], opts: TranslateOptions) -> list[str]:
+    """Under the project lock: re-read each catalog with new results, apply them to the entries that
+    still wait for them (a reviewer may have translated or approved one meanwhile), write."""
     written = []
-    for cat in catalogs:
-        if cat.dirty:
-            if write_if_changed(cat.file.path, render_edited(cat.po)):
+    dirty = [cat for cat in catalogs if cat.dirty]
+    if not dirty:
+        return written
+    with project.lock(opts.waiting):
+        for cat in dirty:
+            fresh = read_po(cat.file.path, display=project.display(cat.file.path))
+            index = {(e.msgctxt, e.msgid): e for e in fresh if not e.obsolete}
+            for key, (plural, forms, provider, today, problems) in cat.fills.items():
+                entry = index.get(key)
+                if entry is None or (entry.msgid_plural or None) != plural or not _wanted(entry, opts.retranslate_machine):
+                    continue
+                mark_machine(entry, forms, provider, today, problems)
+            if write_if_changed(cat.file.path, render_edited(fresh)):
                 written.append(project.display(cat.file.path))
+            cat.fills.clear()
             cat.dirty = False
     return written
 
 
-def _estimate(project: Project, unique: dict, chain: list[str], memory_hits: int, started: float,
+def _estimate(project: Project, segments: dict, chain: list[str], memory_hits: int, started: float,
               opts: TranslateOptions, today: str) -> TranslateResult:
+    """What a real run would send, after every check it makes before sending: each provider of the
+    chain is built as the run builds it (keys, URLs), and a language pair no provider of the chain
+    can translate is an error."""
     from .providers import REGISTRY, ProviderContext, make_provider
 
-    first = chain[0] if chain else "memory"
-    price = 0.0
-    if chain and first in REGISTRY:
-        try:
-            ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
-                                  environ=opts.environ if opts.environ is not None else _environ())
-            price = make_provider(first, project.config, ctx).price_per_million
-        except LocflowError:
-            price = float(project.config.translation.options.get(first, {}).get("price_per_million", 0))
-    per_lang: dict[str, list[int]] = {}
-    for (_, target, text) in unique:
-        per_lang.setdefault(target, [0, 0])
-        per_lang[target][0] += 1
-        per_lang[target][1] += len(text)
-    estimates = tuple(Estimate(lang, first, n, chars, round(chars * price / 1_000_000, 4))
-                      for lang, (n, chars) in sorted(per_lang.items()))
+    ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
+                          environ=opts.environ if opts.environ is not None else _environ(), offline=True,
+                          project=project)
+    providers = [make_provider(name, project.config, ctx) for name in chain if name in REGISTRY] if segments else []
+    pairs = sorted({(source, target) for (source, target, _) in segments})
+    for source, target in pairs if providers else ():
+        problems = [(p.name, p.pair_problem(source, target)) for p in providers]
+        if all(problem for _, problem in problems):
+            raise LocflowError(f"no provider of the chain translates {source} -> {target}: "
+                               + "; ".join(f"{name}: {problem}" for name, problem in problems),
+                               hint="add a provider that has the language to translation.providers")
+    first = providers[0] if providers else None
+    per_lang: dict[str, list] = {}
+    for (source, target), batch in _batches(list(segments), first.batch if first else 1):
+        figures = per_lang.setdefault(target, [0, 0, 0.0, 0, 0])
+        figures[0] += len(batch)
+        if first is None:
+            figures[1] += sum(len(key[2]) for key in batch)
+            continue
+        cost = first.estimate([segments[key] for key in batch], source, target)
+        figures[1] += cost.characters
+        figures[2] += cost.cost
+        figures[3] += cost.tokens_in
+        figures[4] += cost.tokens_out
+    name = first.name if first else "memory"
+    currency = first.currency if first else ""
+    estimates = tuple(Estimate(lang, name, n, chars, round(cost, 4), tokens_in=t_in, tokens_out=t_out,
+                               currency=currency)
+                      for lang, (n, chars, cost, t_in, t_out) in sorted(per_lang.items()))
     return TranslateResult(memory_hits=memory_hits, characters=sum(e.characters for e in estimates),
                            elapsed=time.monotonic() - started, estimates=estimates, dry_run=True)
+
+
+def _batches(keys: list[tuple], size: int) -> list[tuple[tuple[str, str], list[tuple]]]:
+    """Keys grouped by language pair (first-seen order), cut into batches of `size`."""
+    pairs: dict[tuple[str, str], list[tuple]] = {}
+    for key in keys:
+        pairs.setdefault((key[0], key[1]), []).append(key)
+    return [(pair, group[i:i + size]) for pair, group in pairs.items() for i in range(0, len(group), size)]
 
 
 def _environ() -> dict[str, str]:
@@ -373,7 +462,7 @@ class _Runner:
 
         cfg = project.config.translation
         ctx = ProviderContext(cfg.timeout, cfg.retries, cfg.backoff,
-                              environ=opts.environ if opts.environ is not None else _environ())
+                              environ=opts.environ if opts.environ is not None else _environ(), project=project)
         self.providers: list[Provider] = [make_provider(name, project.config, ctx) for name in chain]
         self.concurrency = cfg.concurrency
         self.results: queue.Queue = queue.Queue()
@@ -383,40 +472,75 @@ class _Runner:
         self._stats = {p.name: {"name": p.name, "segments": 0, "characters": 0, "failures": 0, "errors": [],
                                 "switched_off": False} for p in self.providers}
         self._streak = {p.name: 0 for p in self.providers}
+        self._terms = {p.name: [0, 0] for p in self.providers}
+        self._segments: dict = {}
 
-    def start(self, keys: list[tuple]) -> None:
-        for key in keys:
-            self._jobs.put(key)
-        for _ in range(min(self.concurrency, len(keys))):
+    def start(self, segments: dict) -> None:
+        """Jobs are batches of one language pair, as large as the chain's largest provider batch."""
+        self._segments = segments
+        batches = _batches(list(segments), max(p.batch for p in self.providers))
+        for job in batches:
+            self._jobs.put(job)
+        for _ in range(min(self.concurrency, len(batches))):
             threading.Thread(target=self._work, daemon=True).start()
+
+    def count_terms(self, provider: str, key: tuple, text: str) -> None:
+        """Term success: the segment's mandated-term occurrences and how many the reply satisfies."""
+        from .terms import satisfied
+
+        figures = self._terms[provider]
+        for term in self._segments[key].terms:
+            figures[0] += term.occurrences
+            figures[1] += satisfied(term, text, key[1])
 
     def stop(self) -> None:
         self._stopped.set()
 
     def _work(self) -> None:
+        from .providers import ProviderError
+
         while not self._stopped.is_set():
             try:
-                key = self._jobs.get_nowait()
+                (source, target), keys = self._jobs.get_nowait()
             except queue.Empty:
                 return
-            source, target, text = key
             for provider in self.providers:
+                if not keys or self._stopped.is_set():
+                    break
                 stats = self._stats[provider.name]
-                if stats["switched_off"]:
-                    continue
-                try:
-                    result = provider.translate(text, source, target)
-                except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
-                    self._failed(provider, exc)
-                    continue
-                with self._lock:
-                    self._streak[provider.name] = 0
-                    stats["segments"] += 1
-                    stats["characters"] += len(text)
-                self.results.put((key, provider.name, result))
-                break
-            else:
-                self.results.put((key, None, None))
+                left = []
+                for i in range(0, len(keys), provider.batch):
+                    part = keys[i:i + provider.batch]
+                    if stats["switched_off"] or self._stopped.is_set():
+                        left += part
+                        continue
+                    try:
+                        texts = provider.translate_segments([self._segments[k] for k in part], source, target)
+                        if len(texts) != len(part):
+                            raise ValueError(f"{len(texts)} replies for {len(part)} segments")
+                        for key, result in zip(part, texts):
+                            sent = key[2]
+                            if len(result) > min(MAX_GROWTH * max(len(sent), MIN_BOUND), MAX_STRING_CHARS):
+                                raise ProviderError(f"a reply of {len(result)} characters for {len(sent)} sent "
+                                                    f"(more than {MAX_GROWTH}x the source): not saved")
+                    except Exception as exc:  # ProviderError, or a bug in one adapter: try the next provider
+                        self._failed(provider, exc)
+                        left += part
+                        continue
+                    with self._lock:
+                        self._streak[provider.name] = 0
+                        stats["segments"] += len(part)
+                        stats["characters"] += sum(len(k[2]) for k in part)
+                    for key, result in zip(part, texts):
+                        problem = None
+                        if provider.echoes_secret(result):
+                            # A provider that echoes its key must not get it into a catalog (and on into git).
+                            result = provider.scrub_secrets(result)
+                            problem = f"the reply contained {provider.name}'s API key"
+                        self.results.put((key, provider.name, result, problem))
+                keys = left
+            for key in keys:
+                self.results.put((key, None, None, None))
 
     def _failed(self, provider: "Provider", exc: Exception) -> None:
         with self._lock:
@@ -431,7 +555,17 @@ class _Runner:
 
     def reports(self) -> dict[str, dict]:
         with self._lock:
-            return {name: {**s, "errors": tuple(s["errors"])} for name, s in self._stats.items()}
+            reports = {name: {**s, "errors": tuple(s["errors"])} for name, s in self._stats.items()}
+        for provider in self.providers:
+            sent_back, corrected = provider.corrections()
+            terms, satisfied = self._terms[provider.name]
+            reports[provider.name].update(terms=terms, terms_satisfied=satisfied, sent_back=sent_back,
+                                          corrected=corrected)
+        return reports
 
     def requests(self) -> int:
         return sum(p.requests_sent() for p in self.providers)
+
+    def retries(self) -> tuple[int, int]:
+        counts = [p.retries_sent() for p in self.providers]
+        return sum(c[0] for c in counts), sum(c[1] for c in counts)

@@ -4,19 +4,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..catalog import read_po
-from ..states import State, msgstr_forms, state_of
+from ..states import State, msgstr_forms, nplurals_of, state_of
 
 Key = tuple[str, str | None, str, str | None]  # language, msgctxt, msgid, msgid_plural
 
 
 def build_memory(paths: list[tuple[str, Path]]) -> dict[Key, list[str]]:
     """(language, path) pairs -> best translation per entry; approved beats reviewed, then first seen."""
+    from ..errors import LocflowError
+
     memory: dict[Key, tuple[int, list[str]]] = {}
     for language, path in paths:
-        for entry in read_po(path):
+        try:
+            po = read_po(path)
+        except LocflowError:
+            continue  # an unreadable catalog offers nothing; the run reports it where it translates
+        nplurals = nplurals_of(po.metadata)
+        for entry in po:
             if entry.obsolete:
                 continue
-            state = state_of(entry)
+            state = state_of(entry, nplurals)
             if state not in (State.REVIEWED, State.APPROVED):
                 continue
             key = (language, entry.msgctxt, entry.msgid, entry.msgid_plural or None)

@@ -10,15 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..plurals import PluralRule, catalog_rule
+from ..plurals import PluralRule
 
 _COUNT_NAMES = ("count", "num", "n", "number", "total", "minutes", "days", "hours")
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*[dis]|%[dis]|\{(\w*)\}")
-
-
-def parse_plural_forms(header: str | None, fallback_language: str) -> PluralRule:
-    """The catalog's Plural-Forms header, or the project's rule for the language when it has none."""
-    return catalog_rule(header, fallback_language)
 
 
 def count_placeholder(text: str) -> str | None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 # printf-style only where the entry is flagged python-format: "50% of" in prose is no placeholder.
 _PRINTF = [
     r"%\([A-Za-z_][A-Za-z0-9_]*\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]",  # %(name)s
-    r"%[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa]",         # %s %d %5.2f
+    # No space flag: babel flags "100% independent" python-format, and `% i` there is prose.
+    r"%[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa]",          # %s %d %5.2f
     r"%%",
 ]
 _PATTERNS = [

@@ -14,9 +14,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..config import Config
+from ..config import DEEPL_FORMALITY, Config
 from ..errors import LocflowError
 from .http import RetryingRequests, install
+from .protect import Masked
+from .terms import ForbiddenTerm, SegmentTerm
 
 
 _QUERY = re.compile(r"((?:https?://|/)[^\s?'\"]*)\?[^\s'\")]*")
@@ -26,15 +28,55 @@ class ProviderError(Exception):
     """A request failed for good (after retries); the engine tries the next provider."""
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One unique text to translate, with what an LLM needs around it (others read only `text`)."""
+
+    id: str
+    masked: Masked
+    context: str = ""  # msgctxt, and the previous and next unit of the same article
+    notes: str = ""  # extracted and translator comments
+    terms: tuple[SegmentTerm, ...] = ()
+    forbidden: tuple[ForbiddenTerm, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return self.masked.text
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A dry run's estimate for one batch of segments."""
+
+    characters: int
+    cost: float
+    tokens_in: int = 0
+    tokens_out: int = 0
+
+
 @dataclass
 class Provider(abc.ABC):
     name: str
     price_per_million: float = 0.0  # for --dry-run cost estimates
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    batch: int = 1  # segments per request; above 1 the engine calls translate_segments with that many
+    currency: str = "USD"  # of price_per_million (the list prices locflow assumes are in US dollars)
 
     @abc.abstractmethod
     def translate(self, text: str, source: str, target: str) -> str:
         """Translate masked, stripped text; raise ProviderError when this provider cannot."""
+
+    def translate_segments(self, segments: list[Segment], source: str, target: str) -> list[str]:
+        """One reply per segment, in order; ProviderError when the whole batch failed."""
+        return [self.translate(s.text, source, target) for s in segments]
+
+    def estimate(self, segments: list[Segment], source: str, target: str) -> Cost:
+        chars = sum(len(s.text) for s in segments)
+        return Cost(chars, chars * self.price_per_million / 1_000_000)
+
+    def corrections(self) -> tuple[int, int]:
+        """(segments sent back once with their findings, of which came back clean)."""
+        return 0, 0
 
     def scrub(self, message: str) -> str:
         """Error text without API keys: deep-translator and requests put keys and URLs in messages."""
@@ -47,11 +89,52 @@ class Provider(abc.ABC):
                     message = message.replace(form, "***")
         return message
 
+    def echoes_secret(self, text: str) -> bool:
+        """True when a reply carries one of this provider's keys (in any URL-quoted form)."""
+        return any(form in text for form in self._secret_forms())
+
+    def scrub_secrets(self, text: str) -> str:
+        """A reply without the provider's keys (unlike `scrub`, URLs and their queries are kept)."""
+        for form in sorted(self._secret_forms(), key=len, reverse=True):
+            text = text.replace(form, "***")
+        return text
+
+    def _secret_forms(self) -> set[str]:
+        from urllib.parse import quote, quote_plus
+
+        return {form for secret in self.secrets if secret
+                for form in (secret, quote(secret, safe=""), quote_plus(secret), quote(secret))}
+
     def requests_sent(self) -> int:
         return 0
 
+    def retries_sent(self) -> tuple[int, int]:
+        """(retries, 429 replies): part of `requests_sent`, told apart for the summary."""
+        return 0, 0
+
+    def pair_problem(self, source: str, target: str) -> str | None:
+        """Why this provider cannot translate source -> target, found without a request (None: it can)."""
+        return None
+
 
 REGISTRY: dict[str, Callable[[Config, "ProviderContext"], Provider]] = {}
+
+
+@dataclass(frozen=True)
+class Option:
+    """One key of a provider's workflow.yaml section: its type, default and allowed values."""
+
+    kind: type | tuple[type, ...]
+    default: Any = None
+    choices: tuple[Any, ...] = ()
+    minimum: float | None = None
+    required: bool = False
+
+
+# Every provider accepts these; each adds its own keys when it registers.
+COMMON_OPTIONS = {"price_per_million": Option((int, float), 0.0, minimum=0),
+                  "currency": Option(str, "USD")}  # of price_per_million, named in --dry-run totals
+SCHEMAS: dict[str, dict[str, Option]] = {}
 
 
 @dataclass
@@ -60,11 +143,15 @@ class ProviderContext:
     retries: int
     backoff: float = 0.5
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    offline: bool = False  # a dry run: nothing is sent, so a missing API key is no error
+    project: Any = None  # the Project, for providers that read the termbase
 
 
-def register(name: str) -> Callable:
+def register(name: str, options: dict[str, Option] | None = None) -> Callable:
+    """Add a provider factory with the schema of its workflow.yaml section."""
     def wrap(factory: Callable[[Config, ProviderContext], Provider]) -> Callable:
         REGISTRY[name] = factory
+        SCHEMAS[name] = {**COMMON_OPTIONS, **(options or {})}
         return factory
 
     return wrap
@@ -77,15 +164,47 @@ def make_provider(name: str, config: Config, ctx: ProviderContext) -> Provider:
     return REGISTRY[name](config, ctx)
 
 
-def _options(config: Config, name: str) -> dict[str, Any]:
-    return dict(config.translation.options.get(name, {}))
+def options(config: Config, name: str) -> dict[str, Any]:
+    """The provider's section, checked against the schema it registered, defaults filled in."""
+    given = dict(config.translation.options.get(name, {}))
+    schema = SCHEMAS.get(name, COMMON_OPTIONS)
+
+    def error(message: str, key: str | None, hint: str | None = None) -> LocflowError:
+        line, col = config.translation.positions.get(f"{name}.{key}" if key else name, (None, None))
+        return LocflowError(message, path=str(config.path), line=line, col=col, hint=hint)
+
+    for key in given:
+        if key not in schema:
+            import difflib
+
+            close = difflib.get_close_matches(key, list(schema), n=1)
+            raise error(f"unknown key `{key}` in translation.{name}", key,
+                        f"did you mean `{close[0]}`?" if close else "valid keys: " + ", ".join(schema))
+    result: dict[str, Any] = {}
+    for key, option in schema.items():
+        if key not in given:
+            if option.required:
+                raise error(f"provider `{name}` needs translation.{name}.{key}", None)
+            result[key] = option.default
+            continue
+        value = given[key]
+        kinds = option.kind if isinstance(option.kind, tuple) else (option.kind,)
+        if (isinstance(value, bool) and bool not in kinds) or not isinstance(value, kinds):
+            raise error(f"translation.{name}.{key} must be {' or '.join(k.__name__ for k in kinds)}", key)
+        if option.choices and value not in option.choices:
+            raise error(f"translation.{name}.{key} `{value}` is not allowed", key,
+                        "one of: " + ", ".join(map(str, option.choices)))
+        if option.minimum is not None and value < option.minimum:
+            raise error(f"translation.{name}.{key} must be >= {option.minimum}", key)
+        result[key] = value
+    return result
 
 
-def _secret(config: Config, ctx: ProviderContext, name: str, required: bool) -> str | None:
-    opts = _options(config, name)
-    env = opts.get("api_key_env")
+def secret(config: Config, ctx: ProviderContext, name: str, required: bool) -> str | None:
+    """The API key from the environment variable the config names; never from the file."""
+    env = options(config, name).get("api_key_env")
     value = ctx.environ.get(env) if env else None
-    if required and not value:
+    if required and not value:  # a dry run finds the missing key the real run would
         raise LocflowError(
             f"provider `{name}` needs an API key" + (f" in ${env}" if env else ""),
             hint=f"export {env}=..." if env else f"set translation.{name}.api_key_env in workflow.yaml",
@@ -103,6 +222,7 @@ class DeepTranslatorProvider(Provider):
     factory: Callable[[str, str], Any] | None = None
     shim: RetryingRequests | None = None
     _local: threading.local = field(default_factory=threading.local, repr=False)
+    offline_factory: bool = True  # building a translator sends no request (Microsoft's asks for languages)
 
     def _translator(self, source: str, target: str) -> Any:
         cache = getattr(self._local, "cache", None)
@@ -129,6 +249,41 @@ class DeepTranslatorProvider(Provider):
     def requests_sent(self) -> int:
         return self.shim.requests_sent if self.shim else 0
 
+    def pair_problem(self, source: str, target: str) -> str | None:
+        if not self.offline_factory or self.factory is None:
+            return None
+        try:
+            self.factory(source, target)  # deep-translator checks the language pair when it is built
+        except LocflowError:
+            raise
+        except Exception as exc:
+            return self.scrub(f"{type(exc).__name__}: {exc}".strip())
+        return None
+
+    def retries_sent(self) -> tuple[int, int]:
+        return (self.shim.counts.retries, self.shim.counts.throttled) if self.shim else (0, 0)
+
+
+@dataclass
+class DeepLProvider(DeepTranslatorProvider):
+    """deep-translator's DeepL adapter plus the termbase as a DeepL glossary (`glossary_id` per request)."""
+
+    glossaries: Any = None  # DeepLGlossaries, or None when switched off or the termbase is empty
+
+    def translate(self, text: str, source: str, target: str) -> str:
+        if self.glossaries is None or self.shim is None:
+            return super().translate(text, source, target)
+        from .deepl_glossary import GlossaryError
+
+        try:
+            glossary_id = self.glossaries.glossary_id(source, target)
+        except GlossaryError as exc:
+            raise ProviderError(self.scrub(str(exc))) from None
+        if glossary_id is None:
+            return super().translate(text, source, target)
+        with self.shim.adding({"glossary_id": glossary_id}):
+            return super().translate(text, source, target)
+
 
 def _shim_for(module: Any, ctx: ProviderContext, concurrency: int,
               params: dict[str, str] | None = None) -> RetryingRequests:
@@ -137,12 +292,12 @@ def _shim_for(module: Any, ctx: ProviderContext, concurrency: int,
     return shim
 
 
-@register("google")
+@register("google", {"url": Option(str)})
 def _google(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import google
 
     shim = _shim_for(google, ctx, config.translation.concurrency)
-    url = _options(config, "google").get("url")
+    url = options(config, "google").get("url")
 
     def factory(source: str, target: str) -> Any:
         translator = google.GoogleTranslator(source=source, target=target)
@@ -151,17 +306,16 @@ def _google(config: Config, ctx: ProviderContext) -> Provider:
         return translator
 
     return DeepTranslatorProvider("google", factory=factory, shim=shim,
-                                  price_per_million=float(_options(config, "google").get("price_per_million", 0)))
+                                  price_per_million=float(options(config, "google")["price_per_million"]),
+                                  currency=str(options(config, "google")["currency"]))
 
 
-@register("libre")
+@register("libre", {"url": Option(str, required=True), "api_key_env": Option(str)})
 def _libre(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import libre
 
-    opts = _options(config, "libre")
-    if not opts.get("url"):
-        raise LocflowError("provider `libre` needs translation.libre.url", path=str(config.path))
-    key = _secret(config, ctx, "libre", required=False)
+    opts = options(config, "libre")
+    key = secret(config, ctx, "libre", required=False)
     shim = _shim_for(libre, ctx, config.translation.concurrency)
     url = str(opts["url"]).rstrip("/") + "/"
 
@@ -174,47 +328,63 @@ def _libre(config: Config, ctx: ProviderContext) -> Provider:
         return translator
 
     return DeepTranslatorProvider("libre", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts.get("price_per_million", 0)))
+                                  price_per_million=float(opts["price_per_million"]), currency=str(opts["currency"]))
 
 
-@register("deepl")
+@register("deepl", {"api_key_env": Option(str), "formality": Option(str, "default", choices=DEEPL_FORMALITY),
+                    "free_api": Option(bool, True), "url": Option(str), "glossary": Option(bool),
+                    "price_per_million": Option((int, float), 25.0, minimum=0)})
 def _deepl(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import deepl
 
-    opts = _options(config, "deepl")
-    formality = str(opts.get("formality", "default"))  # checked by the config loader
-    key = _secret(config, ctx, "deepl", required=True)
+    opts = options(config, "deepl")
+    formality = str(opts["formality"])
+    key = secret(config, ctx, "deepl", required=True)
     # deep-translator sends no formality; "prefer_*" falls back quietly for languages without it.
     shim = _shim_for(deepl, ctx, config.translation.concurrency,
                      params={"formality": formality} if formality != "default" else None)
+    if opts["url"]:
+        base = str(opts["url"]).rstrip("/") + "/"
+    else:
+        base = "https://api-free.deepl.com/v2/" if opts["free_api"] else "https://api.deepl.com/v2/"
 
     def factory(source: str, target: str) -> Any:
-        translator = deepl.DeeplTranslator(source=source, target=target, api_key=key,
-                                           use_free_api=bool(opts.get("free_api", True)))
-        if opts.get("url"):
-            translator._base_url = str(opts["url"]).rstrip("/") + "/"
+        translator = deepl.DeeplTranslator(source=source, target=target, api_key=key or "-",
+                                           use_free_api=bool(opts["free_api"]))
+        translator._base_url = base
         return translator
 
-    return DeepTranslatorProvider("deepl", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts.get("price_per_million", 25.0)))
+    glossaries = None
+    termbase = ctx.project.glossary() if ctx.project is not None else None
+    # On by default when the project has a termbase; `glossary: false` switches it off.
+    if termbase is not None and termbase.concepts and opts["glossary"] is not False and key:
+        from .deepl_glossary import DeepLGlossaries
+
+        root = base[: -len("v2/")] if base.endswith("/v2/") else base
+        glossaries = DeepLGlossaries(shim, root, key, termbase)
+    return DeepLProvider("deepl", factory=factory, shim=shim, secrets=(key or "",),
+                         price_per_million=float(opts["price_per_million"]), currency=str(opts["currency"]),
+                         glossaries=glossaries)
 
 
-@register("microsoft")
+@register("microsoft", {"api_key_env": Option(str), "region": Option(str),
+                        "price_per_million": Option((int, float), 10.0, minimum=0)})
 def _microsoft(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import microsoft
 
-    opts = _options(config, "microsoft")
-    key = _secret(config, ctx, "microsoft", required=True)
+    opts = options(config, "microsoft")
+    key = secret(config, ctx, "microsoft", required=True)
     shim = _shim_for(microsoft, ctx, config.translation.concurrency)
 
     def factory(source: str, target: str) -> Any:
-        return microsoft.MicrosoftTranslator(source=source, target=target, api_key=key, region=opts.get("region"))
+        return microsoft.MicrosoftTranslator(source=source, target=target, api_key=key or "-", region=opts["region"])
 
     return DeepTranslatorProvider("microsoft", factory=factory, shim=shim, secrets=(key or "",),
-                                  price_per_million=float(opts.get("price_per_million", 10.0)))
+                                  price_per_million=float(opts["price_per_million"]), currency=str(opts["currency"]),
+                                  offline_factory=False)
 
 
-@register("mymemory")
+@register("mymemory", {})
 def _mymemory(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import mymemory
     from deep_translator.constants import MY_MEMORY_LANGUAGES_TO_CODES
@@ -225,7 +395,8 @@ def _mymemory(config: Config, ctx: ProviderContext) -> Provider:
     def factory(source: str, target: str) -> Any:
         return mymemory.MyMemoryTranslator(source=codes.get(source, source), target=codes.get(target, target))
 
-    return DeepTranslatorProvider("mymemory", factory=factory, shim=shim)
+    return DeepTranslatorProvider("mymemory", factory=factory, shim=shim,
+                                  price_per_million=float(options(config, "mymemory")["price_per_million"]))
 
 
 # --- offline providers ----------------------------------------------------------------------------
@@ -250,3 +421,6 @@ class PseudoProvider(Provider):
 @register("pseudo")
 def _pseudo(config: Config, ctx: ProviderContext) -> Provider:
     return PseudoProvider("pseudo")
+
+
+from . import llm  # noqa: E402,F401  (registers `openai`; it builds on the classes above)

@@ -1,22 +1,21 @@
 """The review page's decisions on one entry: approve, edit, reject, reopen.
 
-Each is applied the way the CLI and the interactive review apply it (review.py's setters, the
-the review markers, catalog.render + write_if_changed) to a fresh read of the catalog under the
+Each is applied the way the CLI and the interactive review apply it (states.py's writers, review.edit's
+rule for edits, review.write_catalog) to a fresh read of the catalog under the
 project lock, so a concurrent `locflow translate` is waited for and never overwritten. The page
 sends the hash of the translation it showed; when the catalog holds another one by now, the
 decision is refused rather than applied to text the reviewer never saw.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..catalog import read_po, write_if_changed
-from ..splice import render_edited
+from ..catalog import read_po
 from ..project import CatalogFile, Project
-from ..review import _today, approval_blockers, set_approved, set_edited, set_rejected, set_reopened
-from ..states import State, approval, msgstr_forms, msgstr_sha, state_of
+from ..review import approval_blockers, edit, entry_id, stamp, write_catalog
+from ..states import State, approval, mark_approved, mark_rejected, msgstr_forms, msgstr_sha, nplurals_of, reopen, \
+    state_of
 
 if TYPE_CHECKING:
     import polib
@@ -37,12 +36,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.status == 200
-
-
-def entry_id(msgctxt: str | None, msgid: str) -> str:
-    """A URL-safe name for an entry within its catalog: a hash of its context and source."""
-    key = (msgctxt if msgctxt is not None else "\x00") + "\x04" + msgid
-    return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
 def find_entry(po: "polib.POFile", eid: str) -> "polib.POEntry | None":
@@ -77,7 +70,7 @@ def decide(project: Project, cat: CatalogFile, eid: str, action: str, *, expecte
         return Outcome(action, 400, "a rejection needs a reason")
     if action == "edit" and (forms is None or any("\x00" in f for f in forms)):
         return Outcome(action, 400, "the translation is missing or holds a NUL character")
-    day = _today(today)
+    day = stamp(today)
     with project.lock():
         po = read_po(cat.path, display=project.display(cat.path))
         entry = find_entry(po, eid)
@@ -88,7 +81,7 @@ def decide(project: Project, cat: CatalogFile, eid: str, action: str, *, expecte
                            ("reload the entry, check the new text, and decide again",))
         outcome = _change(project, cat, po, entry, action, reviewer, day, forms, reason)
         if outcome.ok and outcome.written:
-            written = write_if_changed(cat.path, render_edited(po))
+            written, _ = write_catalog(project, cat, po, reviewer, day)
             outcome = Outcome(outcome.action, outcome.status, outcome.message, outcome.reasons, written)
         return outcome
 
@@ -97,12 +90,12 @@ def _change(project: Project, cat: CatalogFile, po, entry, action: str, reviewer
             forms: list[str] | None, reason: str | None) -> Outcome:
     """The decision on the entry in memory; `written=True` asks the caller to save the catalog."""
     if action == "approve":
-        if state_of(entry) is State.APPROVED:
+        if state_of(entry, nplurals_of(po.metadata)) is State.APPROVED:
             return Outcome(action, 200, "already approved")
         reasons = approval_blockers(project, cat, po, entry)
         if reasons:
             return Outcome(action, 409, "cannot approve", tuple(reasons))
-        set_approved(entry, reviewer, day)
+        mark_approved(entry, reviewer, day)
         return Outcome(action, 200, "approved", written=True)
     if action == "edit":
         assert forms is not None
@@ -114,14 +107,16 @@ def _change(project: Project, cat: CatalogFile, po, entry, action: str, reviewer
         problems = newline_problems(entry, forms)
         if problems:
             return Outcome(action, 400, "not saved", tuple(problems))
-        set_edited(entry, forms)
+        held = edit(project, cat, po, entry, forms, reviewer, day)
+        if held:
+            return Outcome(action, 200, "saved as fuzzy: a check found an error", tuple(held), written=True)
         return Outcome(action, 200, "saved as reviewed", written=True)
     if action == "reject":
         if state_of(entry) is State.UNTRANSLATED:
             return Outcome(action, 409, "an untranslated entry cannot be rejected")
-        set_rejected(entry, reviewer, reason or "", day)
+        mark_rejected(entry, reviewer, reason or "", day)
         return Outcome(action, 200, "rejected", written=True)
     if approval(entry) is None:
         return Outcome(action, 200, "not approved: nothing to reopen")
-    set_reopened(entry)
+    reopen(entry, reviewer, day)
     return Outcome(action, 200, "reopened: the entry is reviewed again", written=True)

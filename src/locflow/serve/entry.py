@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from ..catalog import read_po
 from ..project import CatalogFile, Project
-from ..review import _REJECTED_RE, approval_blockers
-from ..states import (State, approval, machine_provider, marker_spans, msgstr_forms, msgstr_sha, state_of,
-                      translator_comments)
+from ..review import approval_blockers
+from ..states import (State, approval, decisions, machine_provider, msgstr_forms, msgstr_sha, nplurals_of,
+                      rejection as current_rejection, state_of, translator_comments)
 from .actions import find_entry
 
 
@@ -89,6 +89,7 @@ class EntryView:
     findings: tuple[FindingView, ...]
     blockers: tuple[str, ...]
     publish: str = field(default="reviewed")
+    history: tuple[str, ...] = ()  # every recorded decision, newest first
 
 
 def entry_line(project: Project, cat: CatalogFile, eid: str) -> int | None:
@@ -110,25 +111,25 @@ def entry_view(project: Project, cat: CatalogFile, eid: str) -> EntryView | None
     terms, spans = _glossary(project, entry, source_language, cat.language)
     blockers = tuple(approval_blockers(project, cat, po, entry))
     found = approval(entry)
-    rejection = None
-    for _, _, text in marker_spans(entry.tcomment or ""):  # a long reason is wrapped over lines
-        m = _REJECTED_RE.match(text)
-        if m:
-            rejection = Rejection(m["reviewer"], m["date"], m["reason"])
+    rejected = current_rejection(entry)
+    rejection = Rejection(rejected.who, rejected.date, rejected.detail) if rejected else None
+    state = state_of(entry, nplurals_of(po.metadata))
     previous = None
     if entry.previous_msgid and entry.previous_msgid != entry.msgid:
         previous = word_diff(entry.previous_msgid, entry.msgid)
     return EntryView(
         language=cat.language, catalog=cat.name, path=project.display(cat.path), line=entry.linenum, eid=eid,
-        state=state_of(entry).value, provider=machine_provider(entry), sha=msgstr_sha(entry),
+        state=state.value, provider=machine_provider(entry), sha=msgstr_sha(entry),
         source_language=source_language, msgctxt=entry.msgctxt, msgid=entry.msgid,
         msgid_plural=entry.msgid_plural or None, forms=_forms(po, entry, cat.language, spans),
         extracted=tuple(line for line in (entry.comment or "").split("\n") if line),
         comments=tuple(translator_comments(entry.tcomment or "")),
         occurrences=tuple(f"{path}:{line}" if line else path for path, line in entry.occurrences),
         flags=tuple(entry.flags), approved_by=found.reviewer if found else None,
-        approved_on=found.date if found else None, approval_valid=state_of(entry) is State.APPROVED,
+        approved_on=found.date if found else None, approval_valid=state is State.APPROVED,
         rejection=rejection, previous=previous, terms=terms,
+        history=tuple(f"{d.date} {d.who} {d.action}" + (f": {d.detail}" if d.detail else "")
+                      for d in reversed(decisions(entry))),
         findings=_findings(project, ctx, entry, blockers), blockers=blockers, publish=cat.publish)
 
 

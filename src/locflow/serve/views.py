@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..project import CatalogFile, Project
 from ..review import ReviewEntry, list_entries
 from ..states import STATE_ORDER
-from .actions import entry_id
+from ..review import entry_id
 
 PAGE_SIZE = 100
 REVIEW = "review"  # the state filter for what the interactive review walks: below the publish state

@@ -6,10 +6,10 @@ site name travels in the file (1.2 `product-name`, 2.0 `mda:meta type="site"`). 
 
     locflow       XLIFF 1.2                                   XLIFF 2.0
     untranslated  needs-translation                           initial
-    machine       needs-review-translation + mt-suggestion    translated, subState locflow:machine
-    fuzzy         needs-review-translation                    translated
-    reviewed      translated                                  reviewed
-    approved      final (import: also signed-off)             final
+    machine       needs-review-translation + mt-suggestion    initial, subState locflow:machine
+    fuzzy         needs-review-translation                    initial, subState locflow:fuzzy
+    reviewed      translated + approved="yes"                 reviewed (import: also translated)
+    approved      final + approved="yes" (import: signed-off) final
 
 The exact state is recorded too (1.2 `<context context-type="x-locflow-state">`, 2.0 subState
 `locflow:<state>`) and trusted on import while the XLIFF state still agrees with it, so a round trip
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..catalog import plural_forms
+from ..plurals import catalog_nplurals
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from ..states import State
@@ -44,13 +44,14 @@ _EXPORT_12 = {State.UNTRANSLATED: ("needs-translation", None),
               State.MACHINE: ("needs-review-translation", "mt-suggestion"),
               State.FUZZY: ("needs-review-translation", None), State.REVIEWED: ("translated", None),
               State.APPROVED: ("final", None)}
-_EXPORT_20 = {State.UNTRANSLATED: "initial", State.MACHINE: "translated", State.FUZZY: "translated",
+# 2.0 `translated` is a CAT tool's ordinary confirmed state: unconfirmed text goes out as `initial`.
+_EXPORT_20 = {State.UNTRANSLATED: "initial", State.MACHINE: "initial", State.FUZZY: "initial",
               State.REVIEWED: "reviewed", State.APPROVED: "final"}
 _U, _F, _R, _A = State.UNTRANSLATED, State.FUZZY, State.REVIEWED, State.APPROVED
 _IMPORT_12 = {"new": _U, "needs-translation": _U, "needs-l10n": _U, "needs-adaptation": _U,
               "needs-review-translation": _F, "needs-review-l10n": _F, "needs-review-adaptation": _F,
               "translated": _R, "final": _A, "signed-off": _A}
-_IMPORT_20 = {"initial": _U, "translated": _F, "reviewed": _R, "final": _A}
+_IMPORT_20 = {"initial": _U, "translated": _R, "reviewed": _R, "final": _A}
 _MT_QUALIFIERS = ("mt-suggestion", "leveraged-mt")
 # XML 1.0 cannot carry these at all, not even as character references.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -73,6 +74,7 @@ class ImportChange:
     new_state: str
     translation_changed: bool
     refused: str = ""  # why the unit's reviewed/approved state was not taken (the text waits as fuzzy)
+    comments_added: bool = False  # notes written in the CAT tool, now translator comments
 
 
 @dataclass(frozen=True)
@@ -129,8 +131,7 @@ def _source_language(project: Project, cat: CatalogFile, po: "polib.POFile", sho
 
 
 def _nplurals(po: "polib.POFile", language: str) -> int:
-    m = re.search(r"nplurals\s*=\s*(\d+)", po.metadata.get("Plural-Forms", ""))
-    return int(m.group(1)) if m else plural_forms(language)[0]
+    return catalog_nplurals(po.metadata.get("Plural-Forms"), language)
 
 
 def _bcp47(code: str) -> str:

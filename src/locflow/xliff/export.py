@@ -1,6 +1,7 @@
 """XLIFF export: one <file> per catalog, states and notes carried along."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..catalog import atomic_write, read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
-from ..states import State, msgstr_forms, state_of, translator_comments
+from ..states import State, msgstr_forms, nplurals_of, rejection, state_of, translator_comments
 from .common import (
     _EXPORT_12,
     _EXPORT_20,
@@ -48,6 +49,9 @@ class _Item:
     translator: str
     locations: tuple[tuple[str, str], ...]
     flags: tuple[str, ...]
+    previous: tuple[str, ...] = ()  # the source before it changed (`#|`): msgid, and msgid_plural for plurals
+    rejection: str = ""  # the current rejection: who, when, why
+    numbers: tuple[str, ...] = ()  # per plural form: the counts that select it
 
 
 @dataclass(frozen=True)
@@ -82,11 +86,12 @@ def _load_for_export(project: Project, cat: CatalogFile) -> _Catalog:
     po = read_po(cat.path, display=shown)
     source = _source_language(project, cat, po, shown)
     nplurals = _nplurals(po, cat.language)
+    numbers = plural_numbers(po.metadata.get("Plural-Forms"), cat.language, nplurals)
     items, seen = [], {}
     for entry in po:
         if entry.obsolete:
             continue
-        item = _item(entry, nplurals, shown)
+        item = _item(entry, nplurals, shown, nplurals_of(po.metadata), numbers)
         if item.uid in seen:  # 48 bits of sha1: never seen in practice, but ids must be unique
             raise LocflowError(f"entries {seen[item.uid]!r} and {entry.msgid!r} hash to the same unit id",
                                path=shown, line=entry.linenum)
@@ -95,7 +100,22 @@ def _load_for_export(project: Project, cat: CatalogFile) -> _Catalog:
     return _Catalog(cat, shown, source, tuple(items))
 
 
-def _item(entry: "polib.POEntry", nplurals: int, shown: str) -> _Item:
+def plural_numbers(header: str | None, language: str, nplurals: int) -> tuple[str, ...]:
+    """Which counts select each plural form ("1, 21, 31, …"), so a CAT tool's translator knows."""
+    from ..plurals import catalog_rule
+
+    rule = catalog_rule(header, language)
+    picked: dict[int, list[int]] = {}
+    for n in range(0, 1000):
+        found = picked.setdefault(rule.index(n), [])
+        if len(found) < 5:
+            found.append(n)
+    return tuple(", ".join(map(str, picked.get(i, [])[:4])) + (", …" if len(picked.get(i, [])) > 4 else "")
+                 for i in range(nplurals))
+
+
+def _item(entry: "polib.POEntry", nplurals: int, shown: str, declared: int | None,
+          numbers: tuple[str, ...] = ()) -> _Item:
     forms = msgstr_forms(entry)
     if entry.msgid_plural:
         if len(forms) > nplurals:
@@ -104,17 +124,25 @@ def _item(entry: "polib.POEntry", nplurals: int, shown: str) -> _Item:
         forms = forms + [""] * (nplurals - len(forms))
     translator = "\n".join(translator_comments(entry.tcomment or ""))
     item = _Item(unit_id(entry.msgctxt, entry.msgid), entry.msgctxt, entry.msgid, entry.msgid_plural or None,
-                 tuple(forms), state_of(entry), entry.comment or "", translator,
+                 tuple(forms), state_of(entry, declared), entry.comment or "", translator,
                  tuple((f, str(n) if n else "") for f, n in entry.occurrences),
-                 tuple(f for f in entry.flags if f != "fuzzy"))
+                 tuple(f for f in entry.flags if f != "fuzzy"),
+                 tuple(p for p in (entry.previous_msgid, entry.previous_msgid_plural) if p)
+                 if entry.previous_msgid else (),
+                 _rejection_note(entry), numbers if entry.msgid_plural else ())
     texts = [item.msgctxt or "", item.msgid, item.msgid_plural or "", *item.forms, item.developer,
-             item.translator, *(f for f, _ in item.locations)]
+             item.translator, *(f for f, _ in item.locations), *item.previous, item.rejection]
     for text in texts:
         if m := _NOT_XML.search(text):
             raise LocflowError(f"entry {entry.msgid[:40]!r} contains U+{ord(m.group()):04X}, a control character "
                                "XML 1.0 cannot carry", path=shown, line=entry.linenum,
                                hint="remove it from the catalog (or its source), then export again")
     return item
+
+
+def _rejection_note(entry: "polib.POEntry") -> str:
+    found = rejection(entry)
+    return f"Rejected by {found.who} on {found.date}: {found.detail}" if found else ""
 
 
 def _single_source(loaded: list[_Catalog]) -> None:
@@ -147,6 +175,7 @@ def _xliff12(project: Project, language: str, loaded: list[_Catalog]) -> ET.Elem
                 unit = _unit12(body, attrs, item.msgid, item.forms[0], item.state)
                 _info12(unit, item, state=True)
                 _notes12(unit, item)
+                _previous12(unit, item, 0)
                 continue
             group = ET.SubElement(body, "group", attrs | {"restype": PLURALS_12})
             _info12(group, item, state=False)
@@ -155,17 +184,29 @@ def _xliff12(project: Project, language: str, loaded: list[_Catalog]) -> ET.Elem
                 unit = _unit12(group, {"id": f"{item.uid}[{i}]"}, item.msgid if i == 0 else item.msgid_plural,
                                form, item.state)
                 _contexts(unit, "information", [("x-locflow-state", item.state.value)])
+                if i < len(item.numbers):
+                    ET.SubElement(unit, "note", {"from": "locflow"}).text = f"msgstr[{i}]: n = {item.numbers[i]}"
+                _previous12(unit, item, i)
     return root
 
 
 def _unit12(parent: ET.Element, attrs: dict[str, str], source: str, target: str, state: State) -> ET.Element:
-    extra = {"approved": "yes"} if state is State.APPROVED else {}
+    # translate-toolkit and Weblate read a 1.2 unit as translated only with approved="yes".
+    extra = {"approved": "yes"} if state in (State.REVIEWED, State.APPROVED) else {}
     unit = ET.SubElement(parent, "trans-unit", attrs | extra | {"xml:space": "preserve"})
-    ET.SubElement(unit, "source").text = source
+    inline(ET.SubElement(unit, "source"), source, "1.2")
     value, qualifier = _EXPORT_12[state]
     attrs = {"state": value} | ({"state-qualifier": qualifier} if qualifier else {})
-    ET.SubElement(unit, "target", attrs).text = target
+    inline(ET.SubElement(unit, "target", attrs), target, "1.2")
     return unit
+
+
+def _previous12(unit: ET.Element, item: _Item, form: int) -> None:
+    """The source before it changed, as 1.2's alternative translation of it (the PO profile's way)."""
+    if item.previous:
+        alt = ET.SubElement(unit, "alt-trans", {"alttranstype": "previous-version"})
+        inline(ET.SubElement(alt, "source"), item.previous[min(form, len(item.previous) - 1)], "1.2")
+        inline(ET.SubElement(alt, "target"), item.forms[form], "1.2")
 
 
 def _info12(parent: ET.Element, item: _Item, *, state: bool) -> None:
@@ -194,6 +235,8 @@ def _notes12(parent: ET.Element, item: _Item) -> None:
         ET.SubElement(parent, "note", {"from": "developer"}).text = item.developer
     if item.translator:
         ET.SubElement(parent, "note", {"from": "translator"}).text = item.translator
+    if item.rejection:
+        ET.SubElement(parent, "note", {"from": "locflow", "priority": "1"}).text = item.rejection
 
 
 def _xliff20(project: Project, language: str, loaded: list[_Catalog]) -> ET.Element:
@@ -218,6 +261,10 @@ def _xliff20(project: Project, language: str, loaded: list[_Catalog]) -> ET.Elem
             _notes20(plural, item)
             for i, form in enumerate(item.forms):
                 unit = ET.SubElement(plural, "unit", {"id": f"{item.uid}-{i}", "xml:space": "preserve"})
+                if i < len(item.numbers):
+                    notes = ET.SubElement(unit, "notes")
+                    ET.SubElement(notes, "note", {"category": "locflow:plural-numbers"}).text = \
+                        f"msgstr[{i}]: n = {item.numbers[i]}"
                 _segment20(unit, item.msgid if i == 0 else item.msgid_plural, form, item.state)
     return root
 
@@ -225,12 +272,16 @@ def _xliff20(project: Project, language: str, loaded: list[_Catalog]) -> ET.Elem
 def _sha20(parent: ET.Element, item: _Item) -> None:
     group = ET.SubElement(ET.SubElement(parent, "mda:metadata"), "mda:metaGroup", {"category": "locflow"})
     ET.SubElement(group, "mda:meta", {"type": "sha"}).text = forms_sha(item.forms)
+    # the state it left in, where a CAT tool does not edit it (subState is the tool's to change)
+    ET.SubElement(group, "mda:meta", {"type": "state"}).text = item.state.value
 
 
 def _notes20(parent: ET.Element, item: _Item) -> None:
     notes = [("developer", item.developer), ("translator", item.translator),
              ("location", "\n".join(f"{p}:{n}" if n else p for p, n in item.locations)),
-             ("context", item.msgctxt or ""), ("flags", ", ".join(item.flags))]
+             ("context", item.msgctxt or ""), ("flags", ", ".join(item.flags)),
+             ("locflow:rejection", item.rejection),
+             ("locflow:previous-source", "\n".join(item.previous))]
     notes = [(k, v) for k, v in notes if v]
     if notes:
         element = ET.SubElement(parent, "notes")
@@ -240,15 +291,74 @@ def _notes20(parent: ET.Element, item: _Item) -> None:
 
 def _segment20(unit: ET.Element, source: str, target: str, state: State) -> None:
     segment = ET.SubElement(unit, "segment", {"state": _EXPORT_20[state], "subState": SUBSTATE + state.value})
-    ET.SubElement(segment, "source").text = source
-    ET.SubElement(segment, "target").text = target
+    inline(ET.SubElement(segment, "source"), source, "2.0")
+    inline(ET.SubElement(segment, "target"), target, "2.0")
 
 
 def _serialize(root: ET.Element) -> bytes:
-    ET.indent(root, space="  ")
+    _indent(root)
     text = ET.tostring(root, encoding="unicode")
     # ElementTree escapes CR in attributes but not in text, where a parser would turn it into LF.
     text = text.replace("\r", "&#13;")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + text + "\n").encode("utf-8")
 
 
+
+
+def _indent(element: ET.Element, level: int = 0) -> None:
+    """ET.indent, except inside <source>/<target>, whose whitespace is text (inline codes sit there)."""
+    if element.tag.split("}")[-1] in ("source", "target") or not len(element):
+        return
+    pad = "\n" + "  " * (level + 1)
+    if not (element.text or "").strip():
+        element.text = pad
+    for child in element:
+        _indent(child, level + 1)
+        if not (child.tail or "").strip():
+            child.tail = pad
+    child.tail = "\n" + "  " * level
+
+
+_TAG = re.compile(r"<(\d+)>|</(\d+)>|<(\d+)/>")
+_INLINE = {"1.2": ("g", "x"), "2.0": ("pc", "ph")}
+
+
+def inline(element: ET.Element, text: str, version: str) -> None:
+    """Text with the segmenter's numbered tags as XLIFF inline codes (1.2 <g>/<x/>, 2.0 <pc>/<ph/>), so a
+    CAT tool protects them; text whose tags do not nest is sent as it is."""
+    paired, single = _INLINE[version]
+    stack = [element]
+    last: ET.Element | None = None  # the element whose tail the next text goes to (None: stack top's text)
+    pos = 0
+    opened: list[str] = []
+
+    def put(chunk: str) -> None:
+        if not chunk:
+            return
+        if last is None:
+            stack[-1].text = (stack[-1].text or "") + chunk
+        else:
+            last.tail = (last.tail or "") + chunk
+
+    for m in _TAG.finditer(text):
+        put(text[pos:m.start()])
+        pos = m.end()
+        if m.group(1):
+            child = ET.SubElement(stack[-1], paired, {"id": m.group(1)})
+            stack.append(child)
+            opened.append(m.group(1))
+            last = None
+        elif m.group(2):
+            if not opened or opened[-1] != m.group(2):
+                break
+            opened.pop()
+            last = stack.pop()
+        else:
+            last = ET.SubElement(stack[-1], single, {"id": m.group(3)})
+    else:
+        put(text[pos:])
+        if not opened:
+            return
+    for child in list(element):  # tags that do not nest: plain text, as before
+        element.remove(child)
+    element.text = text

@@ -8,16 +8,15 @@ reported. What would become reviewed or approved must pass the same checks as `r
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import re
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
-from ..catalog import read_po, write_if_changed
-from ..splice import render_edited
+from ..catalog import read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
-from ..states import State, msgstr_forms, state_of, strip_markers
+from ..states import (State, add_comments, mark_approved, mark_edited, mark_fuzzy, mark_reviewed, msgstr_forms, now, nplurals_of,
+                      state_of)
 from .common import ImportChange, ImportResult, ImportSkip, _nplurals, _site, _source_language, forms_sha
 from .reader import _File, _lowest, _parse, _read, _Unit
 
@@ -29,9 +28,9 @@ def import_xliff(project: Project, path: Path, *, reviewer: str, today: str | No
                  waiting: Callable[[str], None] | None = None) -> ImportResult:
     """Apply the targets and states of an XLIFF file exported from this project to its catalogs."""
     shown = str(path)
-    day = today or _dt.date.today().isoformat()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
-        raise LocflowError(f"date {day!r} is not YYYY-MM-DD")
+    day = today or now()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?", day):
+        raise LocflowError(f"date {day!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
     root, lines = _parse(path, shown)
     version, language, files = _read(project, root, lines, shown)
     lock = contextlib.nullcontext() if dry_run else project.lock(waiting)
@@ -39,8 +38,10 @@ def import_xliff(project: Project, path: Path, *, reviewer: str, today: str | No
         changes, skipped, unchanged, dirty = _plan(project, files, language, shown, reviewer, day)
         written = []
         if not dry_run:
+            from ..review import write_catalog
+
             for cat, po in dirty:
-                if write_if_changed(cat.path, render_edited(po)):
+                if write_catalog(project, cat, po, reviewer or "xliff-import", day)[0]:
                     written.append(project.display(cat.path))
     return ImportResult(tuple(changes), unchanged, tuple(written), language, version, tuple(skipped))
 
@@ -90,7 +91,14 @@ def _plan(project: Project, files: list[_File], language: str, shown: str, revie
                 problems.append((unit.line, f"{unit.msgid[:50]!r} has {len(unit.targets)} plural forms, "
                                             f"{f.original} has {size}"))
                 continue
-            outcome = _import_unit(cat.name, entry, unit, size, approve, _blockers(project, cat, po))
+            outcome = _import_unit(cat.name, entry, unit, size, approve, _blockers(project, cat, po),
+                                   approve.reviewer or "xliff-import", day, nplurals_of(po.metadata))
+            if add_comments(entry, unit.notes):  # notes written in the CAT tool come back as translator comments
+                dirty[cat.path] = (cat, po)
+                if outcome is None:
+                    current = state_of(entry, nplurals_of(po.metadata)).value
+                    outcome = ImportChange(cat.name, entry.msgctxt, entry.msgid, current, current, False,
+                                           comments_added=True)
             if outcome is None:
                 unchanged += 1
             elif isinstance(outcome, ImportSkip):
@@ -130,13 +138,13 @@ class _Approver:
         self.reviewer, self.day, self.checked = reviewer, day, False
 
     def __call__(self, entry: "polib.POEntry") -> None:
-        from ..review import check_reviewer, set_approved
+        from ..review import check_reviewer
 
         if not self.checked:
             if not (self.reviewer or "").strip():
                 raise LocflowError("approving needs a reviewer name", hint="pass --reviewer NAME")
             self.reviewer, self.checked = check_reviewer(self.reviewer), True
-        set_approved(entry, self.reviewer, self.day)
+        mark_approved(entry, self.reviewer, self.day)
 
 
 def _blockers(project: Project, cat: CatalogFile, po: "polib.POFile") -> Callable[["polib.POEntry"], list[str]]:
@@ -147,7 +155,8 @@ def _blockers(project: Project, cat: CatalogFile, po: "polib.POFile") -> Callabl
 
 def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
                  approve: Callable[["polib.POEntry"], None],
-                 blockers: Callable[["polib.POEntry"], list[str]]) -> ImportChange | ImportSkip | None:
+                 blockers: Callable[["polib.POEntry"], list[str]], who: str, when: str,
+                 nplurals: int | None = None) -> ImportChange | ImportSkip | None:
     """What applying the unit changed; a skip when it is left for a person to decide; None when it
     changes nothing."""
 
@@ -159,51 +168,54 @@ def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
     old_forms = (msgstr_forms(entry) + [""] * size)[:size]
     new_forms = [t or "" for t in unit.targets]
     said = _lowest(unit.states)
-    if (unit.exported_sha is not None and any(old_forms) and forms_sha(old_forms) != unit.exported_sha
-            and new_forms != old_forms):
-        # The catalog moved on after the export: its text is newer than what the CAT tool was given
-        # (an entry emptied since holds nothing to protect).
-        if forms_sha(new_forms) == unit.exported_sha:
-            if unit.state_kept:
-                return None  # untouched in the CAT tool
-            return skip("changed in the catalog since the export; the file's state change was for the old text",
-                        False)
-        return skip(f"changed in the catalog since the export and in the file: kept the catalog's text, "
-                    f"the file has {' | '.join(new_forms)[:80]!r}", True)
-    current = state_of(entry)
+    current = state_of(entry, nplurals)
+    if unit.exported_sha is not None:
+        if forms_sha(new_forms) == unit.exported_sha and (unit.state_kept or unit.implicit):
+            return None  # untouched in the CAT tool: it says nothing about the catalog, whatever happened since
+        moved = forms_sha(old_forms) != unit.exported_sha or (
+            unit.exported_state is not None and unit.exported_state != current.value)
+        if moved:
+            if new_forms == old_forms and said in (current, None):
+                return None
+            # The catalog moved on after the export (edited, approved, rejected, emptied): its side is newer
+            # than what the CAT tool was given, so a person must choose.
+            return skip(f"changed in the catalog since the export (now {current.value}) and in the file: kept the "
+                        f"catalog's, the file has {said.value if said else 'no state'} "
+                        f"{' | '.join(new_forms)[:80]!r}", True)
     changed = new_forms != old_forms
+    if unit.implicit and not changed:
+        return None  # approved="yes" alone on the same text says nothing the catalog does not know
     edited = forms_sha(new_forms) != unit.exported_sha if unit.exported_sha is not None else changed
     if said is State.APPROVED and edited and unit.state_kept:
         said = State.REVIEWED  # edited under the `final` it was exported with: nobody signed this text off
     wanted = _decide(current, new_forms, changed, said)
     if wanted is None:
         return None
-    saved = (entry.msgstr, dict(entry.msgstr_plural))
-    if entry.msgid_plural:
-        entry.msgstr_plural = dict(enumerate(new_forms))
-    else:
-        entry.msgstr = new_forms[0]
-    refused = ""
-    # Checked like `review approve` when the CAT tool edited the text or raised its state; a unit
-    # coming back exactly as exported restores what the catalog had (a restore into a fresh copy).
-    vouched = edited or not unit.state_kept
-    if wanted in (State.REVIEWED, State.APPROVED) and vouched and (reasons := blockers(entry)):
-        refused = "; ".join(reasons)
-        if not changed:
-            entry.msgstr, entry.msgstr_plural = saved
-            return skip(f"not {wanted.value}: {refused}", True)
-        wanted = State.FUZZY  # the agency's text is kept, and waits for a fix
+    if wanted in (State.REVIEWED, State.APPROVED):
+        saved = (entry.msgstr, dict(entry.msgstr_plural))
+        if entry.msgid_plural:
+            entry.msgstr_plural = dict(enumerate(new_forms))
+        else:
+            entry.msgstr = new_forms[0]
+        reasons = blockers(entry)
+        entry.msgstr, entry.msgstr_plural = saved
+        if reasons:
+            refused = "; ".join(reasons)
+            if not changed:
+                return skip(f"not {wanted.value}: {refused}", True)
+            # The agency's text is kept and waits as fuzzy, the reasons stored with it, as for any edit.
+            mark_edited(entry, new_forms, who, when, reasons)
+            return ImportChange(catalog, entry.msgctxt, entry.msgid, current.value, state_of(entry, nplurals).value,
+                                changed, refused)
     if wanted is State.APPROVED:
+        if changed:
+            mark_reviewed(entry, new_forms)
         approve(entry)
-    elif wanted is State.FUZZY:
-        if "fuzzy" not in entry.flags:
-            entry.flags.insert(0, "fuzzy")
-        entry.tcomment = strip_markers(entry.tcomment or "", ("machine", "approved"))
+    elif wanted in (State.FUZZY, State.MACHINE):
+        mark_fuzzy(entry, new_forms)
     else:  # reviewed or untranslated: nothing left to review against an older source
-        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-        entry.tcomment = strip_markers(entry.tcomment or "", ("machine", "approved"))
-        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
-    return ImportChange(catalog, entry.msgctxt, entry.msgid, current.value, state_of(entry).value, changed, refused)
+        mark_reviewed(entry, new_forms)
+    return ImportChange(catalog, entry.msgctxt, entry.msgid, current.value, state_of(entry, nplurals).value, changed)
 
 
 def _decide(current: State, forms: list[str], changed: bool, said: State | None) -> State | None:

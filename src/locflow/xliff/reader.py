@@ -3,7 +3,7 @@ the catalog entries' targets and states."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LocflowError
@@ -35,6 +35,9 @@ class _Unit:
     line: int
     exported_sha: str | None = None  # hash of the translation the unit was exported with
     state_kept: bool = False  # every form still has the XLIFF state it was exported with
+    exported_state: str | None = None  # the locflow state recorded at export
+    notes: list[str] = field(default_factory=list)  # translator notes (what the CAT tool may have added)
+    implicit: bool = False  # 1.2 without `state`: only approved="yes" says the text is translated
 
 
 @dataclass
@@ -149,18 +152,33 @@ class _Reader:
     def line(self, element: ET.Element) -> int:
         return self.lines.get(id(element), 1)
 
+    inline = ("", "")  # (paired, standalone) inline codes that stand for the segmenter's numbered tags
+
     def text(self, element: ET.Element | None) -> str | None:
-        """Plain text of a <source>/<target>; <mrk> (segment and annotation markers) is flattened."""
+        """Plain text of a <source>/<target>: <mrk> (segment and annotation markers) is flattened, the
+        inline codes locflow exports (1.2 <g>/<x/>, 2.0 <pc>/<ph/>) become numbered tags again."""
         if element is None:
             return None
         parts = [element.text or ""]
+        paired, single = self.inline
         for child in element:
-            if child.tag != self.q("mrk"):
-                tag = child.tag.split("}")[-1]
-                raise LocflowError(f"inline element <{tag}> is not supported: locflow exchanges plain text",
+            tag = child.tag.split("}")[-1]
+            if child.tag == self.q("mrk"):
+                parts.append(self.text(child) or "")
+            elif tag in (paired, single) and child.tag == self.q(tag) and (child.get("id") or "").isdigit():
+                number = child.get("id")
+                if tag == paired:
+                    parts.append(f"<{number}>{self.text(child) or ''}</{number}>")
+                elif len(child) or (child.text or ""):
+                    raise LocflowError(f"<{tag}> holds content", path=self.shown, line=self.line(child))
+                else:
+                    parts.append(f"<{number}/>")
+            else:
+                raise LocflowError(f"inline element <{tag}> is not supported here",
                                    path=self.shown, line=self.line(child),
-                                   hint="keep the placeholders and markup as text, the way they were exported")
-            parts += [self.text(child) or "", child.tail or ""]
+                                   hint=f"keep the inline codes locflow exported (<{paired}>, <{single}/>) or the "
+                                        "tags as text")
+            parts.append(child.tail or "")
         return "".join(parts)
 
     def kept(self, value: str | None, recorded: str | None) -> bool:
@@ -187,6 +205,7 @@ class _Reader:
 class _Reader12(_Reader):
     ns = NS12
     table = _IMPORT_12
+    inline = ("g", "x")
     exported = {s: v for s, (v, _) in _EXPORT_12.items()}
 
     def files(self, root: ET.Element) -> list[_File]:
@@ -221,26 +240,33 @@ class _Reader12(_Reader):
     def _unit(self, ctx: str | None, trans_units: list[ET.Element], element: ET.Element) -> _Unit:
         if not trans_units:
             raise LocflowError("plural group without <trans-unit>", path=self.shown, line=self.line(element))
-        sources, targets, states, kept = [], [], [], []
+        sources, targets, states, kept, exported = [], [], [], [], []
+        implicit: list[bool] = []
         for tu in trans_units:
             sources.append(self.text(tu.find(self.q("source"))) or "")
             target = tu.find(self.q("target"))
             targets.append(self.text(target))
             value = target.get("state") if target is not None else None
             if value is None and tu.get("approved") == "yes":
-                value = "final"
+                value = "translated"  # what approved="yes" means to translate-toolkit and Weblate
+                implicit.append(True)
             qualifier = target.get("state-qualifier") if target is not None else None
             recorded = self._context(tu, "x-locflow-state", None)
             states.append(self.state(value, recorded, qualifier in _MT_QUALIFIERS, target if target is not None else tu))
             kept.append(self.kept(value, recorded))
+            exported.append(recorded)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("trans-unit") else "")
+        notes = [n.text or "" for tu in dict.fromkeys([element, *trans_units]) for n in tu.findall(self.q("note"))
+                 if n.get("from") not in ("developer", "locflow")]
         return _Unit(ctx, sources[0], plural, targets, states, self.line(element),
-                     self._context(element, "x-locflow-sha", None), all(kept))
+                     self._context(element, "x-locflow-sha", None), all(kept), _same(exported), _lines(notes),
+                     len(implicit) == len(trans_units))
 
 
 class _Reader20(_Reader):
     ns = NS20
     table = _IMPORT_20
+    inline = ("pc", "ph")
     exported = _EXPORT_20
 
     def __init__(self, lines: dict[int, int], shown: str, source: str | None) -> None:
@@ -271,7 +297,7 @@ class _Reader20(_Reader):
     def _unit(self, ctx: str | None, units: list[ET.Element], element: ET.Element) -> _Unit:
         if not units:
             raise LocflowError("plural group without <unit>", path=self.shown, line=self.line(element))
-        sources, targets, states, kept = [], [], [], []
+        sources, targets, states, kept, subs = [], [], [], [], []
         for unit in units:
             source, pieces, segment_targets, form_states = "", [], [], []
             # A CAT tool may split a unit into segments: the unit's text is all of them in order.
@@ -290,13 +316,34 @@ class _Reader20(_Reader):
                 recorded = sub[len(SUBSTATE):] if sub.startswith(SUBSTATE) else None
                 form_states.append(self.state(part.get("state"), recorded, recorded == "machine", part))
                 kept.append(self.kept(part.get("state"), recorded))
+                subs.append(recorded)
             sources.append(source)
             targets.append(None if all(t is None for t in segment_targets) else "".join(pieces))
             states.append(_lowest(form_states) if form_states else None)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("unit") else "")
-        sha = next((m.text or "" for m in element.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/"
-                                                             f"{{{MDA}}}meta[@type='sha']")), None)
-        return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, bool(kept) and all(kept))
+        meta = f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/{{{MDA}}}meta"
+        sha = next((m.text or "" for m in element.iterfind(f"{meta}[@type='sha']")), None)
+        left_in = next((m.text or "" for m in element.iterfind(f"{meta}[@type='state']")), None)
+        notes = [n.text or "" for u in dict.fromkeys([element, *units])
+                 for n in u.findall(f"{self.q('notes')}/{self.q('note')}")
+                 if n.get("category") not in _NOT_TRANSLATOR_20 and not (n.get("category") or "").startswith("locflow:")]
+        # Kept: every segment still has the XLIFF state and the subState it left with.
+        kept_all = bool(kept) and all(kept) and (left_in is None or all(r == left_in for r in subs))
+        return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, kept_all, left_in,
+                     _lines(notes))
+
+
+_NOT_TRANSLATOR_20 = ("developer", "location", "context", "flags")
+
+
+def _lines(notes: list[str]) -> list[str]:
+    """Note texts as comment lines, blank ones dropped."""
+    return [line.strip() for note in notes for line in note.split("\n") if line.strip()]
+
+
+def _same(recorded: list[str | None]) -> str | None:
+    """The state recorded at export when every form and segment agrees on it."""
+    return recorded[0] if recorded and all(r == recorded[0] for r in recorded) else None
 
 
 _ORDER = {State.UNTRANSLATED: 0, State.FUZZY: 1, State.MACHINE: 1, State.REVIEWED: 2, State.APPROVED: 3}
