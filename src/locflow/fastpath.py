@@ -75,7 +75,10 @@ def parse(argv: list[str]) -> Request | None:
 
 def main(argv: list[str] | None = None) -> int:
     """`locflow` on the command line."""
-    request = parse(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if stamped_pull(argv):
+        return 0
+    request = parse(argv)
     if request is None:
         from .cli import run
 
@@ -92,6 +95,36 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         return 0
+
+
+def stamped_pull(argv: list[str]) -> bool:
+    """`pull` (or `pull --check`/`--dry-run`) on a tree exactly as a pull that found it current
+    left it: print that pull's answer and load nothing (see pullstamp). False: the full pull runs."""
+    args = list(argv)
+    config = None
+    while args and args[0] in ("--config", "-c") and len(args) > 1:
+        config = args[1]
+        args = args[2:]
+    if not args or args[0] != "pull" or any(a not in ("--check", "--dry-run") for a in args[1:]):
+        return False
+    from .config import find_config
+    from .pullstamp import lookup
+
+    try:
+        data = lookup(Path(config) if config is not None else find_config())
+    except LocflowError:
+        return False  # no config: the full path says so
+    if data is None:
+        return False
+    from .render import pull_up_to_date, pull_warning
+
+    if data["warnings"]:
+        import click
+
+        for path, line, message in data["warnings"]:
+            click.echo(pull_warning(path, line, message), err=True)
+    sys.stdout.write(pull_up_to_date(data["templates"], data["catalogs"]) + "\n")
+    return True
 
 
 def answer(request: Request) -> int:

@@ -110,9 +110,14 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
                 for path in orphans:
                     path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
     templates = sum(1 for p in plans if p.path.suffix == ".pot")
+    warnings = tuple(w for p in plans for w in p.warnings)
+    if not (written or orphans or errors or purge_obsolete):
+        from . import pullstamp
+
+        pullstamp.record(project, templates, len(plans) - templates, warnings)
     return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
                       orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
-                      warnings=tuple(w for p in plans for w in p.warnings), changes=tuple(changes),
+                      warnings=warnings, changes=tuple(changes),
                       created=tuple(created), errors=tuple(errors))
 
 

@@ -51,7 +51,7 @@ def pull(
 
 
 def _print_pull(result, dry_run: bool) -> None:
-    from ..render import print_error
+    from ..render import print_error, pull_up_to_date, pull_warning
 
     for exc in result.errors:  # skipped; everything else was pulled
         print_error(exc)
@@ -59,12 +59,12 @@ def _print_pull(result, dry_run: bool) -> None:
         typer.echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
                    "the rest was pulled")
     for w in result.warnings:
-        typer.echo(f"warning: {w.path}:{w.line}: {w.message}", err=True)
+        typer.echo(pull_warning(w.path, w.line, w.message), err=True)
     for path in result.orphaned:
         typer.echo(f"removed {path} (its article is gone)" if result.removed else
                    f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
     if result.up_to_date:
-        typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
+        typer.echo(pull_up_to_date(result.templates, result.catalogs))
         return
     if dry_run:
         for change in result.changes:
