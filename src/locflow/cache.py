@@ -64,7 +64,7 @@ class FileCache:
         except (OSError, ValueError, AttributeError):
             self.entries = {}
 
-    def get(self, path: Path, compute: Callable[[bytes], Any], *, key: str | None = None) -> Any:
+    def get(self, path: "Path | str", compute: Callable[[bytes], Any], *, key: str | None = None) -> Any:
         """Cached value for the file, or `compute(content)` stored for next time."""
         found, miss = self.lookup(path, key=key)
         if miss is None:
@@ -73,15 +73,16 @@ class FileCache:
         self.store(miss, value)
         return value
 
-    def lookup(self, path: Path, *, key: str | None = None) -> tuple[Any, "Miss | None"]:
+    def lookup(self, path: "Path | str", *, key: str | None = None) -> tuple[Any, "Miss | None"]:
         """(value, None) on a hit; (None, miss) when the caller must compute and `store` it."""
         rel = key or path.relative_to(self.root).as_posix()
-        st = path.stat()
+        st = os.stat(path)  # `path` may be a str: thousands of catalogs, no Path for each
         item = self.entries.get(rel)
         if item and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
                 and st.st_mtime < self.written_at - RACY_SECONDS:
             return item["value"], None
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
         h = digest(data)
         if item and item["hash"] == h:
             item.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
@@ -99,7 +100,7 @@ class FileCache:
         self.entries[rel] = {"size": size, "mtime_ns": mtime_ns, "hash": hash, "value": hash}
         self.dirty = True
 
-    def hash(self, path: Path, rel: str | None = None) -> str:
+    def hash(self, path: "Path | str", rel: str | None = None) -> str:
         """Content hash of a file, re-read only when its stat changed (`rel`: its path from the root, if known)."""
         return self.get(path, digest, key="#" + (rel or path.relative_to(self.root).as_posix()))
 

@@ -33,6 +33,7 @@ class Project:
         self._glossary: Glossary | None = None
         self._dnt: tuple[str, ...] | None = None
         self._languages_by_slug: dict[str, dict[str, str]] = {}
+        self._folders: dict[Path, Path] = {}  # folder -> its resolved path, for `inside`
 
     @classmethod
     def load(cls, config_path: Path | str | None = None) -> "Project":
@@ -47,10 +48,21 @@ class Project:
 
     def inside(self, path: Path) -> Path:
         """Refuse paths (after following symlinks) that leave the project."""
-        resolved = path.resolve()
+        resolved = self._resolve(path)
         if resolved != self.root and self.root not in resolved.parents:
             raise LocflowError(f"{self.display(path)} points outside the project", path=self.display(path))
         return path
+
+    def _resolve(self, path: Path) -> Path:
+        """`path.resolve()`, with each folder resolved once: thousands of catalogs share a few folders."""
+        import os
+
+        if path.name in ("", ".", "..") or os.path.islink(path):
+            return path.resolve()
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder / path.name
 
     # --- layout -----------------------------------------------------------------------------
 

@@ -123,7 +123,9 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
 
 def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
     """Article templates and catalogs whose article is no longer in the sources."""
-    planned = {p.path for p in plans}
+    import os
+
+    planned = {str(p.path) for p in plans}
     found: list[Path] = []
     for catalog in project.config.catalogs.values():
         if catalog.kind != "articles" or not catalog.sources:
@@ -131,7 +133,13 @@ def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
         base = project.config.locales_path
         for folder in [base / "templates" / catalog.name] + [base / lang / catalog.name
                                                               for lang in project.config.languages]:
-            found += [p for p in sorted(folder.glob("*.po*")) if p.suffix in (".po", ".pot") and p not in planned]
+            try:
+                names = sorted(os.listdir(folder))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            # Names as strings: an archive's folders hold thousands of catalogs.
+            found += [folder / name for name in names if name.endswith((".po", ".pot"))
+                      and Path(name).suffix in (".po", ".pot") and os.path.join(folder, name) not in planned]
     return found
 
 
@@ -155,12 +163,12 @@ def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = Fal
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
-        project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
+        sources = project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
         try:
             if catalog.kind == "labels":
-                units.append(_plan_labels(project, catalog, purge_obsolete, state, errors))
+                units.append(_plan_labels(project, catalog, sources, purge_obsolete, state, errors))
             else:
-                units += _plan_articles(project, catalog, purge_obsolete, state, errors)
+                units += _plan_articles(project, catalog, sources, purge_obsolete, state, errors)
         except LocflowError as exc:
             _skip(errors, exc)
     return units
@@ -249,13 +257,12 @@ def _merged(project: Project, template: "polib.POFile", rendered: bytes, path: P
     return Planned(path, None if same else data, same=same)
 
 
-def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool, state: PullState,
+def _plan_labels(project: Project, catalog: CatalogConfig, sources: list[Path], purge: bool, state: PullState,
                  errors: list[LocflowError] | None = None) -> _Unit:
     from .sources.templates import extract_templates
 
     import polib
 
-    sources = project.source_files(catalog)
     key, inputs = catalog.name, state.inputs(sources)
     known = _known(project, key, inputs, state)
     if known is not None:
@@ -348,13 +355,12 @@ def article_template(project: Project, article: "Article") -> "polib.POFile":
     return pot
 
 
-def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool, state: PullState,
+def _plan_articles(project: Project, catalog: CatalogConfig, paths: list[Path], purge: bool, state: PullState,
                    errors: list[LocflowError] | None = None) -> list[_Unit]:
     """One unit per article, in source order; with `errors`, an article that cannot be read (or a
     catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
     from .parallel import run_all
 
-    paths = project.source_files(catalog)
     units: list[_Unit | dict | None] = []
     todo: list[tuple[int, str, str, Path]] = []
     for i, path in enumerate(paths):

@@ -109,7 +109,8 @@ def lookup(config: Path) -> dict | None:
         for stats in (data["tree"], data["sources"]):
             if any(mtime >= limit for _, mtime in stats.values()):
                 return None  # changed too close to the stamp to trust its mtime
-        if _tree(str(root / data["locales"])) != data["tree"] or _sources(root, data["patterns"]) != data["sources"]:
+        # The sources first: an edited article, the usual change, is found without walking the catalogs.
+        if _sources(root, data["patterns"]) != data["sources"] or _tree(str(root / data["locales"])) != data["tree"]:
             return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None

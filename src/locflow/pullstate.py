@@ -46,7 +46,7 @@ class PullState:
         root = str(self.project.root)
         for rel, expected in known["outputs"].items():
             try:
-                if self.cache.hash(Path(root + "/" + rel), rel) != expected:
+                if self.cache.hash(root + "/" + rel, rel) != expected:
                     return None
             except OSError:
                 return None  # deleted (or unreadable): extract again
