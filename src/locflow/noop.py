@@ -11,11 +11,37 @@ a True answer is only ever given when the merge keeps every field as it is.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .catalog import SOURCE_HEADER, _charset, syntax_error
 
 _SEPARATORS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
+
+# The layout polib and locflow write, as one regular expression: comments first (`#`, `# `, `#.`,
+# `#:`, `#,`, `#|`), then msgctxt, msgid, msgid_plural and msgstr or msgstr[0], [1] … in order,
+# each with its continuation strings, common escapes only, no obsolete entries. A catalog in it
+# is valid PO (what syntax_error would check line by line) and every block is `_plain`.
+_STR = r'"[^"\\\n\r]*(?:\\[ntr"\\][^"\\\n\r]*)*"'  # unrolled: no alternation per character
+_COMMENT = r"#(?:[ .:,][^\n]*)?\n"
+_PREVIOUS = rf"#\| (?:(?:msgctxt|msgid|msgid_plural) )?{_STR}\n"
+
+
+def _key(word: str) -> str:
+    return rf"{word} {_STR}\n(?:{_STR}\n)*"
+
+
+_FORMS = ""
+for _n in reversed(range(8)):
+    _FORMS = _key(rf"msgstr\[{_n}\]") + (f"(?:{_FORMS})?" if _FORMS else "")
+_ENTRY = (rf"(?:{_COMMENT}|{_PREVIOUS})*(?:{_key('msgctxt')})?{_key('msgid')}"
+          rf"(?:{_key('msgid_plural')}{_FORMS}|{_key('msgstr')})")
+_SIMPLE_PO = re.compile(rf"{_ENTRY}(?:\n{_ENTRY})*")
+
+
+def simple_po(text: str) -> bool:
+    """Whether `text` is in the layout locflow writes (see _SIMPLE_PO): then it needs no line-by-line check."""
+    return _SIMPLE_PO.fullmatch(text) is not None
 
 
 def merge_keeps(template: str, raw: bytes, nplurals: int, *, source_language: str | None,
@@ -27,14 +53,15 @@ def merge_keeps(template: str, raw: bytes, nplurals: int, *, source_language: st
         text = raw.decode(_charset(raw))
     except (LookupError, UnicodeDecodeError):
         return False
-    if any(c in text for c in _SEPARATORS) or syntax_error(text) is not None:
+    simple = simple_po(text)
+    if any(c in text for c in _SEPARATORS) or (not simple and syntax_error(text) is not None):
         return False
     wanted = _template(template)
     blocks = text.rstrip("\n").split("\n\n")
     if len(blocks) <= len(wanted) or not _header(blocks[0], source_language):
         return False
     for ref, block in zip(wanted, blocks[1:]):
-        if not _entry(ref, block.split("\n"), nplurals):
+        if not _entry(ref, block.split("\n"), nplurals, simple):
             return False
     rest = blocks[len(wanted) + 1:]
     return not (purge_obsolete and rest) and all(_obsolete(b.split("\n")) for b in rest)
@@ -62,8 +89,24 @@ def _template(template: str) -> tuple[tuple[list[str], list[str] | None, bool], 
                  for lines in (b.split("\n") for b in blocks))
 
 
-def _entry(ref: tuple[list[str], list[str] | None, bool], lines: list[str], nplurals: int) -> bool:
+def _entry(ref: tuple[list[str], list[str] | None, bool], lines: list[str], nplurals: int,
+           simple: bool = False) -> bool:
     ref_source, ref_flags, plural = ref
+    if simple:
+        # Comments, then the keys up to the first msgstr, then the forms (the layout is checked).
+        start = 0
+        while lines[start][0] == "#":
+            start += 1
+        end = start
+        while not lines[end].startswith("msgstr"):
+            end += 1
+        comments = lines[:start]
+        if [x for x in comments if x[:2] in ("#.", "#:")] + lines[start:end] != ref_source:
+            return False
+        flags, forms = _flags(comments), _forms(lines[end:])
+        if ref_flags is None or flags is None:
+            return False
+        return _fuzzy_ok(ref_flags, plural, nplurals, flags, forms, comments)
     if not _plain(lines) or any(x.startswith("#~") for x in lines):
         return False
     if _source(lines) != ref_source:
@@ -71,7 +114,12 @@ def _entry(ref: tuple[list[str], list[str] | None, bool], lines: list[str], nplu
     flags = _flags(lines)
     if ref_flags is None or flags is None:
         return False
-    forms = _forms(lines)
+    return _fuzzy_ok(ref_flags, plural, nplurals, flags, _forms(lines), lines)
+
+
+def _fuzzy_ok(ref_flags: list[str], plural: bool, nplurals: int, flags: list[str], forms: dict[str, bool],
+              lines: list[str]) -> bool:
+    """The forms the language needs, and the flags and previous msgid the merge would keep."""
     if plural and list(forms) != [f"msgstr[{i}]" for i in range(nplurals)]:
         return False
     if not plural and list(forms) != ["msgstr"]:

@@ -49,7 +49,8 @@ class Project:
     def inside(self, path: Path) -> Path:
         """Refuse paths (after following symlinks) that leave the project."""
         resolved = self._resolve(path)
-        if resolved != self.root and self.root not in resolved.parents:
+        # `self.root in resolved.parents`, as text: pathlib walks every parent for each catalog
+        if resolved != self.root and not str(resolved).startswith(str(self.root).rstrip("/") + "/"):
             raise LocflowError(f"{self.display(path)} points outside the project", path=self.display(path))
         return path
 
