@@ -99,3 +99,27 @@ def test_changes_the_merge_makes_are_seen(edit):
     raw = text.encode("utf-8")
     assert not merge_keeps(template.decode(), raw, plural_forms(lang)[0], source_language=source, purge_obsolete=False)
     assert full_merge_keeps(template, raw, lang, source, False) is not True
+
+
+PO_LINES = ['# c', '#. x', '#: a.md:1', '#, fuzzy', '#,fuzzy', '#| msgid "old"', '#', '#~ msgid "x"', '#x',
+            'msgctxt "c"', 'msgid "a"', 'msgid ""', 'msgid_plural "b"', 'msgstr ""', 'msgstr "t\\n"',
+            'msgstr[0] "x"', 'msgstr[1] "y"', 'msgstr[2] "z"', 'msgstr[9] "z"', '"cont"', '"bad \\q"',
+            '"unterminated', '  msgid "x"', 'msgid "a" "b"', '"\\\\"']
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PO_LINES), min_size=1, max_size=7), min_size=1, max_size=4))
+def test_the_simple_layout_is_valid_po(blocks):
+    from locflow.catalog import syntax_error
+    from locflow.noop import simple_po
+
+    text = "\n\n".join("\n".join(block) for block in blocks) + "\n"
+    if simple_po(text):
+        assert syntax_error(text) is None
+
+
+def test_locflow_writes_the_simple_layout():
+    from locflow.noop import simple_po
+
+    for path in sorted((REPO / "locales").rglob("*.po*")):
+        assert simple_po(path.read_text(encoding="utf-8")) or "#~" in path.read_text(encoding="utf-8"), path
