@@ -134,7 +134,7 @@ class FileCache:
 
         payload = {"code": code_fingerprint(), "written_at": time.time(), "files": self.entries}
         try:
-            atomic_write(self.path, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            atomic_write(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             ignore = self.root / CACHE_DIR / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")

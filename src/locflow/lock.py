@@ -19,16 +19,22 @@ def remove_stale_temp_files(folder) -> list:
     when no other locflow run can be writing one."""
     from pathlib import Path
 
+    import os
+    from fnmatch import fnmatch
+
     removed = []
     folder = Path(folder)
     if folder.is_dir() and not folder.is_symlink():
-        for stray in folder.rglob(".*.tmp"):
-            if stray.is_file() and not stray.is_symlink():
-                try:
-                    stray.unlink()
-                    removed.append(stray)
-                except OSError:
-                    pass
+        # os.walk, not rglob: the locales of an archive hold thousands of catalogs and no temp file.
+        for here, _, names in os.walk(folder):
+            for name in names:
+                stray = Path(here, name)
+                if fnmatch(name, ".*.tmp") and stray.is_file() and not stray.is_symlink():
+                    try:
+                        stray.unlink()
+                        removed.append(stray)
+                    except OSError:
+                        pass
     return removed
 
 

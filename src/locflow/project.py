@@ -41,6 +41,9 @@ class Project:
 
     def display(self, path: Path) -> str:
         """Path as users see it: relative to the project root."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root) and text[len(root):len(root) + 1] == "/" and root != "/":
+            return text[len(root) + 1:]  # what relative_to gives, without pathlib's cost per file
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -88,7 +91,7 @@ class Project:
                     hint=self._no_sources_hint(pattern),
                 )
             found.update(self.inside(p) for p in matches)
-        return sorted(found, key=lambda p: p.relative_to(self.root).as_posix())
+        return sorted(found, key=self.display)
 
     def _no_sources_hint(self, pattern: str) -> str:
         """A new project (`locflow init`) has empty source folders: say what to add, not only what to fix."""

@@ -74,6 +74,22 @@ class _Unit:
     known: bool = False  # taken from the pull state, not computed
     observed: dict = field(default_factory=dict)  # path -> (size, mtime_ns, hash) of what the planner read
     errors: list = field(default_factory=list)  # LocflowError fields of catalogs that could not be merged
+    outputs: list = field(default_factory=list)  # a known unit's files (paths from the root): no Planned each
+    warnings: tuple = ()  # a known unit's template warnings
+
+    def planned(self, project: Project) -> list[Planned]:
+        """Every file of the unit as Planned (a known unit's only now: an archive has thousands)."""
+        if not self.known:
+            return self.plans
+        return [Planned(project.root / rel, None, same=True, warnings=self.warnings if i == 0 else ())
+                for i, rel in enumerate(self.outputs)]
+
+    def template_warnings(self) -> tuple:
+        return self.warnings if self.known else tuple(w for p in self.plans for w in p.warnings)
+
+    def paths(self, root: str) -> list[str]:
+        """Every file of the unit, as text."""
+        return [root + "/" + rel for rel in self.outputs] if self.known else [str(p.path) for p in self.plans]
 
 
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
@@ -86,46 +102,46 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
         from .plandiff import catalog_changes
 
         plans = plan(project, purge_obsolete=purge_obsolete, errors=errors)
+        units = [_Unit("", "", plans)]
         due = [p for p in plans if p.changes]
         written = [project.display(p.path) for p in due]
         changes = [catalog_changes(project, p) for p in due]
-        orphans = _orphans(project, plans) if not errors else []
+        orphans = _orphans(project, units) if not errors else []
     else:
         with project.lock(waiting):
             state = PullState(project, purge_obsolete)
             units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
-            plans = [p for u in units for p in u.plans]
-            done: set[Path] = set()
-            for item in plans:
+            done = []
+            for item in (p for u in units if not u.known for p in u.plans):  # a known unit has nothing to write
                 if item.changes:
                     if not item.path.exists():
                         created.append(project.display(item.path))
                     write_if_changed(item.path, item.data)
-                    done.add(item.path)
-            _settle(state, units, done)
-            written = [project.display(p.path) for p in plans if p.path in done]
+                    done.append(item.path)
+            _settle(state, units, set(done))
+            written = [project.display(path) for path in done]
             # A skipped article's catalogs are no orphans: nothing is removed while one could not be read.
-            orphans = _orphans(project, plans) if not errors else []
+            orphans = _orphans(project, units) if not errors else []
             if purge_obsolete:
                 for path in orphans:
                     path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
-    templates = sum(1 for p in plans if p.path.suffix == ".pot")
-    warnings = tuple(w for p in plans for w in p.warnings)
+    files = [path for u in units for path in u.paths("")]
+    templates = sum(1 for path in files if path.endswith(".pot"))
+    warnings = tuple(w for u in units for w in u.template_warnings())
     if not (written or orphans or errors or purge_obsolete):
         from . import pullstamp
 
-        pullstamp.record(project, templates, len(plans) - templates, warnings)
-    return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
+        pullstamp.record(project, templates, len(files) - templates, warnings)
+    return PullResult(written=tuple(written), templates=templates, catalogs=len(files) - templates,
                       orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
-                      warnings=warnings, changes=tuple(changes),
-                      created=tuple(created), errors=tuple(errors))
+                      warnings=warnings, changes=tuple(changes), created=tuple(created), errors=tuple(errors))
 
 
-def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
+def _orphans(project: Project, units: list[_Unit]) -> list[Path]:
     """Article templates and catalogs whose article is no longer in the sources."""
     import os
 
-    planned = {str(p.path) for p in plans}
+    planned = {path for u in units for path in u.paths(str(project.root))}
     found: list[Path] = []
     for catalog in project.config.catalogs.values():
         if catalog.kind != "articles" or not catalog.sources:
@@ -137,9 +153,10 @@ def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
                 names = sorted(os.listdir(folder))
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            # Names as strings: an archive's folders hold thousands of catalogs.
+            # Names as text: an archive's folders hold thousands of catalogs.
+            prefix = str(folder) + "/"
             found += [folder / name for name in names if name.endswith((".po", ".pot"))
-                      and Path(name).suffix in (".po", ".pot") and os.path.join(folder, name) not in planned]
+                      and prefix + name not in planned and Path(name).suffix in (".po", ".pot")]
     return found
 
 
@@ -154,7 +171,7 @@ def plan(project: Project, *, purge_obsolete: bool = False, errors: list[Locflow
     state = PullState(project, purge_obsolete)
     units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
     _settle(state, units, set())
-    return [p for u in units for p in u.plans]
+    return [p for u in units for p in u.planned(project)]
 
 
 def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = False,
@@ -218,12 +235,13 @@ def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit |
     found = state.current(key, inputs)
     if found is None:
         return None
-    from .sources.templates import ExtractWarning
+    warnings: tuple = ()
+    if found.get("warnings"):
+        from .sources.templates import ExtractWarning
 
-    warnings = tuple(ExtractWarning(*w) for w in found.get("warnings", ()))
-    plans = [Planned(project.root / rel, None, same=True, warnings=warnings if i == 0 else ())
-             for i, rel in enumerate(found["outputs"])]
-    return _Unit(key, inputs, plans, {k: v for k, v in found.items() if k != "outputs"}, known=True)
+        warnings = tuple(ExtractWarning(*w) for w in found["warnings"])
+    return _Unit(key, inputs, [], {k: v for k, v in found.items() if k != "outputs"}, known=True,
+                 outputs=list(found["outputs"]), warnings=warnings)
 
 
 def _read(path: Path, observed: dict) -> bytes | None:

@@ -34,7 +34,8 @@ class PullState:
 
         if self.cache is None:
             return ""
-        return digest("\n".join(f"{self.project.display(p)}={self.cache.hash(p)}" for p in paths).encode())
+        shown = [self.project.display(p) for p in paths]
+        return digest("\n".join(f"{rel}={self.cache.hash(p, rel)}" for p, rel in zip(paths, shown)).encode())
 
     def current(self, unit: str, inputs: str) -> dict[str, Any] | None:
         """The recorded outputs of a unit when its inputs and every output are as recorded."""
