@@ -17,10 +17,9 @@ LOCK_NAME = "lock"
 def remove_stale_temp_files(folder) -> list:
     """Temp files of an atomic write (`.name.XXXX.tmp`) left by a killed run. Called under the lock,
     when no other locflow run can be writing one."""
-    from pathlib import Path
-
     import os
     from fnmatch import fnmatch
+    from pathlib import Path
 
     removed = []
     folder = Path(folder)
@@ -28,8 +27,10 @@ def remove_stale_temp_files(folder) -> list:
         # os.walk, not rglob: the locales of an archive hold thousands of catalogs and no temp file.
         for here, _, names in os.walk(folder):
             for name in names:
+                if not (name.startswith(".") and fnmatch(name, ".*.tmp")):
+                    continue
                 stray = Path(here, name)
-                if fnmatch(name, ".*.tmp") and stray.is_file() and not stray.is_symlink():
+                if stray.is_file() and not stray.is_symlink():
                     try:
                         stray.unlink()
                         removed.append(stray)
