@@ -13,7 +13,7 @@ from typing import Callable
 import pytest
 
 from .conftest import REPO, copy_sample, edit_file, pull, write
-from locflow.checks import run_checks
+from locflow.checks.runner import run_checks
 from locflow.fingerprint import code_fingerprint
 from locflow.project import Project
 

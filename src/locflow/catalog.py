@@ -136,11 +136,11 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
         data = path.read_bytes()
     check_file_size(data, shown)
     try:
-        text = data.decode(_charset(data))
+        text = data.decode(declared_charset(data))
     except LookupError as exc:
         raise LocflowError(f"unknown charset: {exc}", path=shown) from None
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"cannot decode catalog as {_charset(data)} ({exc.reason})", path=shown,
+        raise LocflowError(f"cannot decode catalog as {declared_charset(data)} ({exc.reason})", path=shown,
                            hint="check the charset in its Content-Type header", **decode_position(exc)) from None
     text = text.lstrip("\ufeff")
     if problem := syntax_error(text):
@@ -150,9 +150,9 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
     text_before_hiding = text
     text, separators = _hide_separators(text)
     try:
-        po = polib.pofile(text, wrapwidth=WRAPWIDTH, encoding=_charset(data))
+        po = polib.pofile(text, wrapwidth=WRAPWIDTH, encoding=declared_charset(data))
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"cannot decode catalog as {_charset(data)} ({exc.reason})", path=shown,
+        raise LocflowError(f"cannot decode catalog as {declared_charset(data)} ({exc.reason})", path=shown,
                            hint="check the charset in its Content-Type header", **decode_position(exc)) from None
     except LookupError as exc:
         raise LocflowError(f"unknown charset: {exc}", path=shown) from None
@@ -182,7 +182,7 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
 _CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([A-Za-z0-9._-]+)')
 
 
-def _charset(raw: bytes) -> str:
+def declared_charset(raw: bytes) -> str:
     """The charset the header's Content-Type declares (not any `charset=` in a comment)."""
     m = _CHARSET.search(raw[:8192])
     name = m.group(1).decode("ascii") if m else "utf-8"

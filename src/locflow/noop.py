@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .catalog import SOURCE_HEADER, _charset, syntax_error
+from .catalog import SOURCE_HEADER, declared_charset, syntax_error
 
 _SEPARATORS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
 
@@ -50,7 +50,7 @@ def merge_keeps(template: str, raw: bytes, nplurals: int, *, source_language: st
     if raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw:
         return False
     try:
-        text = raw.decode(_charset(raw))
+        text = raw.decode(declared_charset(raw))
     except (LookupError, UnicodeDecodeError):
         return False
     simple = simple_po(text)

@@ -128,7 +128,8 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
     files = [path for u in units for path in u.paths("")]
     templates = sum(1 for path in files if path.endswith(".pot"))
     warnings = tuple(w for u in units for w in u.template_warnings())
-    if not (written or orphans or errors or purge_obsolete):
+    if not (written or orphans or errors or purge_obsolete
+            or any(custom_extractor(c) for c in project.config.catalogs.values())):
         from . import pullstamp
 
         pullstamp.record(project, templates, len(files) - templates, warnings)
@@ -282,11 +283,11 @@ def _plan_labels(project: Project, catalog: CatalogConfig, sources: list[Path], 
     import polib
 
     key, inputs = catalog.name, state.inputs(sources)
-    known = _known(project, key, inputs, state)
+    known = None if custom_extractor(catalog) else _known(project, key, inputs, state)
     if known is not None:
         return known
     warnings: list = []
-    messages = extract_templates(project.root, sources, warnings)
+    messages = extract_templates(project.root, sources, warnings, catalog.extract)
     pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
@@ -302,6 +303,12 @@ def _plan_labels(project: Project, catalog: CatalogConfig, sources: list[Path], 
         _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang), lang, purge)
     _skip_unmerged(errors, [unit])
     return unit
+
+
+def custom_extractor(catalog: CatalogConfig) -> bool:
+    """A `module:function` extractor in `extract:` is the project's own code, which locflow's code
+    fingerprint does not cover: its catalog is extracted on every pull, never taken from the state."""
+    return any(":" in method for _, method in catalog.extract)
 
 
 def _merge_into(unit: _Unit, project: Project, template: "polib.POFile", rendered: bytes, path: Path,

@@ -40,11 +40,11 @@ def count_states(data: bytes, display: str) -> dict[str, int]:
     which gives the same counts or the file:line error.
     """
     from . import fastpo
-    from .catalog import _charset, check_file_size
+    from .catalog import declared_charset, check_file_size
 
     check_file_size(data, display)
     try:
-        return fastpo.count_states(data.decode(_charset(data)).lstrip("\ufeff"))
+        return fastpo.count_states(data.decode(declared_charset(data)).lstrip("\ufeff"))
     except (fastpo.Unsure, UnicodeDecodeError, LookupError):
         pass
     counts = {s.value: 0 for s in STATE_ORDER}
