@@ -280,3 +280,44 @@ def test_template_warnings_are_repeated_when_the_state_vouches_for_the_labels(pu
     assert warning in second.stderr  # from the state: the template was not extracted again
     findings = run_checks(Project.load(pulled / "workflow.yaml"), only=["empty-msgid"]).findings
     assert [(f.check, f.path, f.line) for f in findings] == [("empty-msgid", "site/templates/partials/empty.html", 1)]
+
+
+CUSTOM = """\
+site: Example
+source_language: en
+languages: [en, et]
+catalogs:
+  ui:
+    kind: labels
+    sources: ["labels.txt"]
+    extract:
+      "labels.txt": {module}:extract
+"""
+EXTRACTOR = """\
+def extract(fileobj, keywords, comment_tags, options):
+    for n, line in enumerate(fileobj.read().decode().splitlines(), 1):
+        if line.startswith("LABEL "):
+            yield n, "_", line[6:]{change}, []
+"""
+
+
+def test_a_custom_extractor_is_run_on_every_pull(tmp_path, monkeypatch):
+    """The project's own extractor is code locflow's fingerprint does not cover: no state or stamp
+    vouches for its catalog, so an edited extractor shows on the next pull."""
+    import sys
+
+    module = "locflow_test_extractor"
+    monkeypatch.syspath_prepend(str(tmp_path / "code"))
+    write(tmp_path / "code" / f"{module}.py", EXTRACTOR.format(change=""))
+    root = tmp_path / "proj"
+    write(root / "workflow.yaml", CUSTOM.format(module=module))
+    write(root / "labels.txt", "LABEL Front page\n")
+    assert pull(root).exit_code == 0
+    age(root)
+    assert "up to date" in pull(root).stdout
+    assert not (root / ".locflow" / "cache" / "pull-stamp.json").exists()
+    write(tmp_path / "code" / f"{module}.py", EXTRACTOR.format(change=".upper()"))
+    monkeypatch.delitem(sys.modules, module, raising=False)
+    again = pull(root)
+    assert again.exit_code == 0 and "updated locales/templates/ui.pot" in again.stdout, again.output
+    assert 'msgid "FRONT PAGE"' in (root / "locales/et/LC_MESSAGES/ui.po").read_text(encoding="utf-8")
