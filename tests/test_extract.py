@@ -318,10 +318,20 @@ def test_without_extract_every_source_is_a_jinja2_template(tmp_path):
 
 
 def test_python_syntax_error_names_file_and_line(tmp_path):
-    paths = [write(tmp_path / "app" / "bad.py", 'x = _("fine")\ny = _("unclosed\n')]
+    paths = [write(tmp_path / "app" / "bad.py", 'x = _("unclosed bracket"\ny = 2\n')]
     with pytest.raises(LocflowError) as err:
         extract_templates(tmp_path, paths, methods=(("**.py", "python"),))
     assert err.value.path == "app/bad.py"
+    assert err.value.line == 1 and "never closed" in err.value.message  # where the bracket opens, not the EOF
+
+
+def test_a_source_no_extract_pattern_names_is_an_error_not_a_silent_template(tmp_path):
+    """Found by a user: `app/*.py` does not match app/sub/more.py, which was then read as Jinja2 and gave nothing."""
+    paths = [write(tmp_path / "app" / "sub" / "more.py", 'x = _("Hidden")\n')]
+    with pytest.raises(LocflowError) as err:
+        extract_templates(tmp_path, paths, methods=(("app/*.py", "python"),))
+    assert err.value.path == "app/sub/more.py" and "no `extract:` pattern" in err.value.message
+    assert [m.msgid for m in extract_templates(tmp_path, paths, methods=(("app/**.py", "python"),))] == ["Hidden"]
 
 
 def test_a_custom_extractor_named_module_function_is_used(tmp_path, monkeypatch):

@@ -224,6 +224,8 @@ def test_below_min_score_goes_to_mt_and_the_dry_run_reports_bands(tmp_path, serv
     assert "et: 1 segments" in dry.stdout
     assert "1 fuzzy matches would fill" in dry.stdout and "95-99%: 1 entries" in dry.stdout
     assert f"saved: {len(RADAR_SPRING)} characters not sent" in dry.stdout
+    # the bands cover exact matches too, so their heading says so (it once sat under "N fuzzy matches")
+    assert "memory matches by score (100%: exact" in dry.stdout
     data = json.loads(run_cli("--config", root / "workflow.yaml", "translate", "--lang", "et", "--dry-run",
                               "--catalog", "articles/follow-up", "--format", "json").stdout)
     assert data["memory_fuzzy"] == 1

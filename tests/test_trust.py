@@ -220,6 +220,27 @@ def test_clearing_fuzzy_by_hand_leaves_no_machine_line_after_the_next_write(run_
     assert "locflow: machine" not in entry(sample, ET_UI, "Trending").tcomment
 
 
+def test_an_edit_that_keeps_fuzzy_loses_its_machine_line_on_the_next_write(run_cli, sample):
+    """Found by a user: the text was edited with "needs work" still on; the next writing command kept the
+    machine line, which the README says it drops (it vouched for text that is gone)."""
+    po = polib.pofile(str(sample / ET_UI))
+    e = next(e for e in po if e.msgid == "Trending")
+    e.flags.insert(0, "fuzzy")
+    e.tcomment = f"Keep it short.\nlocflow: machine google 2026-11-20 {content_sha(e)}"
+    po.save()
+    ok(run_cli("review", "approve", "--lang", "et", "--catalog", "ui", "--match", "Home", "--exact",
+               "--reviewer", "Mari Tamm", cwd=sample))
+    assert "locflow: machine" in entry(sample, ET_UI, "Trending").tcomment  # untouched text: still vouched for
+    po = polib.pofile(str(sample / ET_UI))
+    next(e for e in po if e.msgid == "Trending").msgstr = "Populaarne praegu"
+    po.save()
+    ok(run_cli("review", "approve", "--lang", "et", "--catalog", "ui", "--match", "Share", "--exact",
+               "--reviewer", "Mari Tamm", cwd=sample))
+    after = entry(sample, ET_UI, "Trending")
+    assert after.tcomment == "Keep it short." and "fuzzy" in after.flags
+    assert state(sample, ET_UI, "Trending") is State.FUZZY
+
+
 # --- 6. one rule for every edit route -------------------------------------------------------------------
 
 def test_a_review_page_edit_that_drops_a_placeholder_is_stored_fuzzy_with_the_reason(sample):

@@ -54,10 +54,11 @@ class PublishResult:
     removed: tuple[str, ...]
     manifest: dict
     problems: tuple[str, ...] = ()  # findings of the run: labels held back, a site without templates
+    languages: tuple[str, ...] = ()  # published by this run; the manifest keeps the others' last figures
 
     @property
     def held_back(self) -> int:
-        return sum(len(v["articles"]["held_back"]) for v in self.manifest["languages"].values())
+        return sum(len(self.manifest["languages"][lang]["articles"]["held_back"]) for lang in self.languages)
 
 
 def _state_counts(entries, nplurals: int | None = None) -> dict[str, int]:
@@ -296,7 +297,7 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     ledger = Ledger(project, out_dir)
     written, removed = _write(out_dir, files, previous.get("files", []), set(kept), ledger)
-    return PublishResult(out_dir, tuple(written), tuple(removed), manifest, tuple(problems))
+    return PublishResult(out_dir, tuple(written), tuple(removed), manifest, tuple(problems), tuple(langs))
 
 
 def _refuse_symlinks(out_dir: Path) -> None:

@@ -484,9 +484,17 @@ def settle(entry, problems: Callable[[], list[str]], who: str, when: str) -> boo
     """Tidy an entry a person edited outside locflow (fuzzy cleared or text changed in Poedit): an edit
     with error findings waits as fuzzy with the reasons, like an edit made in locflow; lines that no
     longer describe a confirmed entry (machine, mt-problem, a rejection) go. True when it changed."""
-    if "fuzzy" in entry.flags or not entry.tcomment or MARKER not in entry.tcomment:
+    if not entry.tcomment or MARKER not in entry.tcomment:
         return False
     before = (list(entry.flags), entry.tcomment)
+    if "fuzzy" in entry.flags:
+        # Still waiting for review, but a person changed the text: a machine or memory marker whose
+        # hash no longer matches describes text that is gone.
+        gone = [kind for kind, still in (("machine", machine_valid), ("tm", memory_fill))
+                if f"{MARKER} {kind} " in entry.tcomment and not still(entry)]
+        if gone:
+            _rewrite(entry, None, gone)
+        return before != (list(entry.flags), entry.tcomment)
     found = problems() if hand_edited(entry) else []
     if found:
         mark_edited(entry, msgstr_forms(entry), who, when, found)

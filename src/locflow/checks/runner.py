@@ -188,12 +188,16 @@ def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], l
     from ..pull import plan
 
     severity = active.get("stale", SPECIAL["stale"][0])
+    skipped: list[LocflowError] = []
     try:
-        plans = plan(project)
+        plans = plan(project, errors=skipped)  # a catalog that does not parse is skipped; the rest is planned
     except LocflowError as exc:
-        return [Finding("stale", severity, "", "", exc.path or project.display(project.config.path), exc.line,
-                        None, None, f"cannot extract sources: {exc.message}")]
-    out = []
+        skipped, plans = [exc], []
+    # A catalog that does not parse is the po-syntax finding's (once, at its line), not a second error here.
+    catalogs_read = {project.display(f.path) for f in project.catalog_files()}
+    out = [Finding("stale", severity, "", "", exc.path or project.display(project.config.path), exc.line,
+                   None, None, f"cannot plan a pull: {exc.message}")
+           for exc in skipped if exc.path not in catalogs_read]
     if "empty-msgid" in active:
         out += [Finding("empty-msgid", active["empty-msgid"], "", "", w.path, w.line, None, None, w.message)
                 for p in plans for w in p.warnings]

@@ -248,6 +248,7 @@ def _print_memory(result) -> None:
     verb = "would fill" if result.dry_run else "filled"
     if result.memory_fuzzy:
         out.print(f"memory: {result.memory_fuzzy} fuzzy matches {verb} as `fuzzy` (# locflow: tm), not sent to MT")
+    out.print("memory matches by score (100%: exact, filled as `machine memory`; below: fuzzy):")
     for band in result.memory_bands:
         out.print(f"  {band.band:>6}%: {band.entries} entries, {band.characters} characters")
     out.print(f"  saved: {sum(b.characters for b in result.memory_bands)} characters not sent")
@@ -396,7 +397,8 @@ def publish(
 
         for problem in result.problems:
             make_console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
-        for lang_code, info in result.manifest["languages"].items():
+        for lang_code in result.languages:  # the others were not republished: their figures are not news
+            info = result.manifest["languages"][lang_code]
             arts = info["articles"]
             console.print(f"{lang_code}: UI {info['ui']['published']} strings "
                           f"({info['ui']['fallback_to_source']} fall back to source), "

@@ -50,6 +50,10 @@ def method_for(rel: str, methods: tuple[tuple[str, str], ...]) -> str:
     for pattern, method in methods:
         if pathmatch(pattern, rel):
             return JINJA if method == "jinja2" else method
+    if methods:
+        # A file the sources select but no pattern names: read as a template it would yield nothing, quietly.
+        raise LocflowError("this source matches no `extract:` pattern", path=rel,
+                           hint="add a pattern for it (`**` crosses folders: `app/**.py`), or `ignore` it")
     return JINJA
 
 
@@ -78,10 +82,8 @@ def extract_templates(root: Path, files: list[Path], warnings: list[ExtractWarni
                                                strip_comment_tags=True))
         except TemplateSyntaxError as exc:
             raise LocflowError(f"template syntax error: {exc.message}", path=rel, line=exc.lineno) from None
-        except SyntaxError as exc:  # the python method reads the file with Python's own tokenizer
-            raise LocflowError(f"syntax error: {exc.msg}", path=rel, line=exc.lineno) from None
-        except tokenize.TokenError as exc:  # Python before 3.12: an unclosed bracket or string at the end
-            raise LocflowError(f"syntax error: {exc.args[0]}", path=rel, line=exc.args[1][0]) from None
+        except (SyntaxError, tokenize.TokenError):  # the python method's tokenizer; it may only say "EOF"
+            raise _python_syntax_error(path, rel) from None
         except UnicodeDecodeError as exc:
             raise LocflowError("template is not UTF-8", path=rel, **decode_position(exc)) from None
         except (ValueError, ImportError, AttributeError) as exc:  # an extractor babel cannot find or load
@@ -110,3 +112,12 @@ def extract_templates(root: Path, files: list[Path], warnings: list[ExtractWarni
                 if comment not in entry.comments:
                     entry.comments.append(comment)
     return list(found.values())
+
+
+def _python_syntax_error(path: Path, rel: str) -> LocflowError:
+    """The compiler's message and line (`'(' was never closed` at the bracket), not the tokenizer's EOF."""
+    try:
+        compile(path.read_bytes(), rel, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return LocflowError(f"syntax error: {exc.msg}", path=rel, line=exc.lineno)
+    return LocflowError("syntax error: the file ends inside a bracket or string", path=rel)
