@@ -31,12 +31,13 @@ class Timing:
     seconds: float | None  # None: not available or did not finish
     peak_mib: float | None
     note: str = ""
+    cpu: float | None = None  # median user + sys seconds: steadier than wall time on a shared machine
 
 
 def run(cmd: list[str] | str, *, repeat: int, cwd: Path = CORPUS, before=None, timeout: float = 600,
         env: dict | None = None) -> Timing:
     """Median wall time and the largest max-RSS of `repeat` runs of a command."""
-    times, peaks = [], []
+    times, peaks, cpus = [], [], []
     for _ in range(repeat):
         if before:
             before()
@@ -64,7 +65,8 @@ def run(cmd: list[str] | str, *, repeat: int, cwd: Path = CORPUS, before=None, t
                 return Timing(None, None, f"failed ({code}): {err.read().decode(errors='replace')[-200:]}")
         times.append(elapsed)
         peaks.append(usage.ru_maxrss / 1024)  # KiB on Linux
-    return Timing(statistics.median(times), max(peaks))
+        cpus.append(usage.ru_utime + usage.ru_stime)  # the child and the workers it waited for
+    return Timing(statistics.median(times), max(peaks), cpu=statistics.median(cpus))
 
 
 def cold() -> None:

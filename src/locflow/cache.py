@@ -1,5 +1,7 @@
 """A cache of per-file results under `.locflow/`, keyed by file content, never stale.
 
+Every cache file is keyed by a fingerprint of locflow's own code (`fingerprint.py`), so an
+edited check or extractor never serves results computed by the old code.
 A file's entry is trusted when its size and mtime_ns are unchanged and it was not modified
 within the racy window around the cache write (as git does); otherwise the content hash
 decides, and a changed file is re-read. Results are JSON-able data; a corrupt or foreign
@@ -15,10 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__ as _release
-
-# Cached results depend on how states are read too: a new reading of the markers invalidates them.
-__version__ = f"{_release}+states2"
+from .fingerprint import code_fingerprint
 
 CACHE_DIR = ".locflow"
 RACY_SECONDS = 2.0
@@ -49,7 +48,7 @@ class FileCache:
 
     def __init__(self, root: Path, name: str, signature: str = "") -> None:
         self.root = root
-        key = digest(f"{__version__}\0{signature}".encode())[:12]
+        key = digest(f"{code_fingerprint()}\0{signature}".encode())[:12]
         self.path = root / CACHE_DIR / "cache" / f"{name}-{key}.json"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
@@ -59,13 +58,13 @@ class FileCache:
             if not self.usable:
                 raise OSError("state folder is a symlink")
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == __version__:
+            if data.get("code") == code_fingerprint():
                 self.entries = data.get("files", {})
                 self.written_at = float(data.get("written_at", 0.0))
         except (OSError, ValueError, AttributeError):
             self.entries = {}
 
-    def get(self, path: Path, compute: Callable[[bytes], Any], *, key: str | None = None) -> Any:
+    def get(self, path: "Path | str", compute: Callable[[bytes], Any], *, key: str | None = None) -> Any:
         """Cached value for the file, or `compute(content)` stored for next time."""
         found, miss = self.lookup(path, key=key)
         if miss is None:
@@ -74,15 +73,16 @@ class FileCache:
         self.store(miss, value)
         return value
 
-    def lookup(self, path: Path, *, key: str | None = None) -> tuple[Any, "Miss | None"]:
+    def lookup(self, path: "Path | str", *, key: str | None = None) -> tuple[Any, "Miss | None"]:
         """(value, None) on a hit; (None, miss) when the caller must compute and `store` it."""
         rel = key or path.relative_to(self.root).as_posix()
-        st = path.stat()
+        st = os.stat(path)  # `path` may be a str: thousands of catalogs, no Path for each
         item = self.entries.get(rel)
         if item and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
                 and st.st_mtime < self.written_at - RACY_SECONDS:
             return item["value"], None
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
         h = digest(data)
         if item and item["hash"] == h:
             item.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
@@ -94,9 +94,15 @@ class FileCache:
         self.entries[miss.rel] = {"size": miss.size, "mtime_ns": miss.mtime_ns, "hash": miss.hash, "value": value}
         self.dirty = True
 
-    def hash(self, path: Path) -> str:
-        """Content hash of a file, re-read only when its stat changed."""
-        return self.get(path, digest, key="#" + path.relative_to(self.root).as_posix())
+    def know_hash(self, path: Path, size: int, mtime_ns: int, hash: str) -> None:
+        """Record a hash the caller computed from content it read after taking this stat."""
+        rel = "#" + path.relative_to(self.root).as_posix()
+        self.entries[rel] = {"size": size, "mtime_ns": mtime_ns, "hash": hash, "value": hash}
+        self.dirty = True
+
+    def hash(self, path: "Path | str", rel: str | None = None) -> str:
+        """Content hash of a file, re-read only when its stat changed (`rel`: its path from the root, if known)."""
+        return self.get(path, digest, key="#" + (rel or path.relative_to(self.root).as_posix()))
 
     def value(self, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
         """A result that depends on many files, keyed by a fingerprint the caller computes."""
@@ -104,9 +110,21 @@ class FileCache:
         if item and item.get("hash") == fingerprint:
             return item["value"]
         value = compute()
+        self.remember(key, fingerprint, value)
+        return value
+
+    def recall(self, key: str, fingerprint: str) -> Any:
+        """The value stored under `key` for exactly this fingerprint, else None."""
+        item = self.entries.get(key)
+        return item["value"] if item and item.get("hash") == fingerprint else None
+
+    def remember(self, key: str, fingerprint: str, value: Any) -> None:
         self.entries[key] = {"size": -1, "mtime_ns": -1, "hash": fingerprint, "value": value}
         self.dirty = True
-        return value
+
+    def forget(self, key: str) -> None:
+        if self.entries.pop(key, None) is not None:
+            self.dirty = True
 
     def save(self) -> None:
         """Best effort: a read-only tree or a full disk only costs speed next time."""
@@ -114,9 +132,9 @@ class FileCache:
             return
         from .catalog import atomic_write
 
-        payload = {"version": __version__, "written_at": time.time(), "files": self.entries}
+        payload = {"code": code_fingerprint(), "written_at": time.time(), "files": self.entries}
         try:
-            atomic_write(self.path, json.dumps(payload, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            atomic_write(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             ignore = self.root / CACHE_DIR / ".gitignore"
             if not ignore.exists():
                 ignore.write_text("*\n", encoding="utf-8")

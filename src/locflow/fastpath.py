@@ -19,8 +19,8 @@ from pathlib import Path
 from .errors import EXIT_INTERRUPTED, LocflowError
 
 FORMATS = {"status": ("text", "json"), "check": ("text", "json", "junit", "github")}
-OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f"},
-           "check": {"--lang", "-l", "--catalog", "--format", "-f", "--only", "--skip", "--path-prefix"}}
+OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f", "--shard"},
+           "check": {"--lang", "-l", "--catalog", "--format", "-f", "--only", "--skip", "--path-prefix", "--shard"}}
 
 
 @dataclass
@@ -75,7 +75,10 @@ def parse(argv: list[str]) -> Request | None:
 
 def main(argv: list[str] | None = None) -> int:
     """`locflow` on the command line."""
-    request = parse(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if stamped_pull(argv):
+        return 0
+    request = parse(argv)
     if request is None:
         from .cli import run
 
@@ -94,6 +97,36 @@ def main(argv: list[str] | None = None) -> int:
         from .errors import stop_on_closed_pipe
 
         stop_on_closed_pipe()
+
+
+def stamped_pull(argv: list[str]) -> bool:
+    """`pull` (or `pull --check`/`--dry-run`) on a tree exactly as a pull that found it current
+    left it: print that pull's answer and load nothing (see pullstamp). False: the full pull runs."""
+    args = list(argv)
+    config = None
+    while args and args[0] in ("--config", "-c") and len(args) > 1:
+        config = args[1]
+        args = args[2:]
+    if not args or args[0] != "pull" or any(a not in ("--check", "--dry-run") for a in args[1:]):
+        return False
+    from .config import find_config
+    from .pullstamp import lookup
+
+    try:
+        data = lookup(Path(config) if config is not None else find_config())
+    except LocflowError:
+        return False  # no config: the full path says so
+    if data is None:
+        return False
+    from .render import pull_up_to_date, pull_warning
+
+    if data["warnings"]:
+        import click
+
+        for path, line, message in data["warnings"]:
+            click.echo(pull_warning(path, line, message), err=True)
+    sys.stdout.write(pull_up_to_date(data["templates"], data["catalogs"]) + "\n")
+    return True
 
 
 def answer(request: Request) -> int:
@@ -121,7 +154,10 @@ def answer(request: Request) -> int:
 
 
 def _compute(project, request: Request, out) -> int:
+    from .shards import parse_shard
+
     languages, catalogs = request.get("--lang", "-l"), request.get("--catalog")
+    shard = parse_shard((request.values.get("--shard") or [None])[-1])
     if project.config.checks:  # as cli.common.load_project: a typo'd check id stops every command
         from .checks.suite import severities
 
@@ -130,7 +166,7 @@ def _compute(project, request: Request, out) -> int:
         from .render import status_json, status_table
         from .status import rollup, status
 
-        rows = status(project, languages, catalogs, missing=True)
+        rows = status(project, languages, catalogs, shard, missing=True)
         if request.format == "json":
             out.file.write(status_json(rows) + "\n")
         else:
@@ -141,7 +177,7 @@ def _compute(project, request: Request, out) -> int:
 
     only = request.get("--only")
     prefix = request.values.get("--path-prefix", [None])[-1]
-    result = relocated(run_checks(project, languages, catalogs, only, request.get("--skip")), project, prefix)
+    result = relocated(run_checks(project, languages, catalogs, only, request.get("--skip"), shard), project, prefix)
     check_output(result, request.format, out, show_info=bool(only))
     return result.exit_code
 
@@ -173,9 +209,9 @@ class OutputCache:
         return sorted(set(paths))
 
     def _stats(self) -> dict[str, list[int]]:
-        from .cache import __version__
+        from .fingerprint import code_fingerprint
 
-        stats: dict[str, list] = {"@version": [__version__]}
+        stats: dict[str, list] = {"@code": [code_fingerprint()]}
         for path in self._inputs():
             try:
                 st = path.stat()

@@ -17,18 +17,25 @@ LOCK_NAME = "lock"
 def remove_stale_temp_files(folder) -> list:
     """Temp files of an atomic write (`.name.XXXX.tmp`) left by a killed run. Called under the lock,
     when no other locflow run can be writing one."""
+    import os
+    from fnmatch import fnmatch
     from pathlib import Path
 
     removed = []
     folder = Path(folder)
     if folder.is_dir() and not folder.is_symlink():
-        for stray in folder.rglob(".*.tmp"):
-            if stray.is_file() and not stray.is_symlink():
-                try:
-                    stray.unlink()
-                    removed.append(stray)
-                except OSError:
-                    pass
+        # os.walk, not rglob: the locales of an archive hold thousands of catalogs and no temp file.
+        for here, _, names in os.walk(folder):
+            for name in names:
+                if not (name.startswith(".") and fnmatch(name, ".*.tmp")):
+                    continue
+                stray = Path(here, name)
+                if stray.is_file() and not stray.is_symlink():
+                    try:
+                        stray.unlink()
+                        removed.append(stray)
+                    except OSError:
+                        pass
     return removed
 
 

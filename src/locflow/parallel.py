@@ -26,9 +26,12 @@ def run_all(func: Callable[[Any], Any], jobs: Sequence[Any], *, weight: int, con
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    # Thousands of small catalogs: hand each worker batches, not one file per round trip through
+    # the pipe; a few batches per worker still balance big and small files.
+    chunksize = max(1, len(jobs) // (workers * 8))
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                              initializer=_one_thread_each) as pool:
-        return list(pool.map(func, jobs, chunksize=1))
+        return list(pool.map(func, jobs, chunksize=chunksize))
 
 
 def _one_thread_each() -> None:

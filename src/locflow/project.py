@@ -12,6 +12,7 @@ from .errors import LocflowError
 
 if TYPE_CHECKING:
     from .glossary import Glossary
+    from .shards import Shard
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,9 @@ class Project:
         self.config = config
         self.root = config.root
         self._glossary: Glossary | None = None
+        self._dnt: tuple[str, ...] | None = None
         self._languages_by_slug: dict[str, dict[str, str]] = {}
+        self._folders: dict[Path, Path] = {}  # folder -> its resolved path, for `inside`
 
     @classmethod
     def load(cls, config_path: Path | str | None = None) -> "Project":
@@ -38,6 +41,9 @@ class Project:
 
     def display(self, path: Path) -> str:
         """Path as users see it: relative to the project root."""
+        text, root = str(path), str(self.root)
+        if text.startswith(root) and text[len(root):len(root) + 1] == "/" and root != "/":
+            return text[len(root) + 1:]  # what relative_to gives, without pathlib's cost per file
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -45,10 +51,22 @@ class Project:
 
     def inside(self, path: Path) -> Path:
         """Refuse paths (after following symlinks) that leave the project."""
-        resolved = path.resolve()
-        if resolved != self.root and self.root not in resolved.parents:
+        resolved = self._resolve(path)
+        # `self.root in resolved.parents`, as text: pathlib walks every parent for each catalog
+        if resolved != self.root and not str(resolved).startswith(str(self.root).rstrip("/") + "/"):
             raise LocflowError(f"{self.display(path)} points outside the project", path=self.display(path))
         return path
+
+    def _resolve(self, path: Path) -> Path:
+        """`path.resolve()`, with each folder resolved once: thousands of catalogs share a few folders."""
+        import os
+
+        if path.name in ("", ".", "..") or os.path.islink(path):
+            return path.resolve()
+        folder = self._folders.get(path.parent)
+        if folder is None:
+            folder = self._folders[path.parent] = path.parent.resolve()
+        return folder / path.name
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -73,7 +91,7 @@ class Project:
                     hint=self._no_sources_hint(pattern),
                 )
             found.update(self.inside(p) for p in matches)
-        return sorted(found, key=lambda p: p.relative_to(self.root).as_posix())
+        return sorted(found, key=self.display)
 
     def _no_sources_hint(self, pattern: str) -> str:
         """A new project (`locflow init`) has empty source folders: say what to add, not only what to fix."""
@@ -85,8 +103,9 @@ class Project:
 
     # --- catalogs ---------------------------------------------------------------------------
 
-    def catalog_files(self, languages: list[str] | None = None, catalogs: list[str] | None = None) -> list[CatalogFile]:
-        """Existing PO files, sorted by language then catalog name."""
+    def catalog_files(self, languages: list[str] | None = None, catalogs: list[str] | None = None,
+                      shard: "Shard | None" = None) -> list[CatalogFile]:
+        """Existing PO files, sorted by language then catalog name (only one shard's, when given)."""
         self.check_languages(languages)
         langs = languages or list(self.config.languages)
         result = []
@@ -109,6 +128,8 @@ class Project:
                     known = sorted({c.name for c in self.catalog_files(languages)} | set(self.config.catalogs))
                     raise LocflowError(f"no catalog matches `{pattern}`",
                                        hint="known: " + ", ".join(known[:12]) + (" …" if len(known) > 12 else ""))
+        if shard is not None:
+            result = [c for c in result if shard.holds(self.display(c.path))]
         order = {lang: i for i, lang in enumerate(self.config.languages)}
         return sorted(result, key=lambda c: (order.get(c.language, 99), c.group, c.name))
 
@@ -121,9 +142,11 @@ class Project:
         return self._glossary
 
     def dnt_terms(self) -> tuple[str, ...]:
-        """Do-not-translate terms, longest first."""
-        terms = {t for c in self.glossary().concepts if c.kind == "dnt" for t in c.dnt_forms()}
-        return tuple(sorted(terms, key=lambda t: (-len(t), t)))
+        """Do-not-translate terms, longest first (computed once: every catalog's checks ask)."""
+        if self._dnt is None:
+            terms = {t for c in self.glossary().concepts if c.kind == "dnt" for t in c.dnt_forms()}
+            self._dnt = tuple(sorted(terms, key=lambda t: (-len(t), t)))
+        return self._dnt
 
     def source_language(self, cat: CatalogFile, metadata: dict[str, str]) -> str:
         """The language a catalog is translated from.

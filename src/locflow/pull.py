@@ -1,7 +1,7 @@
 """`locflow pull`: sources -> POT templates -> merged per-language catalogs."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,6 +9,7 @@ from .catalog import catalog_metadata, default_header, merge, new_pofile, read_p
 from .config import CatalogConfig
 from .errors import LocflowError
 from .project import Project
+from .pullstate import PullState
 
 if TYPE_CHECKING:
     import polib
@@ -39,10 +40,14 @@ class PullResult:
 
 @dataclass(frozen=True)
 class Planned:
-    """A catalog file and the exact bytes a pull would give it."""
+    """A catalog file and the exact bytes a pull would give it.
+
+    `data` is None when the file is known to be current (the pull state vouched for it, or the
+    merge gave what it already says): there is nothing to write, so nothing was rendered.
+    """
 
     path: Path
-    data: bytes
+    data: bytes | None
     # True when the file already says the same, even if an editor formatted it differently:
     # a pull never rewrites a catalog only to re-wrap what Poedit or msgcat wrote.
     same: bool = False
@@ -50,12 +55,41 @@ class Planned:
 
     @property
     def changes(self) -> bool:
-        if self.same:
+        if self.same or self.data is None:
             return False
         try:
             return self.path.read_bytes() != self.data
         except FileNotFoundError:
             return True
+
+
+@dataclass
+class _Unit:
+    """One unit of extraction (an article, or a labels catalog) and what it plans."""
+
+    key: str
+    inputs: str
+    plans: list[Planned]
+    extra: dict = field(default_factory=dict)  # an article's slug and language
+    known: bool = False  # taken from the pull state, not computed
+    observed: dict = field(default_factory=dict)  # path -> (size, mtime_ns, hash) of what the planner read
+    errors: list = field(default_factory=list)  # LocflowError fields of catalogs that could not be merged
+    outputs: list = field(default_factory=list)  # a known unit's files (paths from the root): no Planned each
+    warnings: tuple = ()  # a known unit's template warnings
+
+    def planned(self, project: Project) -> list[Planned]:
+        """Every file of the unit as Planned (a known unit's only now: an archive has thousands)."""
+        if not self.known:
+            return self.plans
+        return [Planned(project.root / rel, None, same=True, warnings=self.warnings if i == 0 else ())
+                for i, rel in enumerate(self.outputs)]
+
+    def template_warnings(self) -> tuple:
+        return self.warnings if self.known else tuple(w for p in self.plans for w in p.warnings)
+
+    def paths(self, root: str) -> list[str]:
+        """Every file of the unit, as text."""
+        return [root + "/" + rel for rel in self.outputs] if self.known else [str(p.path) for p in self.plans]
 
 
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
@@ -68,35 +102,47 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
         from .plandiff import catalog_changes
 
         plans = plan(project, purge_obsolete=purge_obsolete, errors=errors)
+        units = [_Unit("", "", plans)]
         due = [p for p in plans if p.changes]
         written = [project.display(p.path) for p in due]
         changes = [catalog_changes(project, p) for p in due]
-        orphans = _orphans(project, plans) if not errors else []
+        orphans = _orphans(project, units) if not errors else []
     else:
         with project.lock(waiting):
-            plans = plan(project, purge_obsolete=purge_obsolete, errors=errors)
-            written, created = [], []
-            for item in plans:
+            state = PullState(project, purge_obsolete)
+            units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
+            done = []
+            for item in (p for u in units if not u.known for p in u.plans):  # a known unit has nothing to write
                 if item.changes:
                     if not item.path.exists():
                         created.append(project.display(item.path))
                     write_if_changed(item.path, item.data)
-                    written.append(project.display(item.path))
+                    done.append(item.path)
+            _settle(state, units, set(done))
+            written = [project.display(path) for path in done]
             # A skipped article's catalogs are no orphans: nothing is removed while one could not be read.
-            orphans = _orphans(project, plans) if not errors else []
+            orphans = _orphans(project, units) if not errors else []
             if purge_obsolete:
                 for path in orphans:
                     path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
-    templates = sum(1 for p in plans if p.path.suffix == ".pot")
-    return PullResult(written=tuple(written), templates=templates, catalogs=len(plans) - templates,
+    files = [path for u in units for path in u.paths("")]
+    templates = sum(1 for path in files if path.endswith(".pot"))
+    warnings = tuple(w for u in units for w in u.template_warnings())
+    if not (written or orphans or errors or purge_obsolete
+            or any(custom_extractor(c) for c in project.config.catalogs.values())):
+        from . import pullstamp
+
+        pullstamp.record(project, templates, len(files) - templates, warnings)
+    return PullResult(written=tuple(written), templates=templates, catalogs=len(files) - templates,
                       orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
-                      warnings=tuple(w for p in plans for w in p.warnings), changes=tuple(changes),
-                      created=tuple(created), errors=tuple(errors))
+                      warnings=warnings, changes=tuple(changes), created=tuple(created), errors=tuple(errors))
 
 
-def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
+def _orphans(project: Project, units: list[_Unit]) -> list[Path]:
     """Article templates and catalogs whose article is no longer in the sources."""
-    planned = {p.path for p in plans}
+    import os
+
+    planned = {path for u in units for path in u.paths(str(project.root))}
     found: list[Path] = []
     for catalog in project.config.catalogs.values():
         if catalog.kind != "articles" or not catalog.sources:
@@ -104,60 +150,144 @@ def _orphans(project: Project, plans: list[Planned]) -> list[Path]:
         base = project.config.locales_path
         for folder in [base / "templates" / catalog.name] + [base / lang / catalog.name
                                                               for lang in project.config.languages]:
-            found += [p for p in sorted(folder.glob("*.po*")) if p.suffix in (".po", ".pot") and p not in planned]
+            try:
+                names = sorted(os.listdir(folder))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            # Names as text: an archive's folders hold thousands of catalogs.
+            prefix = str(folder) + "/"
+            found += [folder / name for name in names if name.endswith((".po", ".pot"))
+                      and prefix + name not in planned and Path(name).suffix in (".po", ".pot")]
     return found
 
 
 def plan(project: Project, *, purge_obsolete: bool = False, errors: list[LocflowError] | None = None) -> list[Planned]:
     """What each template and catalog should contain after a pull, computed without writing.
 
-    With `errors`, an unreadable article, template or catalog is recorded there and skipped, so
-    the rest is still planned; without it, the first one raises.
+    Units the pull state vouches for are not extracted again; units found current are recorded
+    for the next run (the `stale` check and `pull --dry-run` plan through here too). With
+    `errors`, an unreadable article, template or catalog is recorded there and skipped, so the
+    rest is still planned; without it, the first one raises.
     """
-    result: list[Planned] = []
+    state = PullState(project, purge_obsolete)
+    units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
+    _settle(state, units, set())
+    return [p for u in units for p in u.planned(project)]
+
+
+def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = False,
+               errors: list[LocflowError] | None = None) -> list[_Unit]:
+    units: list[_Unit] = []
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
-        project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
+        sources = project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
         try:
             if catalog.kind == "labels":
-                result += _plan_labels(project, catalog, purge_obsolete, errors)
+                units.append(_plan_labels(project, catalog, sources, purge_obsolete, state, errors))
             else:
-                result += _plan_articles(project, catalog, purge_obsolete, errors)
+                units += _plan_articles(project, catalog, sources, purge_obsolete, state, errors)
         except LocflowError as exc:
-            if errors is None:
-                raise
-            errors.append(exc)
-    return result
+            _skip(errors, exc)
+    return units
 
 
-def _skipping(errors: list[LocflowError] | None, make, *args):
-    """make(*args), or None with the error recorded when `errors` collects them."""
-    try:
-        return make(*args)
-    except LocflowError as exc:
-        if errors is None:
-            raise
-        errors.append(exc)
+def _skip(errors: list[LocflowError] | None, exc: LocflowError) -> None:
+    """Record `exc` when `errors` collects them (the rest is still planned); otherwise raise it."""
+    if errors is None:
+        raise exc
+    errors.append(exc)
+
+
+def _skip_unmerged(errors: list[LocflowError] | None, units: list[_Unit]) -> None:
+    """The catalogs a unit could not merge, as errors (their plans are left out)."""
+    for unit in units:
+        for fields in unit.errors:
+            _skip(errors, LocflowError(**fields))
+
+
+def _settle(state: PullState, units: list[_Unit], written: set[Path]) -> None:
+    """Record the units whose every output is now current; forget the others."""
+    from .cache import digest
+
+    for unit in units:
+        if unit.known:
+            continue
+        if unit.errors:
+            state.forget(unit.key)  # a catalog could not be merged: plan the whole unit again next time
+            continue
+        outputs: dict[str, str] = {}
+        for item in unit.plans:
+            if item.path in written:
+                outputs[state.project.display(item.path)] = digest(item.data)
+            elif item.changes:
+                state.forget(unit.key)
+                break
+            elif item.path in unit.observed:
+                outputs[state.project.display(item.path)] = state.observed(item.path, *unit.observed[item.path])
+            else:
+                outputs[state.project.display(item.path)] = state.file_hash(item.path)
+        else:
+            state.record(unit.key, unit.inputs, outputs, unit.extra)
+    state.save()
+
+
+def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit | None:
+    found = state.current(key, inputs)
+    if found is None:
         return None
+    warnings: tuple = ()
+    if found.get("warnings"):
+        from .sources.templates import ExtractWarning
+
+        warnings = tuple(ExtractWarning(*w) for w in found["warnings"])
+    return _Unit(key, inputs, [], {k: v for k, v in found.items() if k != "outputs"}, known=True,
+                 outputs=list(found["outputs"]), warnings=warnings)
 
 
-def _merged(project: Project, template: "polib.POFile", path: Path, language: str, purge: bool,
-            source: str | None = None) -> Planned:
-    old = read_po(path, display=project.display(path), layout=False) if path.exists() else None
+def _read(path: Path, observed: dict) -> bytes | None:
+    """A file's bytes (None when missing), noting the stat taken before and the hash of what was read."""
+    from .cache import digest
+
+    try:
+        st = path.stat()
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    observed[path] = (st.st_size, st.st_mtime_ns, digest(raw))
+    return raw
+
+
+def _merged(project: Project, template: "polib.POFile", rendered: bytes, path: Path, language: str, purge: bool,
+            source: str | None = None, observed: dict | None = None) -> Planned:
+    from .catalog import plural_forms
+    from .noop import merge_keeps
+
+    raw = _read(path, {} if observed is None else observed)
+    if raw is not None and merge_keeps(rendered.decode("utf-8"), raw, plural_forms(language)[0],
+                                       source_language=source, purge_obsolete=purge):
+        return Planned(path, None, same=True)  # decided from the text: no parse, merge or rendering
+    old = read_po(path, display=project.display(path), data=raw, layout=False) if raw is not None else None
     merged = merge(template, old, language, project.config.site, purge_obsolete=purge, source_language=source)
     data = render(merged)
-    return Planned(path, data, same=old is not None and render(old) == data)
+    if raw == data:
+        return Planned(path, None, same=True)  # what locflow wrote last time: no second rendering needed
+    same = old is not None and render(old) == data
+    return Planned(path, None if same else data, same=same)
 
 
-def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool,
-                 errors: list[LocflowError] | None = None) -> list[Planned]:
+def _plan_labels(project: Project, catalog: CatalogConfig, sources: list[Path], purge: bool, state: PullState,
+                 errors: list[LocflowError] | None = None) -> _Unit:
     from .sources.templates import extract_templates
 
     import polib
 
+    key, inputs = catalog.name, state.inputs(sources)
+    known = None if custom_extractor(catalog) else _known(project, key, inputs, state)
+    if known is not None:
+        return known
     warnings: list = []
-    messages = extract_templates(project.root, project.source_files(catalog), warnings, catalog.extract)
+    messages = extract_templates(project.root, sources, warnings, catalog.extract)
     pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
@@ -166,12 +296,34 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool,
             entry.msgid_plural = m.msgid_plural
             entry.msgstr_plural = {0: "", 1: ""}
         pot.append(entry)
-    plans = [Planned(project.template_path(catalog), render(pot), warnings=tuple(warnings))]
+    rendered = render(pot)
+    unit = _Unit(key, inputs, [Planned(project.template_path(catalog), rendered, warnings=tuple(warnings))],
+                 {"warnings": [[w.path, w.line, w.message] for w in warnings]})
     for lang in project.config.languages:
-        merged = _skipping(errors, _merged, project, pot, project.po_path(catalog, lang), lang, purge)
-        if merged is not None:
-            plans.append(merged)
-    return plans
+        _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang), lang, purge)
+    _skip_unmerged(errors, [unit])
+    return unit
+
+
+def custom_extractor(catalog: CatalogConfig) -> bool:
+    """A `module:function` extractor in `extract:` is the project's own code, which locflow's code
+    fingerprint does not cover: its catalog is extracted on every pull, never taken from the state."""
+    return any(":" in method for _, method in catalog.extract)
+
+
+def _merge_into(unit: _Unit, project: Project, template: "polib.POFile", rendered: bytes, path: Path,
+                language: str, purge: bool, source: str | None = None) -> None:
+    """Plan one catalog of `unit`; a catalog that cannot be read is noted in `unit.errors` and left out."""
+    try:
+        unit.plans.append(_merged(project, template, rendered, path, language, purge, source, unit.observed))
+    except LocflowError as exc:
+        unit.errors.append(_fields(exc))
+
+
+def _fields(exc: LocflowError) -> dict:
+    """What rebuilds `exc` on the other side of a worker's pipe."""
+    return {"message": exc.message, "hint": exc.hint, "path": exc.path, "line": exc.line, "col": exc.col,
+            "exit_code": exc.exit_code}
 
 
 def load_articles(project: Project, catalog: CatalogConfig,
@@ -181,13 +333,18 @@ def load_articles(project: Project, catalog: CatalogConfig,
     articles: list[Article] = []
     seen: dict[str, str] = {}
     for path in project.source_files(catalog):
-        article = _skipping(errors, _load_one, project, path, seen)
-        if article is not None:
-            articles.append(article)
+        try:
+            article = _load_article(project, path)
+            _unique(seen, article.slug, project.display(path))
+        except LocflowError as exc:
+            _skip(errors, exc)
+            continue
+        articles.append(article)
     return articles
 
 
-def _load_one(project: Project, path: Path, seen: dict[str, str]) -> "Article":
+def _load_article(project: Project, path: Path) -> "Article":
+    """One article, with its language checked against the site's."""
     from .sources.articles import load_article
 
     shown = project.display(path)
@@ -196,10 +353,13 @@ def _load_one(project: Project, path: Path, seen: dict[str, str]) -> "Article":
         line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
         raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
                            path=shown, line=line, hint="languages: " + ", ".join(project.config.languages))
-    if article.slug in seen:
-        raise LocflowError(f"slug `{article.slug}` is also used by {seen[article.slug]}", path=shown, line=2)
-    seen[article.slug] = shown
     return article
+
+
+def _unique(seen: dict[str, str], slug: str, shown: str) -> None:
+    if slug in seen:
+        raise LocflowError(f"slug `{slug}` is also used by {seen[slug]}", path=shown, line=2)
+    seen[slug] = shown
 
 
 def article_template(project: Project, article: "Article") -> "polib.POFile":
@@ -220,19 +380,64 @@ def article_template(project: Project, article: "Article") -> "polib.POFile":
     return pot
 
 
-def _plan_articles(project: Project, catalog: CatalogConfig, purge: bool,
-                   errors: list[LocflowError] | None = None) -> list[Planned]:
-    plans = []
-    for article in load_articles(project, catalog, errors):
-        pot = article_template(project, article)
-        plans.append(Planned(project.template_path(catalog, article.slug), render(pot)))
-        for lang in project.config.languages:
-            if lang != article.language:
-                merged = _skipping(errors, _merged, project, pot, project.po_path(catalog, lang, article.slug), lang,
-                                   purge, article.language)
-                if merged is not None:
-                    plans.append(merged)
-    return plans
+def _plan_articles(project: Project, catalog: CatalogConfig, paths: list[Path], purge: bool, state: PullState,
+                   errors: list[LocflowError] | None = None) -> list[_Unit]:
+    """One unit per article, in source order; with `errors`, an article that cannot be read (or a
+    catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
+    from .parallel import run_all
+
+    units: list[_Unit | dict | None] = []
+    todo: list[tuple[int, str, str, Path]] = []
+    for i, path in enumerate(paths):
+        key, inputs = f"{catalog.name}:{project.display(path)}", state.inputs([path])
+        unit = _known(project, key, inputs, state)
+        units.append(unit)
+        if unit is None:
+            todo.append((i, key, inputs, path))
+    # Each article's extraction and merges are independent: on every core, in batches, in order.
+    weight = sum(path.stat().st_size for *_, path in todo) * len(project.config.languages)
+    results = run_all(_article_job, [str(path) for *_, path in todo], weight=weight,
+                      context=(project, catalog, purge))
+    for (i, key, inputs, _), result in zip(todo, results):
+        if isinstance(result, _Unit):
+            result.key, result.inputs = key, inputs
+        units[i] = result
+    # Errors in source order, as a sequential pull meets them.
+    planned: list[_Unit] = []
+    seen: dict[str, str] = {}
+    for path, unit in zip(paths, units):
+        try:
+            if isinstance(unit, dict):
+                raise LocflowError(**unit)
+            _unique(seen, unit.extra["slug"], project.display(path))
+        except LocflowError as exc:
+            _skip(errors, exc)
+            continue
+        _skip_unmerged(errors, [unit])
+        planned.append(unit)
+    return planned
+
+
+def _article_job(path: str) -> "_Unit | dict":
+    """Template and catalogs of one article (in a worker process when the run is big)."""
+    from .parallel import shared
+
+    project, catalog, purge = shared()
+    try:
+        article = _load_article(project, Path(path))
+    except LocflowError as exc:
+        return _fields(exc)
+    pot = article_template(project, article)
+    rendered = render(pot)
+    unit = _Unit("", "", [], {"slug": article.slug, "language": article.language})
+    target = project.template_path(catalog, article.slug)
+    unit.plans.append(Planned(target, rendered) if _read(target, unit.observed) != rendered
+                      else Planned(target, None, same=True))
+    for lang in project.config.languages:
+        if lang != article.language:
+            _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang, article.slug), lang, purge,
+                        article.language)
+    return unit
 
 
 def _format_flags(msgid: str, plural: str | None) -> list[str]:

@@ -41,6 +41,15 @@ def safe_console_class():
     return SafeConsole
 
 
+def pull_warning(path: str, line: int, message: str) -> str:
+    """What a template's extraction left out (`_("")`), as `pull` prints it; the fast path prints it too."""
+    return f"warning: {path}:{line}: {message}"
+
+
+def pull_up_to_date(templates: int, catalogs: int) -> str:
+    return f"up to date ({templates} templates, {catalogs} catalogs)"
+
+
 def print_error(exc: LocflowError) -> None:
     """One coloured line (plus a hint) on stderr."""
     from rich.markup import escape

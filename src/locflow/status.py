@@ -10,7 +10,7 @@ from .project import Project
 from .states import STATE_ORDER, State, nplurals_of, state_of
 
 if TYPE_CHECKING:
-    pass
+    from .shards import Shard
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,13 @@ def summarize(name: str, language: str, path: str, counts: dict[State, int], obs
 
 
 def status(project: Project, languages: list[str] | None = None,
-           catalogs: list[str] | None = None, missing: bool = False) -> list[CatalogStatus]:
-    """One row per catalog file; with `missing`, also a row for each labels catalog a selected
-    language does not have yet (every template entry untranslated)."""
+           catalogs: list[str] | None = None, shard: "Shard | None" = None,
+           missing: bool = False) -> list[CatalogStatus]:
+    """One row per catalog file (only one shard's, when given); with `missing`, also a row for each
+    labels catalog a selected language does not have yet (every template entry untranslated)."""
     from .cache import FileCache, enabled
 
-    files = project.catalog_files(languages, catalogs)
+    files = project.catalog_files(languages, catalogs, shard)
     cache = FileCache(project.root, "status") if enabled() else None
     counts: dict[Path, dict[str, int]] = {}
     misses = []
@@ -117,11 +118,12 @@ def status(project: Project, languages: list[str] | None = None,
                               c["obsolete"], State(cat.publish), source))
     if missing:
         order = {code: i for i, code in enumerate(project.config.languages)}
-        rows = sorted(rows + _missing(project, languages, catalogs), key=lambda r: order.get(r.language, 0))
+        rows = sorted(rows + _missing(project, languages, catalogs, shard), key=lambda r: order.get(r.language, 0))
     return rows
 
 
-def _missing(project: Project, languages: list[str] | None, catalogs: list[str] | None) -> list[CatalogStatus]:
+def _missing(project: Project, languages: list[str] | None, catalogs: list[str] | None,
+             shard: "Shard | None" = None) -> list[CatalogStatus]:
     import fnmatch
 
     rows = []
@@ -134,7 +136,8 @@ def _missing(project: Project, languages: list[str] | None, catalogs: list[str] 
                  if template.is_file() else 0)
         for lang in languages or project.config.languages:
             path = project.po_path(spec, lang)
-            if not path.is_file():
+            # A missing catalog belongs to the shard its path would, so merged shards show it once.
+            if not path.is_file() and (shard is None or shard.holds(project.display(path))):
                 counts = {s: 0 for s in STATE_ORDER}
                 counts[State.UNTRANSLATED] = total
                 row = summarize(spec.name, lang, project.display(path), counts, 0, State(spec.publish))

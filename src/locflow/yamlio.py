@@ -1,6 +1,7 @@
 """Safe YAML loading with positions, shared by workflow.yaml and article front matter."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .errors import LocflowError
@@ -98,3 +99,51 @@ def _depth(node: Any, level: int = 0, seen: dict[int, int] | None = None) -> int
     seen[key] = level
     children = node.values() if isinstance(node, dict) else node
     return max((_depth(v, level + 1, seen) for v in children), default=level + 1)
+
+
+# Nearly every article's front matter is flat `key: value` lines with quoted or plain text values.
+# Those are read here directly (ruamel, pure Python, takes milliseconds a parse, and an archive
+# pull parses thousands); anything this does not recognise as certainly plain goes to ruamel.
+_SIMPLE_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*): (.*)")
+_PLAIN = re.compile(r"[^\W\d_][^\s:#,\[\]{}'\"\\]*(?: [^\s:#,\[\]{}'\"\\]+)*")  # a letter first
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # a timestamp, which our loader keeps as a string
+_RESERVED = {"true", "false", "yes", "no", "on", "off", "y", "n", "null"}  # YAML 1.1 and 1.2 booleans, null
+# Printable as YAML reads it, without line breaks of its own (NEL, U+2028/9) or a BOM.
+_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+
+
+def simple_scalar(raw: str) -> str | None:
+    """The string YAML reads from `raw` when it is a scalar with nothing to interpret: plain text
+    that starts with a letter (no `:`, `#`, quotes or brackets, no boolean or null word), or a
+    single- or double-quoted string without quotes or backslashes inside. None: ask ruamel."""
+    if _UNSAFE.search(raw):
+        return None
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"' and '"' not in raw[1:-1] and "\\" not in raw:
+        return raw[1:-1]
+    if len(raw) >= 2 and raw[0] == raw[-1] == "'" and "'" not in raw[1:-1]:
+        return raw[1:-1]
+    if _PLAIN.fullmatch(raw) and raw.lower() not in _RESERVED:
+        return raw
+    return None
+
+
+def simple_mapping(text: str) -> tuple[dict[str, str], dict[str, tuple[int, int]]] | None:
+    """`text` as ruamel reads it when every line is `key: <simple scalar>` (distinct keys): the values
+    and the 0-based (line, col) of each value; None for anything else (comments, blank lines, nesting,
+    escapes, CRLF …), which `load_yaml` then reads."""
+    if not text.endswith("\n"):
+        return None
+    values: dict[str, str] = {}
+    positions: dict[str, tuple[int, int]] = {}
+    for number, line in enumerate(text[:-1].split("\n")):
+        match = _SIMPLE_LINE.fullmatch(line)
+        if match is None or match.group(1) in values or match.group(1).lower() in _RESERVED:
+            return None
+        raw = match.group(2)
+        # load_yaml keeps timestamps as text (see _loader)
+        value = raw if _DATE.fullmatch(raw) else simple_scalar(raw)
+        if value is None:
+            return None
+        values[match.group(1)] = value
+        positions[match.group(1)] = (number, len(match.group(1)) + 2)
+    return values, positions

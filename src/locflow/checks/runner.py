@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..catalog import read_po
 from ..errors import LocflowError
@@ -10,12 +11,16 @@ from ..project import CatalogFile, Project
 from .base import Finding, catalog_context
 from .suite import SPECIAL, check_catalog as catalog_rules, check_entry, severities
 
+if TYPE_CHECKING:
+    from ..shards import Shard
+
 
 @dataclass(frozen=True)
 class CheckResult:
     findings: tuple[Finding, ...]
     ran: tuple[str, ...] = ()  # the checks that ran, so a clean report still says what it checked
     languages: tuple[str, ...] = ()
+    shard: str = ""  # K/N of a sharded run: its JSON then says what ran, so merge-shards can say it too
 
     @property
     def summary(self) -> dict[str, int]:
@@ -27,7 +32,10 @@ class CheckResult:
         return 1 if self.summary["error"] else 0
 
     def to_json(self) -> dict:
-        return {"findings": [f.to_json() for f in self.findings], "summary": self.summary}
+        doc = {"findings": [f.to_json() for f in self.findings], "summary": self.summary}
+        if self.shard:
+            doc["scope"] = {"shard": self.shard, "checks": list(self.ran), "languages": list(self.languages)}
+        return doc
 
 
 def relocated(result: CheckResult, project: Project, prefix: str | None = None) -> CheckResult:
@@ -65,11 +73,12 @@ def selected(project: Project, only: list[str] | None, skip: list[str] | None) -
 
 
 def run_checks(project: Project, languages: list[str] | None = None, catalogs: list[str] | None = None,
-               only: list[str] | None = None, skip: list[str] | None = None) -> CheckResult:
+               only: list[str] | None = None, skip: list[str] | None = None,
+               shard: "Shard | None" = None) -> CheckResult:
     from ..cache import FileCache, enabled
 
     active = selected(project, only, skip)
-    files = project.catalog_files(languages, catalogs)
+    files = project.catalog_files(languages, catalogs, shard)
     cache = FileCache(project.root, "check", _signature(project, active)) if enabled() else None
     findings: list[Finding] = []
     try:
@@ -90,18 +99,19 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
             findings += [Finding(**row) for row in rows]
         if "stale" in active or "empty-msgid" in active:
             if cache is None:
-                findings += _stale(project, files, active, languages, catalogs)
+                findings += _stale(project, files, active, languages, catalogs, shard)
             else:
-                key = "@stale:" + json.dumps([languages, catalogs, sorted(k for k in SPECIAL if k in active)])
+                key = "@stale:" + json.dumps([languages, catalogs, sorted(k for k in SPECIAL if k in active),
+                                              str(shard) if shard else None])
                 rows = cache.value(key, _stale_fingerprint(project, cache),
                                    lambda: [f.to_json() for f in _stale(project, files, active, languages,
-                                                                         catalogs)])
+                                                                         catalogs, shard)])
                 findings += [Finding(**row) for row in rows]
     finally:
         if cache is not None:
             cache.save()
     return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(sorted(active)),
-                       tuple(languages or project.config.languages))
+                       tuple(languages or project.config.languages), str(shard) if shard else "")
 
 
 def _check_job(cat: CatalogFile) -> list[dict]:
@@ -172,7 +182,8 @@ def _read(path, shown: str, data: bytes | None):
         return read_po(path, display=shown, data=raw)
 
 
-def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], languages, catalogs) -> list[Finding]:
+def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], languages, catalogs,
+           shard: "Shard | None" = None) -> list[Finding]:
     """The `stale` and `empty-msgid` findings: both come from one planned pull."""
     from ..pull import plan
 
@@ -198,7 +209,7 @@ def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], l
         if item.path.suffix == ".pot":
             continue
         in_scope = item.path in wanted or (item.path not in known and _in_scope(project, item.path, languages,
-                                                                                 catalogs))
+                                                                                 catalogs, shard))
         if not in_scope:
             continue
         if not item.changes:
@@ -221,9 +232,11 @@ def _catalog_name(project: Project, path) -> str:
     return path.stem if parts[1] == "LC_MESSAGES" else f"{parts[1]}/{path.stem}"
 
 
-def _in_scope(project: Project, path, languages, catalogs) -> bool:
+def _in_scope(project: Project, path, languages, catalogs, shard: "Shard | None" = None) -> bool:
     import fnmatch
 
+    if shard is not None and not shard.holds(project.display(path)):
+        return False
     lang = path.relative_to(project.config.locales_path).parts[0]
     name = _catalog_name(project, path)
     if languages and lang not in languages:

@@ -7,8 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from .common import (Catalogs, CheckFormat, DryRun, Languages, TextOrJson, app, check_format, handle_errors,
-                     load_project, make_console, show_waiting, split_values)
+from .common import (Catalogs, CheckFormat, DryRun, Languages, ShardOption, TextOrJson, app, check_format,
+                     handle_errors, load_project, make_console, show_waiting, split_values)
 
 
 @app.command()
@@ -51,7 +51,7 @@ def pull(
 
 
 def _print_pull(result, dry_run: bool) -> None:
-    from ..render import print_error
+    from ..render import print_error, pull_up_to_date, pull_warning
 
     for exc in result.errors:  # skipped; everything else was pulled
         print_error(exc)
@@ -59,12 +59,12 @@ def _print_pull(result, dry_run: bool) -> None:
         typer.echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
                    "the rest was pulled")
     for w in result.warnings:
-        typer.echo(f"warning: {w.path}:{w.line}: {w.message}", err=True)
+        typer.echo(pull_warning(w.path, w.line, w.message), err=True)
     for path in result.orphaned:
         typer.echo(f"removed {path} (its article is gone)" if result.removed else
                    f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
     if result.up_to_date:
-        typer.echo(f"up to date ({result.templates} templates, {result.catalogs} catalogs)")
+        typer.echo(pull_up_to_date(result.templates, result.catalogs))
         return
     if dry_run:
         for change in result.changes:
@@ -94,13 +94,15 @@ def status(
     lang: Languages = None,
     catalog: Catalogs = None,
     fmt: TextOrJson = "text",
+    shard: ShardOption = None,
 ) -> None:
     """Entries per review state, per language and catalog. Example: locflow status --catalog articles/<slug>"""
+    from ..shards import parse_shard
     from ..status import rollup, status as do_status
 
     with handle_errors():
         check_format(fmt)
-        rows = do_status(load_project(), split_values(lang), split_values(catalog), missing=True)
+        rows = do_status(load_project(), split_values(lang), split_values(catalog), parse_shard(shard), missing=True)
         if fmt == "json":
             from ..render import status_json
 
@@ -124,16 +126,19 @@ def translate(
     retranslate_machine: bool = typer.Option(False, "--retranslate-machine",
                                              help="Also replace entries still in machine state."),
     fmt: TextOrJson = "text",
+    shard: ShardOption = None,
 ) -> None:
     """Machine-translate untranslated entries; they are saved as `machine` and wait for review. Example: locflow translate --lang et --provider google"""
     with handle_errors():
+        from ..shards import parse_shard
+
         check_format(fmt)
         result = _run_translate(load_project(), split_values(lang), split_values(catalog), provider, dry_run, retranslate_machine,
-                                fmt)
+                                fmt, parse_shard(shard))
         raise typer.Exit(result.exit_code)
 
 
-def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine, fmt="text"):
+def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine, fmt="text", shard=None):
     from ..mt.engine import TranslateOptions, translate as do_translate
 
     console = make_console(stderr=True)
@@ -160,7 +165,8 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
                           f"{chars} characters")
 
     options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
-                               retranslate_machine=retranslate_machine, progress=progress, waiting=show_waiting)
+                               retranslate_machine=retranslate_machine, progress=progress, waiting=show_waiting,
+                               shard=shard)
     try:
         result = do_translate(project, options)
     finally:
@@ -263,10 +269,12 @@ def check(
     path_prefix: Optional[str] = typer.Option(None, "--path-prefix",
                                               help="Prefix for the catalog paths in the output (default: paths "
                                                    "relative to the current folder)."),
+    shard: ShardOption = None,
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
     from ..checks.runner import run_checks
     from ..checks.reporters import FORMATS
+    from ..shards import parse_shard
 
     with handle_errors():
         check_format(fmt, FORMATS)
@@ -275,15 +283,47 @@ def check(
             _list_checks(project, fmt)
             return
         from ..checks.runner import relocated
-        from ..render import check_output
 
-        result = relocated(run_checks(project, split_values(lang), split_values(catalog), split_values(only), split_values(skip)), project,
-                           path_prefix)
+        result = relocated(run_checks(project, split_values(lang), split_values(catalog), split_values(only),
+                                      split_values(skip), parse_shard(shard)), project, path_prefix)
+        _print_check(result, fmt, show_info=bool(only))
 
-        check_output(result, fmt, make_console(), show_info=bool(only))
-        if fmt == "github":
-            _github_step_summary(result)
-        raise typer.Exit(result.exit_code)
+
+def _print_check(result, fmt: str, show_info: bool) -> None:
+    from ..render import check_output
+
+    check_output(result, fmt, make_console(), show_info=show_info)
+    if fmt == "github":
+        _github_step_summary(result)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("merge-shards")
+def merge_shards(
+    files: List[Path] = typer.Argument(..., help="JSON outputs of `check --shard` (or `status --shard`) runs."),
+    fmt: CheckFormat = "text",
+    show_info: bool = typer.Option(False, "--info", help="List info findings too (text format)."),
+) -> None:
+    """Merge the JSON outputs of sharded runs into one result, as one run gives it. Example: locflow merge-shards check-*.json --format github"""
+    from ..checks.reporters import FORMATS
+    from ..shards import merge_outputs
+
+    with handle_errors():
+        check_format(fmt, FORMATS)
+        merged = merge_outputs(load_project(), files)
+        if merged.kind == "status":
+            check_format(fmt)
+            if fmt == "json":
+                from ..render import status_json
+
+                typer.echo(status_json(merged.status))
+            else:
+                from ..status import rollup
+
+                _status_table(rollup(merged.status))
+            return
+        # The shards' paths are already as their runs printed them (relative to the folder they ran in).
+        _print_check(merged.check, fmt, show_info)
 
 
 def _github_step_summary(result) -> None:

@@ -97,6 +97,8 @@ TextOrJson = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]
 CheckFormat = Annotated[str, typer.Option("--format", "-f", help="text, json, junit or github.")]
 Reviewer = Annotated[Optional[str], typer.Option("--reviewer", help="Your name (default: git user.name).")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
+ShardOption = Annotated[Optional[str], typer.Option(
+    "--shard", help="Only shard K of N (e.g. 2/4): a stable split of the catalogs for parallel CI jobs.")]
 
 
 def one_line(msgctxt: Optional[str], text: str, width: int = 60) -> str:

@@ -27,6 +27,7 @@ from .protect import Masked, mask, unmask
 if TYPE_CHECKING:
     import polib
 
+    from ..shards import Shard
     from ..tm.memory import Match as TmMatch
     from ..tm.memory import Memory
     from .providers import Provider
@@ -137,6 +138,7 @@ class TranslateOptions:
     environ: dict[str, str] | None = None
     today: str | None = None
     waiting: Callable[[str], None] | None = None  # told when another run holds the project lock
+    shard: "Shard | None" = None  # only this shard's catalogs (--shard K/N)
 
 
 def translate(project: Project, options: TranslateOptions | None = None) -> TranslateResult:
@@ -154,7 +156,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                                hint="known providers: " + ", ".join(sorted([*REGISTRY, "memory"])))
     today = opts.today or _dt.date.today().isoformat()
 
-    files = project.catalog_files(opts.languages, opts.catalogs)
+    files = project.catalog_files(opts.languages, opts.catalogs, opts.shard)
     catalogs: list[_Catalog] = []
     errors: list[LocflowError] = []
     for cat in files:

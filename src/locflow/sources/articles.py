@@ -73,20 +73,23 @@ def _line_offsets(lines: list[str]) -> list[int]:
 
 
 def _front_matter(yaml_text: str, shown: str) -> tuple[dict, dict[str, tuple[int, int]]]:
-    from ..yamlio import load_yaml
+    from ..yamlio import load_yaml, simple_mapping
 
-    data = load_yaml(yaml_text, shown, line_offset=1, what="broken front matter")
-    if not isinstance(data, dict):
-        raise LocflowError("front matter must be a mapping of fields", path=shown, line=2, col=1)
-    missing = [f for f in REQUIRED_FIELDS if f not in data]
+    simple = simple_mapping(yaml_text)
+    if simple is not None:
+        meta, where = simple
+    else:
+        data = load_yaml(yaml_text, shown, line_offset=1, what="broken front matter")
+        if not isinstance(data, dict):
+            raise LocflowError("front matter must be a mapping of fields", path=shown, line=2, col=1)
+        meta = {str(k): v for k, v in data.items()}
+        where = {str(k): data.lc.value(k) for k in data}
+    missing = [f for f in REQUIRED_FIELDS if f not in meta]
     if missing:
         raise LocflowError("front matter lacks " + ", ".join(f"`{m}`" for m in missing), path=shown, line=2,
                            hint="required fields: " + ", ".join(REQUIRED_FIELDS))
-    positions = {}
-    for key in data:
-        line, col = data.lc.value(key)
-        positions[str(key)] = (line + 1, col)  # line within the file (0-based) once `---` is counted
-    meta = {str(k): v for k, v in data.items()}
+    # line within the file (0-based) once `---` is counted
+    positions = {key: (line + 1, col) for key, (line, col) in where.items()}
     try:
         _dt.date.fromisoformat(str(meta["date"]))
     except ValueError:
@@ -121,6 +124,11 @@ def _front_units(meta: dict, positions: dict, lines: list[str], offsets: list[in
 
 
 def _yaml_scalar(raw: str) -> object:
+    from ..yamlio import simple_scalar
+
+    simple = simple_scalar(raw)
+    if simple is not None:
+        return simple
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 

@@ -28,17 +28,19 @@ def _options() -> Any:
     return o.ENABLE_TABLES | o.ENABLE_FOOTNOTES | o.ENABLE_STRIKETHROUGH | o.ENABLE_TASKLISTS
 
 
-def _char_offsets(text: str) -> list[int] | None:
-    """Character index of every UTF-8 byte offset that starts a character (None when ASCII)."""
+def _char_offsets(text: str, offsets: set[int]) -> dict[int, int] | None:
+    """Character index of each of these UTF-8 byte offsets (character starts), or None when the text
+    is ASCII. Only the offsets the events name are converted: one decode of the text, in pieces."""
     if text.isascii():
         return None
-    table = [0] * (len(text.encode("utf-8")) + 1)
-    pos = 0
-    for index, ch in enumerate(text):
-        table[pos] = index
-        pos += len(ch.encode("utf-8"))
-    table[pos] = len(text)
-    return table
+    data = text.encode("utf-8")
+    found: dict[int, int] = {}
+    chars = done = 0
+    for offset in sorted(offsets):
+        chars += len(data[done:offset].decode("utf-8"))
+        done = offset
+        found[offset] = chars
+    return found
 
 
 def _split(raw: Any) -> tuple[str, str, Any]:
@@ -57,9 +59,10 @@ def events(text: str) -> list[Event]:
     """Every event of `text` with its source span in characters."""
     import pyromark
 
-    table = _char_offsets(text)
+    raws = list(pyromark.events_with_range(text, options=_options()))
+    table = _char_offsets(text, {span[k] for _, span in raws for k in ("start", "end")})
     out = []
-    for raw, span in pyromark.events_with_range(text, options=_options()):
+    for raw, span in raws:
         what, name, data = _split(raw)
         start, end = span["start"], span["end"]
         if table is not None:

@@ -1,0 +1,117 @@
+"""A stamp of the tree a pull found current, so the next `pull` on the same tree answers at once.
+
+A pull that changes nothing still loads the project and asks the pull state about every unit; on
+an archive of thousands of articles that costs seconds. When a pull wrote nothing, skipped
+nothing and found no orphaned catalog, this stamp records what it saw: the stat (size, mtime_ns)
+of every file under the locales folder and of every file the source globs matched, the config's
+bytes and locflow's code fingerprint. The next `pull` (or `pull --check`/`--dry-run`) re-runs the
+globs and walks the locales folder; only when it finds exactly the same files with the same stat,
+each older than the stamp by the racy window (as git trusts its index), is the stamped answer
+given without loading anything. Any difference at all (a file added, removed, touched, written
+too close to the stamp; another config; other code) goes to the full pull.
+"""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .project import Project
+    from .sources.templates import ExtractWarning
+
+NAME = "pull-stamp.json"
+
+
+def _folder(root: Path) -> Path:
+    from .cache import CACHE_DIR
+
+    return root / CACHE_DIR / "cache"
+
+
+def _tree(folder: str) -> dict[str, list[int]]:
+    """(size, mtime_ns) of every file under `folder` (hidden ones too), by path relative to it."""
+    found: dict[str, list[int]] = {}
+    cut = len(folder) + 1
+    stack = [folder]
+    while stack:
+        here = stack.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+                st = entry.stat()
+                found[entry.path[cut:]] = [st.st_size, st.st_mtime_ns]
+    return found
+
+
+def _sources(root: Path, patterns: list[str]) -> dict[str, list[int]]:
+    """(size, mtime_ns) of every file the globs match, as `Project.source_files` finds them."""
+    found: dict[str, list[int]] = {}
+    cut = len(str(root)) + 1
+    for pattern in patterns:
+        for path in root.glob(pattern):
+            st = os.stat(path)
+            if stat.S_ISREG(st.st_mode):
+                found[str(path)[cut:]] = [st.st_size, st.st_mtime_ns]
+    return found
+
+
+def _config_digest(config: Path) -> str:
+    from .cache import digest
+
+    return digest(config.read_bytes())
+
+
+def record(project: "Project", templates: int, catalogs: int, warnings: tuple["ExtractWarning", ...]) -> None:
+    """Stamp the tree as one a pull found current (best effort: without a usable `.locflow`, no stamp)."""
+    from .cache import enabled, usable
+    from .catalog import atomic_write
+    from .fingerprint import code_fingerprint
+
+    root = project.root
+    if not enabled() or not usable(root):
+        return
+    written_at = time.time()  # before the stats: a file changed while they are taken is racy
+    patterns = [p for c in project.config.catalogs.values() for p in c.sources]
+    try:
+        payload = {
+            "code": code_fingerprint(), "config": os.path.abspath(project.config.path),
+            "config_digest": _config_digest(project.config.path), "written_at": written_at,
+            "locales": project.config.locales_dir, "patterns": patterns,
+            "tree": _tree(str(project.config.locales_path)), "sources": _sources(root, patterns),
+            "templates": templates, "catalogs": catalogs,
+            "warnings": [[w.path, w.line, w.message] for w in warnings],
+        }
+        atomic_write(_folder(root) / NAME, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        return
+
+
+def lookup(config: Path) -> dict | None:
+    """The stamped answer (templates, catalogs, warnings) when the tree is exactly as stamped, else None."""
+    from .cache import RACY_SECONDS, enabled, usable
+    from .fingerprint import code_fingerprint
+
+    root = config.parent
+    if not enabled() or not usable(root):
+        return None
+    try:
+        data = json.loads((_folder(root) / NAME).read_bytes())
+        if data["code"] != code_fingerprint() or data["config"] != os.path.abspath(config) \
+                or data["config_digest"] != _config_digest(config):
+            return None
+        limit = (data["written_at"] - RACY_SECONDS) * 1e9
+        for stats in (data["tree"], data["sources"]):
+            if any(mtime >= limit for _, mtime in stats.values()):
+                return None  # changed too close to the stamp to trust its mtime
+        # The sources first: an edited article, the usual change, is found without walking the catalogs.
+        if _sources(root, data["patterns"]) != data["sources"] or _tree(str(root / data["locales"])) != data["tree"]:
+            return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return data

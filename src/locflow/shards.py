@@ -1,0 +1,115 @@
+"""`--shard K/N`: split a project's catalogs over N CI jobs, and merge their JSON outputs back.
+
+A catalog belongs to shard 1 + (hash of its path) mod N: the assignment depends on nothing but
+the catalog's own path, so adding an article never moves other catalogs between shards, and
+every job computes the same split on its own. Merging the shards' `check --format json` (or
+`status --format json`) outputs gives what one run over the whole project gives.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import LocflowError
+
+if TYPE_CHECKING:
+    from .checks.runner import CheckResult
+    from .project import Project
+    from .status import CatalogStatus
+
+_SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based, as GitHub's matrix counts
+    count: int
+
+    def holds(self, rel_path: str) -> bool:
+        """Whether the catalog at this project-relative path belongs to this shard."""
+        h = int.from_bytes(hashlib.blake2b(rel_path.encode("utf-8"), digest_size=8).digest(), "big")
+        return h % self.count == self.index - 1
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def parse_shard(text: str | None) -> Shard | None:
+    """`K/N` with 1 <= K <= N; None for no sharding."""
+    if text is None or text == "":
+        return None
+    m = _SPEC.match(text)
+    if not m or not 1 <= int(m.group(1)) <= int(m.group(2)):
+        raise LocflowError(f"bad shard `{text}`", hint="write K/N with 1 <= K <= N, e.g. --shard 2/4")
+    return Shard(int(m.group(1)), int(m.group(2)))
+
+
+@dataclass(frozen=True)
+class Merged:
+    kind: str  # "check" or "status"
+    check: "CheckResult | None" = None
+    status: "list[CatalogStatus] | None" = None
+
+
+def merge_outputs(project: "Project", paths: list[Path]) -> Merged:
+    """The shards' JSON outputs as one result, in the order one run gives."""
+    docs = []
+    for path in paths:
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise LocflowError(f"cannot read {path}: {exc.strerror}", path=str(path)) from None
+        except ValueError as exc:
+            raise LocflowError(f"not JSON: {exc}", path=str(path), line=getattr(exc, "lineno", None),
+                               hint="give the files `locflow check --format json` or `status --format json` wrote")
+        if not isinstance(doc, dict) or not ({"findings"} <= doc.keys() or {"catalogs"} <= doc.keys()):
+            raise LocflowError("neither a check nor a status JSON output", path=str(path))
+        docs.append((path, doc))
+    kinds = {"check" if "findings" in doc else "status" for _, doc in docs}
+    if len(kinds) != 1:
+        raise LocflowError("cannot merge check and status outputs together", hint="merge each kind on its own")
+    if kinds == {"check"}:
+        return Merged("check", check=_merge_check([doc for _, doc in docs]))
+    return Merged("status", status=_merge_status(project, docs))
+
+
+def _merge_check(docs: list[dict]) -> "CheckResult":
+    from .checks.base import Finding
+    from .checks.runner import CheckResult
+
+    findings: list[Finding] = []
+    project_wide: set[Finding] = set()
+    ran: set[str] = set()
+    languages: list[str] = []
+    for doc in docs:
+        scope = doc.get("scope") or {}
+        ran.update(scope.get("checks", ()))
+        languages += [lang for lang in scope.get("languages", ()) if lang not in languages]
+        for row in doc["findings"]:
+            finding = Finding(**row)
+            if not finding.catalog:
+                # Not about one catalog (sources that cannot be extracted): every shard reports it.
+                if finding in project_wide:
+                    continue
+                project_wide.add(finding)
+            findings.append(finding)
+    return CheckResult(tuple(sorted(findings, key=lambda f: f.sort_key)), tuple(sorted(ran)), tuple(languages))
+
+
+def _merge_status(project: "Project", docs: list[tuple[Path, dict]]) -> "list[CatalogStatus]":
+    from .status import CatalogStatus
+
+    rows: dict[str, CatalogStatus] = {}
+    for path, doc in docs:
+        for row in doc["catalogs"]:
+            item = CatalogStatus(**row)
+            if item.path in rows:
+                raise LocflowError(f"{item.path} is in two of the outputs", path=str(path),
+                                   hint="merge the outputs of one run's shards, each once")
+            rows[item.path] = item
+    order = {lang: i for i, lang in enumerate(project.config.languages)}
+    return sorted(rows.values(), key=lambda r: (order.get(r.language, 99), r.catalog.split("/")[0], r.catalog))
