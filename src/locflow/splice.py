@@ -2,19 +2,34 @@
 
 A catalog re-wrapped by Poedit, Weblate or `msgcat --no-wrap` would otherwise come back in polib's
 wrapping on the first approval, and its diff would show every entry. `read_po` remembers where
-each entry was and what it said; `render_edited` copies the original lines of the entries that
-still say the same and renders only the changed ones. The result is parsed again and must give
+each entry was (the tokenizer's spans) and what it said; `render_edited` copies the original lines
+of the entries that still say the same and renders only the changed ones. The result is parsed again and must give
 exactly what a plain render gives, or the plain render is written instead.
 """
 from __future__ import annotations
 
+import weakref
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import polib
 
-_ORIGINAL = "_locflow_original"  # on the POFile: (lines, header snapshot)
-_SPAN = "_locflow_span"  # on each entry: (first line, fields when read)
+    from .potokens import Catalog
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """A catalog as it was read: its lines, its header, and where each entry began and what it said."""
+
+    lines: list[str]
+    header: tuple
+    spans: dict[int, tuple[int, tuple]]  # id(entry) -> (first line index, fields when read)
+    entries: list  # the entries themselves, so no other object takes their ids while the layout lives
+
+
+# Keyed by id(POFile): polib's objects get no attributes of ours. An entry goes when its catalog does.
+_LAYOUTS: dict[int, _Layout] = {}
 
 
 def fields(entry: "polib.POEntry") -> tuple:
@@ -29,13 +44,14 @@ def _header(po: "polib.POFile") -> tuple:
     return dict(po.metadata), po.header, po.metadata_is_fuzzy, po.encoding
 
 
-def remember(po: "polib.POFile", text: str) -> None:
-    """Called by read_po on the text it parsed (LF line ends only)."""
-    if "\r" in text:
+def remember(po: "polib.POFile", tokens: "Catalog") -> None:
+    """Called by read_po with the tokenizer's reading of the same text: the entries' spans."""
+    if "\r" in tokens.text:
         return  # CRLF or CR files: a plain render normalises them, as before
-    setattr(po, _ORIGINAL, (text.split("\n"), _header(po)))
-    for entry in po:
-        setattr(entry, _SPAN, (entry.linenum - 1, fields(entry)))
+    entries = list(po)
+    spans = {id(e): (t.linenum - 1, fields(e)) for e, t in zip(entries, tokens)}
+    _LAYOUTS[id(po)] = _Layout(tokens.text.split("\n"), _header(po), spans, entries)
+    weakref.finalize(po, _LAYOUTS.pop, id(po), None)
 
 
 def render_edited(po: "polib.POFile") -> bytes:
@@ -43,13 +59,13 @@ def render_edited(po: "polib.POFile") -> bytes:
     from .catalog import render
 
     plain = render(po)
-    original = getattr(po, _ORIGINAL, None)
-    if original is None:
+    layout = _LAYOUTS.get(id(po))
+    if layout is None:
         return plain
-    lines, header = original
-    spans = [getattr(e, _SPAN, None) for e in po]
+    lines = layout.lines
+    spans = [layout.spans.get(id(e)) for e in po]
     starts = [s[0] for s in spans if s is not None]
-    if (header != _header(po) or None in spans or starts != sorted(starts) or len(set(starts)) != len(starts)
+    if (layout.header != _header(po) or None in spans or starts != sorted(starts) or len(set(starts)) != len(starts)
             or not starts or starts[0] < 1):
         return plain  # new, removed or reordered entries, or a changed header: the plain render
     out = lines[:starts[0]]
