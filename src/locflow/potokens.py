@@ -210,6 +210,7 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
     phase = _COMMENTS
     target: list[str] | None = None  # the pieces of the field a continuation line extends
     pieces: dict[str, list[str]] = {}
+    forms = 0  # msgstr[N] read so far in the entry
     keyword_line = 0  # where the entry's msgctxt or msgid is, for "msgid without msgstr"
     obsolete: bool | None = None  # whether the entry's keyword lines carry `#~`
     tcomments: list[str] = []
@@ -364,11 +365,11 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
                 raise _Syntax(number, "PO syntax error: msgstr[N] without msgid_plural")
             if phase == _STR:
                 raise _Syntax(number, "PO syntax error: msgstr and msgstr[N] in one entry")
-            expected = 0 if phase == _PLURAL else sum(1 for k in pieces if k[:7] == "msgstr[")
+            expected = 0 if phase == _PLURAL else forms
             if index != expected:
                 # As msgfmt: forms are numbered 0, 1, 2, … in order (`msgstr[99999999999999999999]` is not).
                 raise _Syntax(number, f"PO syntax error: plural form has wrong index (expected msgstr[{expected}])")
-            phase = _FORMS
+            phase, forms = _FORMS, index + 1
         if obsolete is None:
             obsolete = is_obsolete
         elif obsolete != is_obsolete:
