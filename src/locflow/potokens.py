@@ -20,7 +20,6 @@ _CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([A-Za-z0-9._-]+)')
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
 _ESCAPE = re.compile(r'\\(?:([ntr"\\abfv])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))', re.S)
 _STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"', re.S)
-_KEYWORDS = ("msgctxt", "msgid_plural", "msgid", "msgstr")  # msgid_plural before msgid: a prefix match
 _PREVIOUS = ("msgctxt", "msgid_plural", "msgid")
 
 
@@ -28,7 +27,7 @@ class Entry:
     """One message with polib.POEntry's field names and meanings, and where it stands in the file."""
 
     __slots__ = ("msgid", "msgid_plural", "msgctxt", "msgstr", "msgstr_plural", "flags", "tcomment", "comment",
-                 "occurrences", "linenum", "end", "obsolete", "previous_msgid", "previous_msgid_plural",
+                 "_references", "linenum", "end", "obsolete", "previous_msgid", "previous_msgid_plural",
                  "previous_msgctxt", "_locflow_pairs")
 
     def __init__(self, linenum: int) -> None:
@@ -40,7 +39,7 @@ class Entry:
         self.flags: list[str] = []
         self.tcomment = ""
         self.comment = ""
-        self.occurrences: list[tuple[str, str]] = []
+        self._references: list[str] = []  # the text of its `#:` lines: status and the checks never split them
         self.linenum = linenum  # first line of the entry (its first comment), 1-based, as polib counts
         self.end = linenum  # its last line (the last string of its msgstr)
         self.obsolete = False
@@ -48,6 +47,15 @@ class Entry:
         self.previous_msgid_plural: str | None = None
         self.previous_msgctxt: str | None = None
         self._locflow_pairs = None  # checks.base.form_pairs remembers its answer here
+
+    @property
+    def occurrences(self) -> list[tuple[str, str]]:
+        """`#:` references as polib splits them: (file, line), line "" when there is none."""
+        out = []
+        for item in " ".join(self._references).split():
+            name, sep, number = item.rpartition(":")
+            out.append((name, number) if sep and number.isdigit() else (item, ""))
+        return out
 
 
 class Catalog(list):
@@ -162,15 +170,6 @@ def _string(rest: str, line: int, encoding: str) -> str:
         raise _Syntax(line, "PO syntax error: one string per line, nothing after its closing quote")
     body = m.group(1)
     return _unescape(body, line, encoding) if "\\" in body else body
-
-
-def _occurrences(text: str) -> list[tuple[str, str]]:
-    """`#:` references as polib splits them: (file, line) with line "" when there is none."""
-    out = []
-    for item in text.split():
-        name, sep, number = item.rpartition(":")
-        out.append((name, number) if sep and number.isdigit() else (item, ""))
-    return out
 
 
 def _metadata(msgstr: str) -> dict[str, str]:
@@ -293,7 +292,7 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
             elif kind == ".":
                 comments.append(rest[1:] if rest[:1].isspace() else rest)
             else:
-                entry.occurrences += _occurrences(rest)
+                entry._references.append(rest)
             continue
         in_header = False
         is_obsolete = first == "#"
@@ -320,9 +319,12 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
             if entry is not None:
                 entry.end = number
             continue
-        for word in _KEYWORDS:
-            if line.startswith(word):
-                break
+        if line.startswith("msgid"):
+            word = "msgid_plural" if line.startswith("msgid_plural") else "msgid"
+        elif line.startswith("msgstr"):
+            word = "msgstr"
+        elif line.startswith("msgctxt"):
+            word = "msgctxt"
         else:
             raise _Syntax(number, f"PO syntax error: {line[:40]!r} is not a valid line")
         rest = line[len(word):]
