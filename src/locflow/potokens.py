@@ -21,6 +21,7 @@ _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b"
 _ESCAPE = re.compile(r'\\(?:([ntr"\\abfv])|([0-7]{1,3})|x([0-9A-Fa-f]+)|(.))', re.S)
 _STRING = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"', re.S)
 _PREVIOUS = ("msgctxt", "msgid_plural", "msgid")
+_MARKED = {":", ",", "."}
 
 
 class Entry:
@@ -85,16 +86,6 @@ def check_file_size(data: bytes, shown: str) -> None:
                            "version control")
 
 
-def check_entry_sizes(entries, shown: str) -> None:
-    """Refuse an entry whose text is over MAX_STRING_CHARS (a 30 MB msgstr cost gigabytes downstream)."""
-    for entry in entries:
-        texts = [entry.msgid, entry.msgid_plural or "", entry.msgstr, *entry.msgstr_plural.values()]
-        if (longest := max(len(t) for t in texts)) > MAX_STRING_CHARS:
-            raise LocflowError(f"entry text of {longest} characters, over the {MAX_STRING_CHARS} limit",
-                               path=shown, line=entry.linenum,
-                               hint="split the text, or restore the entry from version control")
-
-
 def decode(data: bytes, shown: str) -> str:
     """A catalog's text in its declared charset, without a byte order mark."""
     check_file_size(data, shown)
@@ -110,15 +101,17 @@ def decode(data: bytes, shown: str) -> str:
 
 def parse(data: bytes, shown: str) -> Catalog:
     """A catalog's bytes, read and validated: the entry point for every reader."""
-    catalog = tokenize(decode(data, shown), shown, charset(data))
-    check_entry_sizes(catalog, shown)
-    return catalog
+    return tokenize(decode(data, shown), shown, charset(data))
 
 
 class _Syntax(Exception):
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line
+
+
+class _Oversized(_Syntax):
+    """An entry over MAX_STRING_CHARS (a 30 MB msgstr cost gigabytes downstream)."""
 
 
 def _unescape(body: str, line: int, encoding: str) -> str:
@@ -196,19 +189,23 @@ def tokenize(text: str, shown: str = "<string>", encoding: str = "utf-8") -> Cat
     """Entries of PO text with their line spans; a LocflowError at the first line msgfmt would refuse."""
     try:
         return _tokenize(text, encoding)
+    except _Oversized as exc:
+        raise LocflowError(str(exc), path=shown, line=exc.line,
+                           hint="split the text, or restore the entry from version control") from None
     except _Syntax as exc:
         raise LocflowError(str(exc), path=shown, line=exc.line, hint=SYNTAX_HINT) from None
 
 
 def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state machine reads best in one place
     catalog = Catalog()
-    seen: dict[tuple[str | None, str], int] = {}
+    seen: set[tuple[str | None, str]] = set()
     header_lines: list[str] = []
     in_header = True  # translator comments above everything else are the file's header comment (polib)
     entry: Entry | None = None
     phase = _COMMENTS
     target: list[str] | None = None  # the pieces of the field a continuation line extends
-    pieces: dict[str, list[str]] = {}
+    pieces: dict[str, list[str]] = {}  # keyword (msgstr[N] included) -> its string pieces
+    previous: dict[str, list[str]] | None = None  # the same for `#|` lines, when the entry has them
     forms = 0  # msgstr[N] read so far in the entry
     keyword_line = 0  # where the entry's msgctxt or msgid is, for "msgid without msgstr"
     obsolete: bool | None = None  # whether the entry's keyword lines carry `#~`
@@ -216,36 +213,48 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
     comments: list[str] = []
 
     def finish() -> None:
-        nonlocal entry, phase, target, pieces, obsolete, tcomments, comments
-        if entry is not None and phase >= _STR:
-            entry.msgctxt = "".join(pieces["msgctxt"]) if "msgctxt" in pieces else None
-            entry.msgid = "".join(pieces["msgid"])
-            entry.msgid_plural = "".join(pieces.get("msgid_plural", ()))
+        nonlocal entry, phase, target, pieces, previous, obsolete, tcomments, comments
+        e = entry
+        if e is not None and phase >= _STR:
+            if "msgctxt" in pieces:
+                e.msgctxt = "".join(pieces["msgctxt"])
+            e.msgid = msgid = "".join(pieces["msgid"])
             if phase == _STR:
-                entry.msgstr = "".join(pieces["msgstr"])
+                e.msgstr = "".join(pieces["msgstr"])
+                texts = (msgid, e.msgstr)
             else:
-                entry.msgstr_plural = {int(k[7:-1]): "".join(v) for k, v in pieces.items() if k[:7] == "msgstr["}
-            for name in _PREVIOUS:
-                if "#|" + name in pieces:
-                    setattr(entry, "previous_" + name, "".join(pieces["#|" + name]))
-            entry.tcomment = "\n".join(tcomments)
-            entry.comment = "\n".join(comments)
-            entry.obsolete = bool(obsolete)
-            key = (entry.msgctxt, entry.msgid)
-            if not entry.obsolete:
+                e.msgid_plural = "".join(pieces["msgid_plural"])
+                e.msgstr_plural = {int(k[7:-1]): "".join(v) for k, v in pieces.items() if k[:7] == "msgstr["}
+                texts = (msgid, e.msgid_plural, *e.msgstr_plural.values())
+            for t in texts:
+                if len(t) > MAX_STRING_CHARS:
+                    longest = max(map(len, texts))
+                    raise _Oversized(e.linenum, f"entry text of {longest} characters, over the {MAX_STRING_CHARS} limit")
+            if previous:
+                for name, value in previous.items():
+                    setattr(e, "previous_" + name, "".join(value))
+            if tcomments:
+                e.tcomment = "\n".join(tcomments)
+            if comments:
+                e.comment = "\n".join(comments)
+            e.obsolete = bool(obsolete)
+            key = (e.msgctxt, msgid)
+            if not obsolete:
                 if key in seen:
-                    raise _Syntax(entry.linenum, f"duplicate message definition {entry.msgid[:40]!r}")
-                seen[key] = entry.linenum
-            if key == (None, "") and not entry.obsolete:
-                catalog.header_entry = entry
-                catalog.header_flags = entry.flags
-                catalog.metadata = _metadata(entry.msgstr)
+                    raise _Syntax(e.linenum, f"duplicate message definition {msgid[:40]!r}")
+                seen.add(key)
+                if key == (None, ""):
+                    catalog.header_entry = e
+                    catalog.header_flags = e.flags
+                    catalog.metadata = _metadata(e.msgstr)
+                else:
+                    catalog.append(e)
             else:
-                catalog.append(entry)
+                catalog.append(e)
         elif phase > _COMMENTS:
             raise _Syntax(keyword_line, "PO syntax error: msgid without msgstr" if phase >= _ID
                           else "PO syntax error: msgctxt without msgid")
-        entry, phase, target, pieces, obsolete = None, _COMMENTS, None, {}, None
+        entry, phase, target, pieces, previous, obsolete = None, _COMMENTS, None, {}, None, None
         tcomments, comments = [], []
 
     for number, raw in enumerate(text.split("\n"), 1):
@@ -253,8 +262,34 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
         if not line:
             continue
         first = line[0]
-        if first == "#" and line[1:2] != "~":
+        is_obsolete = False
+        if first == "#":
             kind = line[1:2]
+            if kind in _MARKED:  # `#:`, `#,` or `#.`
+                rest = line[2:]
+                if not rest:  # (the line is stripped: a rest that is there holds more than blanks)
+                    continue  # a bare `#,`, `#.` or `#:` says nothing (polib skips it too)
+                in_header = False
+                if phase > _COMMENTS:
+                    finish()  # a new entry, or (inside one) "msgid without msgstr"
+                if entry is None:
+                    entry = Entry(number)
+                target = None
+                if kind == ":":
+                    entry._references.append(rest)
+                elif kind == ",":
+                    entry.flags += [f.strip() for f in rest.split(",")]
+                else:
+                    comments.append(rest[1:] if rest[:1].isspace() else rest)
+                continue
+            if kind == "~":
+                line = line[2:].lstrip()
+                if not line:
+                    continue  # a bare `#~` is a comment
+                is_obsolete = True
+                first = line[0]
+                if first == "|":
+                    kind, line = "|", "#" + line
             if kind == "|":
                 rest = line[2:].lstrip()
                 if not rest:
@@ -264,9 +299,11 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
                     finish()
                 if entry is None:
                     entry = Entry(number)
-                target = _previous(rest, number, encoding, pieces, target)
+                if previous is None:
+                    previous = {}
+                target = _previous(rest, number, encoding, previous, target)
                 continue
-            if kind in (" ", "") or kind not in ",.:":
+            if not is_obsolete:  # `# text`, `#`, `##text`, `#text`: a translator comment
                 if in_header:
                     header_lines.append(line[2:])
                     continue
@@ -278,38 +315,7 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
                 tcomments.append(value[1:] if value[:1] == " " else value)
                 target = None
                 continue
-            rest = line[2:]
-            if not rest.strip():
-                continue  # a bare `#,`, `#.` or `#:` says nothing (polib skips it too)
-            in_header = False
-            if phase > _COMMENTS:
-                finish()  # a new entry, or (inside one) "msgid without msgstr"
-            if entry is None:
-                entry = Entry(number)
-            target = None
-            if kind == ",":
-                entry.flags += [f.strip() for f in rest.split(",")]
-            elif kind == ".":
-                comments.append(rest[1:] if rest[:1].isspace() else rest)
-            else:
-                entry._references.append(rest)
-            continue
         in_header = False
-        is_obsolete = first == "#"
-        if is_obsolete:
-            line = line[2:].lstrip()
-            if not line:
-                continue  # a bare `#~` is a comment
-            if line[0] == "|":
-                rest = line[1:].lstrip()
-                if rest:
-                    if phase > _COMMENTS:
-                        finish()
-                    if entry is None:
-                        entry = Entry(number)
-                    target = _previous(rest, number, encoding, pieces, target)
-                continue
-            first = line[0]
         if first == '"':
             if target is None or phase == _COMMENTS:
                 raise _Syntax(number, "PO syntax error: a string without a keyword before it")
@@ -335,9 +341,12 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
             word, rest, index = line[:len(word) + close + 1], rest[close + 1:], int(rest[1:close])
         else:
             index = None
-        if rest[:1] not in ('"', " ", "\t"):
+        if rest[:2] == ' "' and rest[-1] == '"' and "\\" not in rest and '"' not in rest[2:-1]:
+            value = rest[2:-1]  # the common case, `msgid "text"`, without a call
+        elif rest[:1] not in ('"', " ", "\t"):
             raise _Syntax(number, f"PO syntax error: {line[:40]!r} is not a valid line")
-        value = _string(rest, number, encoding)
+        else:
+            value = _string(rest, number, encoding)
         if word in ("msgctxt", "msgid"):
             if phase >= _ID or phase == _CTXT and word == "msgctxt":
                 finish()  # a new entry, or (inside one) "msgid without msgstr"
@@ -384,7 +393,7 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
     return catalog
 
 
-def _previous(rest: str, number: int, encoding: str, pieces: dict[str, list[str]],
+def _previous(rest: str, number: int, encoding: str, previous: dict[str, list[str]],
               target: list[str] | None) -> list[str]:
     """A `#|` line: a previous msgctxt, msgid or msgid_plural, or a string continuing one."""
     if rest[0] == '"':
@@ -394,6 +403,6 @@ def _previous(rest: str, number: int, encoding: str, pieces: dict[str, list[str]
         return target
     for word in _PREVIOUS:
         if rest.startswith(word) and rest[len(word):len(word) + 1] in ('"', " ", "\t"):
-            piece = pieces["#|" + word] = [_string(rest[len(word):], number, encoding)]
+            piece = previous[word] = [_string(rest[len(word):], number, encoding)]
             return piece
     raise _Syntax(number, f"PO syntax error: {rest[:40]!r} is not a valid previous-msgid line")
