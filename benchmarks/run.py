@@ -126,6 +126,11 @@ def main() -> None:
     run(locflow + ["status"], repeat=1)  # warm the cache
     status_warm = run(locflow + ["status", "--format", "json"], repeat=max(r, 5))
     rows.append(("status 8x20k, warm (cache)", status_warm, "(target 0.15 s)", Timing(0.15, None)))
+    # Why fastpath.py exists: the same warm status through typer's command tree (and the library's
+    # per-file cache), without the fast path's parser and whole-output cache.
+    typer_path = [sys.executable, "-c", "import sys; sys.argv[0] = 'locflow'; from locflow.cli import run; run()"]
+    rows.append(("status 8x20k, warm (cache)", status_warm, "typer path, no fastpath",
+                 run(typer_path + ["status", "--format", "json"], repeat=max(r, 5))))
 
     check_cold = run(locflow + ["check", "--format", "json"], repeat=r, before=cold)
     check_one = run(locflow + ["check", "--format", "json", "--lang", "et"], repeat=r, before=cold)

@@ -5,7 +5,7 @@ import json
 
 import polib
 
-from locflow.checks import run_checks
+from locflow.checks.runner import run_checks
 from locflow.project import Project
 from locflow.status import status
 

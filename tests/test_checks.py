@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from locflow.plurals import project_rule
 
-from locflow.checks import run_checks
+from locflow.checks.runner import run_checks
 from locflow.project import Project
 
 from .conftest import REPO, build_project, pull, run_locflow, write

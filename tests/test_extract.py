@@ -254,3 +254,104 @@ def test_an_empty_msgid_is_a_finding_not_raw_stderr(tmp_path, run_cli):
     assert "It is reserved by GNU gettext" not in checked.output
     found = [f for f in json.loads(checked.stdout)["findings"] if f["check"] == "empty-msgid"]
     assert [(f["path"], f["line"], f["severity"]) for f in found] == [("site/templates/page.html", 12, "warning")]
+
+
+# --- `extract:` per file pattern, as pybabel's mapping file ------------------------------------
+
+VIEWS_PY = '''\
+from gettext import gettext as _, ngettext, pgettext
+
+
+def page(n):
+    # Translators: the page title
+    title = _("Defence news")
+    many = ngettext("%(n)d article", "%(n)d articles", n)
+    return title, many, pgettext("menu", "Home")
+'''
+
+MAPPED = """\
+site: Example
+source_language: en
+languages: [en, et]
+catalogs:
+  ui:
+    kind: labels
+    sources: ["app/**/*.py", "templates/*.html"]
+    extract:
+      "templates/draft.html": ignore
+      "app/**.py": python
+      "templates/**.html": jinja2
+"""
+
+
+def mapped_project(root: Path) -> Path:
+    write(root / "app" / "news" / "views.py", VIEWS_PY)
+    write(root / "templates" / "base.html", '<h1>{{ _("Defence news") }}</h1><p>{% trans %}Read more{% endtrans %}</p>\n')
+    write(root / "templates" / "draft.html", '{{ _("Not ready") }}\n')
+    write(root / "workflow.yaml", MAPPED)
+    return root
+
+
+def test_extract_mapping_reads_python_and_templates_as_pybabel_does(tmp_path, run_cli):
+    import sys
+
+    root = mapped_project(tmp_path / "proj")
+    assert run_cli("pull", cwd=root).exit_code == 0
+    ours = {(e.msgctxt, e.msgid, e.msgid_plural, e.comment, tuple(e.occurrences))
+            for e in po(root / "locales" / "templates" / "ui.pot")}
+    write(tmp_path / "mapping.cfg", "[ignore: templates/draft.html]\n[python: app/**.py]\n"
+                                    "[jinja2: templates/**.html]\nextensions=jinja2.ext.i18n\n")
+    out = tmp_path / "pybabel.pot"
+    proc = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(tmp_path / "mapping.cfg"),
+                           "-c", "Translators:", "--strip-comments", "-o", str(out), "."], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    theirs = {(e.msgctxt, e.msgid, e.msgid_plural, e.comment, tuple(e.occurrences)) for e in po(out)}
+    assert ours == theirs
+    assert (None, "Defence news", "", "the page title",
+            (("app/news/views.py", "6"), ("templates/base.html", "1"))) in ours
+    assert not any(msgid == "Not ready" for _, msgid, *_ in ours)
+
+
+def test_without_extract_every_source_is_a_jinja2_template(tmp_path):
+    paths = [write(tmp_path / "a.html", '{{ _("Home") }}\n')]
+    assert [m.msgid for m in extract_templates(tmp_path, paths, methods=())] == ["Home"]
+
+
+def test_python_syntax_error_names_file_and_line(tmp_path):
+    paths = [write(tmp_path / "app" / "bad.py", 'x = _("fine")\ny = _("unclosed\n')]
+    with pytest.raises(LocflowError) as err:
+        extract_templates(tmp_path, paths, methods=(("**.py", "python"),))
+    assert err.value.path == "app/bad.py"
+
+
+def test_a_custom_extractor_named_module_function_is_used(tmp_path, monkeypatch):
+    write(tmp_path / "myextract.py", "def extract(fileobj, keywords, comment_tags, options):\n"
+                                     "    for n, line in enumerate(fileobj.read().decode().splitlines(), 1):\n"
+                                     "        if line.startswith('LABEL '):\n"
+                                     "            yield n, '_', line[6:], []\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    paths = [write(tmp_path / "labels.txt", "LABEL Front page\nother\nLABEL Archive\n")]
+    found = extract_templates(tmp_path, paths, methods=(("*.txt", "myextract:extract"),))
+    assert [(m.msgid, m.locations) for m in found] == [("Front page", [("labels.txt", 1)]),
+                                                      ("Archive", [("labels.txt", 3)])]
+
+
+@pytest.mark.parametrize("extract, message", [
+    ('      "app/**.py": pyhton\n', "unknown extraction method `pyhton`"),
+    ('      - python\n', "`extract` must map file patterns"),
+])
+def test_a_bad_extract_mapping_is_a_config_error_at_its_line(tmp_path, run_cli, extract, message):
+    root = mapped_project(tmp_path / "proj")
+    text = MAPPED.split("    extract:\n")[0] + "    extract:\n" + extract
+    write(root / "workflow.yaml", text)
+    result = run_cli("pull", cwd=root)
+    assert result.exit_code == 2
+    assert message in result.stderr and "workflow.yaml:" in result.stderr
+
+
+def test_extract_on_an_articles_catalog_is_refused(tmp_path, run_cli):
+    root = mapped_project(tmp_path / "proj")
+    write(root / "workflow.yaml", MAPPED + "  articles:\n    kind: articles\n    sources: [\"site/*.md\"]\n"
+                                           "    extract:\n      \"**.md\": python\n")
+    result = run_cli("status", cwd=root)
+    assert result.exit_code == 2 and "`extract` applies to labels catalogs" in result.stderr

@@ -12,7 +12,7 @@ import pytest
 from locflow.plurals import project_rule
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from locflow.checks import run_checks
+from locflow.checks.runner import run_checks
 from locflow.errors import LocflowError
 from locflow.glossary import Concept, Glossary, find, occurs, read_csv, write_csv
 from locflow.glossary_tbx import read_tbx, write_tbx

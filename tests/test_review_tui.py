@@ -576,6 +576,24 @@ def test_session_refuses_to_approve_an_entry_with_an_error_finding(sample):
     assert path.read_bytes() == before
 
 
+def test_session_honours_an_ignore_marker_like_check_does(sample):
+    """`# locflow: ignore placeholders` on the entry: `locflow check` is silent about it, and so is the
+    interactive review (it used to list the finding and refuse the approval)."""
+    from locflow.checks.runner import run_checks
+
+    break_author_placeholder(sample)
+    edit_file(sample, ET_UI, '# locflow: machine google 2026-11-20\n#, fuzzy, python-format\nmsgid "By %(author)s"\n',
+              '# locflow: ignore placeholders\n# locflow: machine google 2026-11-20\n#, fuzzy, python-format\n'
+              'msgid "By %(author)s"\n')
+    findings = run_checks(Project.load(sample / "workflow.yaml"), ["et"], ["ui"]).findings
+    assert not [f for f in findings if f.check == "placeholders" and f.msgid == "By %(author)s"]
+    s, out = session(sample, "et", ["ui"], Script(["q"]))
+    s.run()
+    text = out.getvalue()
+    assert "By %(author)s" in text
+    assert "placeholders:" not in text
+
+
 def test_session_shows_glossary_findings_and_the_previous_source_diff(sample):
     fuzzy_with_previous_msgid(sample)
     s, out = session(sample, "et", ["ui"], Script(["q"]))

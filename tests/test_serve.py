@@ -25,7 +25,8 @@ from locflow.errors import LocflowError
 from locflow.project import Project
 from locflow.review import approve as core_approve
 from locflow.review import list_entries
-from locflow.review_tui import Session, _queue
+from locflow.review import review_queue
+from locflow.review_tui import Session
 from locflow.serve import Server, create_app
 from locflow.serve.actions import entry_id
 from locflow.states import State, content_sha, state_of
@@ -350,7 +351,7 @@ def test_entry_list_shows_what_review_list_selects(site, sample, query, selector
 
 def test_needs_review_lists_what_the_interactive_review_walks(site, sample):
     page = site.get("/entries?lang=lv&state=review").text
-    queue = _queue(Project.load(sample / "workflow.yaml"), "lv", None)
+    queue = review_queue(Project.load(sample / "workflow.yaml"), "lv", None)
     assert queue
     assert listed(page) == [f"/entry/lv/{cat.name}/{entry_id(*key)}" for cat, key in queue]
 
@@ -510,7 +511,7 @@ def test_reopen_writes_what_review_reopen_writes(site, sample, twin):
 
 def test_edit_writes_what_the_interactive_reviews_edit_writes(site, sample, twin):
     project = Project.load(twin / "workflow.yaml")
-    cat, key = _queue(project, "et", [CHISINAU])[0]
+    cat, key = review_queue(project, "et", [CHISINAU])[0]
     new = "Chișinău kiirendab ühendamist Euroopa Liidu energiavõrguga"
     keys = iter(["e", "q"])
     Session(project, "et", [CHISINAU], REVIEWER, _quiet(), lambda: next(keys), lambda label, current: new,

@@ -135,7 +135,7 @@ def test_one_request_per_unique_text_and_none_on_rerun(project, server):
 def test_a_pull_after_translate_rewrites_nothing_and_the_stale_check_passes(project, server):
     """translate writes `#, fuzzy, python-format`, as msgmerge does; a merge once moved the flag to the
     end, so CI failed `stale` right after every translate until someone ran pull."""
-    from locflow.checks import run_checks
+    from locflow.checks.runner import run_checks
 
     translate(project)
     ui = project.root / "locales/et/LC_MESSAGES/ui.po"
@@ -405,6 +405,32 @@ def test_sigint_keeps_finished_work_and_rerun_resumes(tmp_path, server):
         for p in (tmp_path / "locales" / lang).rglob("*.po"):
             assert all(state_of(e) is State.MACHINE for e in entries(p))
 
+
+
+def test_interrupt_keeps_replies_that_arrived_after_it(tmp_path, server):
+    """Replies already queued when Ctrl-C lands are saved too: only requests still in flight repeat."""
+    server.reset()
+    write_project(tmp_path, server.url)
+    proj = Project.load(tmp_path / "workflow.yaml")
+    pull(proj)
+    seen = []
+
+    def progress(done, total, chars, failed):
+        seen.append(done)
+        if done == 3:
+            time.sleep(0.5)  # let the other workers' replies queue up behind this one
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        translate(proj, TranslateOptions(languages=["et", "lv"], progress=progress))
+    first = {(r["params"]["sl"], r["params"]["tl"], r["params"]["q"]) for r in server.requests}
+    assert len(first) > 3
+    server.reset()
+    translate(proj, TranslateOptions(languages=["et", "lv"]))
+    again = {(r["params"]["sl"], r["params"]["tl"], r["params"]["q"]) for r in server.requests}
+    # at most the requests in flight at the interrupt (concurrency 4) are repeated; before the fix,
+    # every reply still queued behind the interrupted one was dropped (24 of them here)
+    assert len(first & again) <= 4, len(first & again)
 
 GLOSSARY = """\
 id,kind,case_sensitive,note,en,et,lv,lt,pl,ro,ru,uk

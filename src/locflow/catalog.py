@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
@@ -32,20 +34,54 @@ def read_po(path: Path, *, display: str | None = None, data: bytes | None = None
     """Parse a PO/POT file (or its bytes) into polib objects; a broken file becomes a LocflowError with file:line.
 
     potokens reads and validates; polib only holds the entries and writes them. `layout` keeps
-    each entry's original lines so an edit rewrites only what changed (splice.py); a merge
-    builds a new catalog anyway and skips it."""
+    each entry's original lines (`layout_of`) so an edit rewrites only what changed (splice.py);
+    a merge builds a new catalog anyway and skips it."""
     shown = display or str(path)
     if data is None:
         if not path.is_file():
             raise LocflowError("catalog not found", path=shown)
         data = path.read_bytes()
     tokens = potokens.parse(data, shown)
-    po = _pofile(tokens, potokens.charset(data))
-    if layout:
-        from .splice import remember
-
-        remember(po, tokens)
+    po = _pofile(tokens, potokens.declared_charset(data))
+    if layout and "\r" not in tokens.text:  # CRLF or CR files: a plain render normalises them, as before
+        entries = list(po)
+        spans = {id(e): (t.linenum - 1, entry_fields(e)) for e, t in zip(entries, tokens)}
+        _LAYOUTS[id(po)] = Layout(tokens.text.split("\n"), header_fields(po), spans, entries)
+        weakref.finalize(po, _LAYOUTS.pop, id(po), None)
     return po
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A catalog as read_po read it: its lines, its header, where each entry began and what it said.
+
+    splice.py copies the lines of the entries that still say the same when an edit is written."""
+
+    lines: list[str]
+    header: tuple
+    spans: dict[int, tuple[int, tuple]]  # id(entry) -> (first line index, entry_fields when read)
+    entries: list  # the entries themselves, so no other object takes their ids while the layout lives
+
+
+# Keyed by id(POFile): polib's objects get no attributes of ours. A layout goes when its catalog does.
+_LAYOUTS: dict[int, Layout] = {}
+
+
+def layout_of(po: "polib.POFile") -> Layout | None:
+    """How `po` stood in its file when read_po read it (None for a catalog built in memory)."""
+    return _LAYOUTS.get(id(po))
+
+
+def entry_fields(entry: "polib.POEntry") -> tuple:
+    """Everything an entry says, in a comparable form."""
+    return (entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
+            tuple(sorted((int(k), v) for k, v in entry.msgstr_plural.items())), tuple(entry.flags),
+            entry.tcomment, entry.comment, tuple(entry.occurrences), entry.previous_msgctxt,
+            entry.previous_msgid, entry.previous_msgid_plural)
+
+
+def header_fields(po: "polib.POFile") -> tuple:
+    return dict(po.metadata), po.header, po.metadata_is_fuzzy, po.encoding
 
 
 def _pofile(tokens: potokens.Catalog, encoding: str) -> "polib.POFile":

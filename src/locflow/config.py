@@ -16,7 +16,8 @@ MAX_CONFIG_BYTES = 1_000_000
 TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation", "checks",
             "lock_timeout")
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
-CATALOG_KEYS = ("kind", "sources", "publish")
+EXTRACT_METHODS = ("jinja2", "python", "javascript", "ignore")  # pybabel's names (sources/templates.py)
+CATALOG_KEYS = ("kind", "sources", "publish", "extract")
 PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory", "openai")
 # mt/providers.py registers exactly these, each with the schema of its section (checked by the provider)
 PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)
@@ -31,6 +32,7 @@ class CatalogConfig:
     sources: tuple[str, ...]
     publish: str
     source_positions: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # (line, col) per pattern
+    extract: tuple[tuple[str, str], ...] = ()  # (file pattern, babel method), first match wins; labels only
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Config:
     catalogs: dict[str, CatalogConfig]
     translation: TranslationConfig
     checks: dict[str, str] = field(default_factory=dict)  # check id -> severity or "off"
+    check_positions: dict[str, tuple[int, int] | None] = field(default_factory=dict, compare=False)
     lock_timeout: float = 60.0  # seconds a second writing run waits for the project lock
 
     @property
@@ -128,6 +131,7 @@ class _Validator:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._check_positions: dict[str, tuple[int, int] | None] = {}
 
     def error(self, message: str, node: Any = None, key: Any = None, *, value: bool = False,
               index: int | None = None, hint: str | None = None) -> LocflowError:
@@ -218,26 +222,33 @@ class _Validator:
             catalogs=catalogs,
             translation=translation,
             checks=self._checks(top),
+            check_positions=self._check_positions,
             lock_timeout=float(self.number(top, "lock_timeout", 60.0, minimum=0, maximum=86400, integer=False)),
         )
 
     def _checks(self, top: dict) -> dict[str, str]:
+        """Severities by check id. The ids are checked where severities are read (checks.suite), which
+        knows the registry; the position of each is kept for that error."""
         node = top.get("checks")
         if node is None:
             return {}
-        from .checks.runner import all_checks
-
-        known = tuple(cid for cid, _, _ in all_checks())
-        node = self.mapping(node, "checks", known, top, "checks")
+        if not isinstance(node, dict):
+            raise self.error("`checks` must be a mapping of check ids to severities", top, "checks", value=True)
         result = {}
         for cid, severity in node.items():
             if severity is False:
                 severity = "off"  # YAML reads a bare `off` as false
-            if severity not in CHECK_SEVERITIES:
+            if not isinstance(cid, str) or severity not in CHECK_SEVERITIES:
                 raise self.error(f"severity of `{cid}` must be one of: " + ", ".join(CHECK_SEVERITIES), node, cid,
                                  value=True)
-            result[str(cid)] = str(severity)
+            result[cid] = str(severity)
+            self._check_positions[cid] = self.position(node, cid)
         return result
+
+    def position(self, node: Any, key: Any) -> tuple[int, int] | None:
+        """(line, col) of a key, 1-based, or None for a mapping built in code."""
+        error = self.error("", node, key)
+        return (error.line, error.col) if error.line is not None else None
 
     def _inside_path(self, top: dict, key: str) -> str | None:
         value = self.string(top, key)
@@ -302,8 +313,24 @@ class _Validator:
                     line, col = spec.lc.value("sources") if "sources" in spec else (0, 0)
                 positions.append((line + 1, col + 1))
             result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish,
-                                         source_positions=tuple(positions))
+                                         source_positions=tuple(positions), extract=self._extract(spec, kind))
         return result
+
+    def _extract(self, spec: dict, kind: str) -> tuple[tuple[str, str], ...]:
+        """pybabel's mapping file as a YAML mapping: file pattern -> extraction method, in order."""
+        node = spec.get("extract")
+        if node is None:
+            return ()
+        if kind != "labels":
+            raise self.error("`extract` applies to labels catalogs (articles are read as Markdown)", spec, "extract")
+        if not isinstance(node, dict) or not node:
+            raise self.error("`extract` must map file patterns to babel methods, e.g. `\"app/**.py\": python`",
+                             spec, "extract", value=True)
+        for pattern, method in node.items():
+            if not isinstance(method, str) or not (method in EXTRACT_METHODS or _entry_point(method)):
+                raise self.error(f"unknown extraction method `{method}` for `{pattern}`", node, pattern, value=True,
+                                 hint="one of: " + ", ".join(EXTRACT_METHODS) + ", or a module:function extractor")
+        return tuple((str(p), str(m)) for p, m in node.items())
 
     def _translation(self, top: dict) -> TranslationConfig:
         node = top.get("translation")
@@ -365,3 +392,9 @@ class _Validator:
         except (AttributeError, KeyError, TypeError):
             pass  # a mapping built in code has no positions
         return found
+
+
+def _entry_point(method: str) -> bool:
+    """`package.module:function`, as pybabel's mapping files name a custom extractor."""
+    module, sep, func = method.partition(":")
+    return bool(sep) and all(part.isidentifier() for part in module.split(".")) and func.isidentifier()

@@ -130,8 +130,7 @@ def _compute(project, request: Request, out) -> int:
         else:
             status_table(rows if catalogs else rollup(rows), out)
         return 0
-    from .checks import run_checks
-    from .checks.runner import relocated
+    from .checks.runner import relocated, run_checks
     from .render import check_output
 
     only = request.get("--only")

@@ -33,7 +33,7 @@ BASE_COLUMNS = ("id", "kind", "case_sensitive", "note")
 SNOWBALL = {"en": "english", "et": "estonian", "lt": "lithuanian", "ro": "romanian", "ru": "russian",
             "de": "german", "fr": "french", "fi": "finnish", "sv": "swedish", "es": "spanish", "it": "italian"}
 # Fallback for languages without a Snowball stemmer: longest matching ending is cut off.
-# Configurable per project in workflow.yaml under `glossary_endings: {lv: [...]}`.
+# A caller of `find`/`stem` may pass its own table (`endings=`); workflow.yaml has no key for it.
 FALLBACK_ENDINGS = {
     "lv": ["ajām", "ām", "iem", "ai", "am", "as", "es", "is", "os", "us", "ei", "ā", "ē", "ī", "ū", "u", "a", "e", "i",
            "s", "š", "o"],
@@ -279,19 +279,6 @@ def save_glossary(project: "Project", glossary: Glossary) -> bool:
     return write_if_changed(glossary_path(project), text.encode("utf-8"))
 
 
-def read_any(path: Path, languages: tuple[str, ...], shown: str) -> Glossary:
-    """CSV or TBX, by file extension."""
-    if not path.is_file():
-        raise LocflowError("file not found", path=shown)
-    if path.suffix.lower() in (".tbx", ".xml"):
-        from .glossary_tbx import read_tbx
-
-        return read_tbx(path, languages, shown)
-    if path.suffix.lower() == ".csv":
-        return read_csv(path, languages, shown)
-    raise LocflowError(f"unknown glossary format `{path.suffix}`", path=shown, hint="use .csv or .tbx")
-
-
 def merge_concepts(base: Glossary, incoming: Iterable[Concept]) -> tuple[Glossary, int, int]:
     """Concepts with a known id replace the old ones in place; new ids are appended."""
     concepts = list(base.concepts)
@@ -307,13 +294,3 @@ def merge_concepts(base: Glossary, incoming: Iterable[Concept]) -> tuple[Glossar
             concepts.append(concept)
             added += 1
     return Glossary(base.languages, tuple(concepts), base.path), added, updated
-
-
-def export_text(project: "Project", glossary: Glossary, suffix: str) -> str:
-    if suffix.lower() in (".tbx", ".xml"):
-        from .glossary_tbx import write_tbx
-
-        return write_tbx(glossary, f"{project.config.site} glossary")
-    if suffix.lower() == ".csv":
-        return write_csv(glossary, for_spreadsheets=True)
-    raise LocflowError(f"unknown glossary format `{suffix}`", hint="use .csv or .tbx")

@@ -74,7 +74,7 @@ class Catalog(list):
         self.text = ""  # what was read, for splice.py to copy unchanged entries' lines from
 
 
-def charset(raw: bytes) -> str:
+def declared_charset(raw: bytes) -> str:
     """The charset the header's Content-Type declares (not any `charset=` in a comment)."""
     m = _CHARSET.search(raw[:8192])
     name = m.group(1).decode("ascii") if m else "utf-8"
@@ -93,18 +93,18 @@ def decode(data: bytes, shown: str) -> str:
     """A catalog's text in its declared charset, without a byte order mark."""
     check_file_size(data, shown)
     try:
-        text = data.decode(charset(data))
+        text = data.decode(declared_charset(data))
     except LookupError as exc:
         raise LocflowError(f"unknown charset: {exc}", path=shown) from None
     except UnicodeDecodeError as exc:
-        raise LocflowError(f"cannot decode catalog as {charset(data)} ({exc.reason})", path=shown,
+        raise LocflowError(f"cannot decode catalog as {declared_charset(data)} ({exc.reason})", path=shown,
                            hint="check the charset in its Content-Type header", **decode_position(exc)) from None
     return text.lstrip("\ufeff")
 
 
 def parse(data: bytes, shown: str) -> Catalog:
     """A catalog's bytes, read and validated: the entry point for every reader."""
-    return tokenize(decode(data, shown), shown, charset(data))
+    return tokenize(decode(data, shown), shown, declared_charset(data))
 
 
 class _Syntax(Exception):

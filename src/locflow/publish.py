@@ -116,10 +116,10 @@ def _placeholder_errors(project: Project, name: str, language: str, po) -> dict[
     """Entries whose placeholders are broken: published, they would break the page that formats them
     (`%(author)d` given a name), so the source text goes out instead, whatever the check severities."""
     from .checks.format import placeholders
-    from .checks.runner import context
+    from .checks.base import catalog_context
 
     cat = next(c for c in project.catalog_files([language], [name]) if c.name == name)
-    ctx = context(project, cat, po)
+    ctx = catalog_context(project, cat, po)
     found = {}
     for e in po:
         if not e.obsolete and any(msgstr_forms(e)) and (problems := placeholders(ctx, e)):

@@ -157,7 +157,7 @@ def _plan_labels(project: Project, catalog: CatalogConfig, purge: bool,
     import polib
 
     warnings: list = []
-    messages = extract_templates(project.root, project.source_files(catalog), warnings)
+    messages = extract_templates(project.root, project.source_files(catalog), warnings, catalog.extract)
     pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
     for m in messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],

@@ -22,7 +22,7 @@ class Report:
 
 
 def build_report(project: Project, languages: list[str] | None = None) -> Report:
-    from .checks import run_checks
+    from .checks.runner import run_checks
     from .publish import article_outcome
     from .pull import load_articles
     from .status import rollup, status

@@ -17,7 +17,7 @@ from .catalog import read_po, write_if_changed
 from .splice import render_edited
 from .errors import LocflowError
 from .project import CatalogFile, Project
-from .states import (State, approval, approval_valid, decisions, ignored_checks, incomplete, mark_approved,
+from .states import (State, approval, approval_valid, decisions, incomplete, mark_approved,
                      mark_edited, mark_rejected, msgstr_forms, now, nplurals_of, settle, state_of)
 from .states import reopen as reopen_entry
 
@@ -189,18 +189,11 @@ def list_entries(project: Project, languages: list[str] | None = None, catalogs:
 
 def _blocking(project: Project, cat: CatalogFile, po: "polib.POFile", entry: "polib.POEntry") -> list[str]:
     """Error-severity findings of the entry's text: what stops an approval."""
-    from .checks import REGISTRY
-    from .checks.runner import context, severities
+    from .checks.base import catalog_context
+    from .checks.suite import check_entry, severities
 
-    sev = severities(project)
-    ctx = context(project, cat, po)
-    skip = ignored_checks(entry)
-    reasons = []
-    for check in REGISTRY.values():
-        if check.scope != "entry" or check.id in NOT_BLOCKING or check.id in skip or sev.get(check.id) != "error":
-            continue
-        reasons += [f"{check.id}: {m}" for m in check.func(ctx, entry)]
-    return reasons
+    found = check_entry(catalog_context(project, cat, po), entry, severities(project.config), NOT_BLOCKING)
+    return [f"{cid}: {message}" for cid, severity, message in found if severity == "error"]
 
 
 def approval_blockers(project: Project, cat: CatalogFile, po, entry: "polib.POEntry") -> list[str]:
@@ -360,3 +353,20 @@ def review_log(project: Project, languages: list[str] | None = None,
                 action = d.action if d.current else f"{d.action} (earlier)"
                 records.append(LogRecord(d.date, d.who, action, cat.name, cat.language, e.msgid, detail))
     return sorted(records, key=lambda r: (r.date, r.language, r.catalog, r.msgid), reverse=True)
+
+
+def _needs_review(cat: CatalogFile, entry: "polib.POEntry", nplurals: int | None) -> bool:
+    state = state_of(entry, nplurals)
+    return state is not State.UNTRANSLATED and state.rank < State(cat.publish).rank
+
+
+def review_queue(project: Project, language: str, catalogs: list[str] | None) -> list[tuple[CatalogFile, tuple]]:
+    """(catalog, (msgctxt, msgid)) of every entry below its catalog's publish state: what the terminal
+    review walks and what the review page lists as needing review."""
+    queue = []
+    for cat in project.catalog_files([language], catalogs):
+        po = read_po(cat.path, display=project.display(cat.path))
+        for e in po:
+            if not e.obsolete and _needs_review(cat, e, nplurals_of(po.metadata)):
+                queue.append((cat, (e.msgctxt, e.msgid)))
+    return queue

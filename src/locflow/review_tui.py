@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Callable
 
 from .catalog import read_po
 from .project import CatalogFile, Project
-from .review import approval_blockers, edit, stamp, write_catalog
-from .states import (State, decisions, machine_provider, mark_approved, mark_rejected, msgstr_forms, nplurals_of,
+from .review import approval_blockers, edit, review_queue, stamp, write_catalog
+from .states import (decisions, machine_provider, mark_approved, mark_rejected, msgstr_forms, nplurals_of,
                      state_of, translator_comments)
 
 if TYPE_CHECKING:
@@ -31,21 +31,6 @@ class _Step:
     before: dict
     after: dict  # what the decision wrote: undo only takes back exactly that
     action: str  # the counter to take back on undo
-
-
-def _needs_review(cat: CatalogFile, entry: "polib.POEntry", nplurals: int | None) -> bool:
-    state = state_of(entry, nplurals)
-    return state is not State.UNTRANSLATED and state.rank < State(cat.publish).rank
-
-
-def _queue(project: Project, language: str, catalogs: list[str] | None) -> list[tuple[CatalogFile, Key]]:
-    queue = []
-    for cat in project.catalog_files([language], catalogs):
-        po = read_po(cat.path, display=project.display(cat.path))
-        for e in po:
-            if not e.obsolete and _needs_review(cat, e, nplurals_of(po.metadata)):
-                queue.append((cat, (e.msgctxt, e.msgid)))
-    return queue
 
 
 def _snapshot(e: "polib.POEntry") -> dict:
@@ -68,7 +53,7 @@ class Session:
         self.project, self.language, self.reviewer, self.console = project, language, reviewer, console
         self.getkey, self.ask, self.edit = getkey, ask, edit
         self.today = today  # None: each decision records the time it was made
-        self.queue = _queue(project, language, catalogs)
+        self.queue = review_queue(project, language, catalogs)
         self.history: list[_Step] = []
         self.counts = {"approved": 0, "edited": 0, "rejected": 0, "skipped": 0}
 
@@ -236,10 +221,10 @@ class Session:
     def _glossary(self, cat: CatalogFile, entry) -> list[str]:
         from rich.markup import escape
 
-        from .checks.runner import context
+        from .checks.base import catalog_context
         from .glossary import find
 
-        ctx = context(self.project, cat, read_po(cat.path))
+        ctx = catalog_context(self.project, cat, read_po(cat.path))
         out = []
         for concept in self.project.glossary().concepts:
             forms = concept.terms.get(ctx.source_language, ())
@@ -252,19 +237,13 @@ class Session:
     def _findings(self, cat: CatalogFile, po, entry) -> list[str]:
         from rich.markup import escape
 
-        from .checks import REGISTRY
-        from .checks.runner import context, severities
+        from .checks.base import catalog_context
+        from .checks.suite import check_entry, severities
 
-        sev = severities(self.project)
-        ctx = context(self.project, cat, po)
-        out = []
-        for check in REGISTRY.values():
-            if check.scope != "entry" or sev.get(check.id, "off") == "off" or check.id == "unreviewed":
-                continue
-            for message in check.func(ctx, entry):
-                colour = "red" if sev[check.id] == "error" else "yellow"
-                out.append(f"[{colour}]{sev[check.id]:<12}[/]{check.id}: {escape(message)}")
-        return out
+        found = check_entry(catalog_context(self.project, cat, po), entry, severities(self.project.config),
+                            ["unreviewed"])
+        return [f"[{'red' if severity == 'error' else 'yellow'}]{severity:<12}[/]{cid}: {escape(message)}"
+                for cid, severity, message in found]
 
 
 def _diff(old: str, new: str) -> str:

@@ -1,8 +1,11 @@
-"""`locflow check`: one small unit per check, a registry, a runner and reporters."""
+"""`locflow check`: one small unit per check, a registry, a runner and reporters.
+
+Importing the package registers the built-in checks (`suite`) and nothing above them: the runner,
+which reads projects and plans pulls, is `checks.runner`, imported by the commands that run checks.
+"""
 from __future__ import annotations
 
-from . import chars, consistency, format, glossary, language, markup  # noqa: F401  (registers the checks)
 from .base import REGISTRY, Check, Finding
-from .runner import CheckResult, run_checks
+from .suite import all_checks, check_entry, severities
 
-__all__ = ["REGISTRY", "Check", "Finding", "CheckResult", "run_checks"]
+__all__ = ["REGISTRY", "Check", "Finding", "all_checks", "check_entry", "severities"]

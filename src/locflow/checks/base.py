@@ -87,6 +87,21 @@ class CatalogContext:
         return self.source_language == self.file.language
 
 
+def catalog_context(project: "Project", cat: "CatalogFile", po: "polib.POFile") -> CatalogContext:
+    """The context every check of one catalog shares (the runner, review, the engine and publish build it)."""
+    from ..errors import LocflowError
+    from ..plurals import catalog_nplurals
+
+    try:
+        source = project.source_language(cat, po.metadata)
+    except LocflowError:
+        source = None  # the stale check reports the missing header; judge against the site's source
+    nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), cat.language)
+    return CatalogContext(project=project, file=cat, po=po, display=project.display(cat.path),
+                          source_language=source or project.config.source_language, nplurals=nplurals,
+                          dnt_terms=project.dnt_terms())
+
+
 def ignored_checks(entry: "polib.POEntry") -> set[str]:
     """Checks a translator switched off for one entry (states.py reads the marker)."""
     from ..states import ignored_checks as read

@@ -11,7 +11,7 @@ from .markup import EMAIL, ENTITY, HTML_TAG, NUMBERED, URL
 
 _NOT_TEXT = [NUMBERED, HTML_TAG, ENTITY, URL, EMAIL, PYTHON_NAMED, BRACE]
 _NUMBER = re.compile(r"\d(?:[\d]|[.,\u00a0\u202f ](?=\d{3}(?!\d))|[.,](?=\d))*")
-_WORD = re.compile(r"[^\W\d_]{2,}")
+WORD = re.compile(r"[^\W\d_]{2,}")  # a word of two letters or more (the language check counts them too)
 _DIGIT = re.compile(r"\d")
 _NOT_DIGIT = re.compile(r"\D")
 _MAYBE_NOT_TEXT = re.compile(r"[<&@%{]|://")  # every pattern below needs one of these
@@ -121,7 +121,7 @@ def identical(ctx: CatalogContext, entry) -> list[str]:
         rest = plain(source)
         for term in ctx.dnt_terms:
             rest = re.sub(rf"(?<!\w){re.escape(term)}(?!\w)", " ", rest)
-        words = _WORD.findall(rest)
+        words = WORD.findall(rest)
         # One word ("Moldova", "Contact") is often spelled the same in the target language.
         if len(words) >= 2:
             problems.append(f"{where(index)}translation is identical to the source")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from .base import CatalogContext, entry_check, form_pairs, where
-from .chars import _WORD, plain
+from .chars import WORD, plain
 
 MIN_LETTERS = 10
 MIN_WORDS = 2
@@ -46,7 +46,7 @@ def _sample(ctx: CatalogContext, text: str) -> str | None:
     sample = plain(text)
     for term in ctx.dnt_terms:
         sample = sample.replace(term, " ")
-    words = _WORD.findall(sample)
+    words = WORD.findall(sample)
     if len(words) < MIN_WORDS or sum(len(w) for w in words) < MIN_LETTERS:
         return None
     return " ".join(words)

@@ -4,17 +4,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from ..catalog import read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
-from .base import REGISTRY, CatalogContext, Finding, ignored_checks
-
-# Checks that are not a function of one catalog: the runner itself decides them.
-SPECIAL = {
-    "po-syntax": ("error", "The file does not parse as PO (file:line of the first problem)."),
-    "stale": ("error", "A `locflow pull` would change the catalogs: sources moved on since the last pull."),
-    "empty-msgid": ("warning", "A template calls gettext with an empty string, which gettext reserves for the "
-                               "catalog header; the call is left out of the catalog."),
-}
+from .base import Finding, catalog_context
+from .suite import SPECIAL, check_catalog as catalog_rules, check_entry, severities
 
 
 @dataclass(frozen=True)
@@ -53,22 +47,8 @@ def relocated(result: CheckResult, project: Project, prefix: str | None = None) 
     return replace(result, findings=tuple(replace(f, path=where(f.path)) for f in result.findings))
 
 
-def all_checks() -> list[tuple[str, str, str]]:
-    """(id, default severity, description) of every check, sorted by id."""
-    rows = [(c.id, c.severity, c.description) for c in REGISTRY.values()]
-    rows += [(cid, sev, desc) for cid, (sev, desc) in SPECIAL.items()]
-    return sorted(rows)
-
-
-def severities(project: Project) -> dict[str, str]:
-    """Default severities with workflow.yaml's `checks:` overrides ("off" switches a check off)."""
-    result = {cid: sev for cid, sev, _ in all_checks()}
-    result.update(project.config.checks)
-    return result
-
-
 def selected(project: Project, only: list[str] | None, skip: list[str] | None) -> dict[str, str]:
-    sev = severities(project)
+    sev = severities(project.config)
     for name in (only or []) + (skip or []):
         if name not in sev:
             import difflib
@@ -167,24 +147,13 @@ def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], da
             return []
         return [Finding("po-syntax", active["po-syntax"], cat.name, cat.language, shown, exc.line, None, None,
                         exc.message)]
-    ctx = context(project, cat, po)
-    out: list[Finding] = []
-    for check in REGISTRY.values():
-        if check.id not in active or check.scope != "catalog":
-            continue
-        for line, message in check.func(ctx):
-            out.append(Finding(check.id, active[check.id], cat.name, cat.language, shown, line, None, None, message))
-    entry_checks = [c for c in REGISTRY.values() if c.id in active and c.scope == "entry"]
+    ctx = catalog_context(project, cat, po)
+    out = [Finding(cid, severity, cat.name, cat.language, shown, line, None, None, message)
+           for cid, severity, line, message in catalog_rules(ctx, active)]
     for entry in po:
-        if entry.obsolete:
-            continue
-        skip = ignored_checks(entry)
-        for check in entry_checks:
-            if check.id in skip:
-                continue
-            for message in check.func(ctx, entry):
-                out.append(Finding(check.id, active[check.id], cat.name, cat.language, shown, entry.linenum,
-                                   entry.msgctxt, entry.msgid, message))
+        if not entry.obsolete:
+            out += [Finding(cid, severity, cat.name, cat.language, shown, entry.linenum, entry.msgctxt, entry.msgid,
+                            message) for cid, severity, message in check_entry(ctx, entry, active)]
     return out
 
 
@@ -193,19 +162,6 @@ def _read(path, shown: str, data: bytes | None):
     from ..potokens import parse
 
     return parse(data if data is not None else path.read_bytes(), shown)
-
-
-def context(project: Project, cat: CatalogFile, po) -> CatalogContext:
-    from ..plurals import catalog_nplurals
-
-    try:
-        source = project.source_language(cat, po.metadata)
-    except LocflowError:
-        source = None  # the stale check reports the missing header; judge against the site's source
-    nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), cat.language)
-    return CatalogContext(project=project, file=cat, po=po, display=project.display(cat.path),
-                          source_language=source or project.config.source_language, nplurals=nplurals,
-                          dnt_terms=project.dnt_terms())
 
 
 def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], languages, catalogs) -> list[Finding]:

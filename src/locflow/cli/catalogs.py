@@ -7,8 +7,8 @@ from typing import List, Optional
 
 import typer
 
-from . import (Catalogs, CheckFormat, DryRun, Languages, TextOrJson, _check_format, _console, _errors, _project,
-               _split, _waiting, app)
+from .common import (Catalogs, CheckFormat, DryRun, Languages, TextOrJson, app, check_format, handle_errors,
+                     load_project, make_console, show_waiting, split_values)
 
 
 @app.command()
@@ -21,7 +21,7 @@ def init(
     """Create workflow.yaml and the project folders here. Example: locflow init --site "My News" --source en --languages et,lv"""
     from ..init import init_project
 
-    with _errors():
+    with handle_errors():
         langs = [code.strip() for code in languages.split(",") if code.strip()]
         path = init_project(Path.cwd(), site, source, langs, force=force)
         typer.echo(f"created {path.name}, .gitignore entries and the folders site/templates, site/articles, "
@@ -41,8 +41,8 @@ def pull(
     """Extract labels and articles into POT templates and merge them into every catalog. Example: locflow pull"""
     from ..pull import pull as do_pull
 
-    with _errors():
-        result = do_pull(_project(), purge_obsolete=purge_obsolete, dry_run=dry_run or check, waiting=_waiting)
+    with handle_errors():
+        result = do_pull(load_project(), purge_obsolete=purge_obsolete, dry_run=dry_run or check, waiting=show_waiting)
         _print_pull(result, dry_run or check)
         if result.exit_code:
             raise typer.Exit(result.exit_code)
@@ -94,9 +94,9 @@ def status(
     """Entries per review state, per language and catalog. Example: locflow status --catalog articles/<slug>"""
     from ..status import rollup, status as do_status
 
-    with _errors():
-        _check_format(fmt)
-        rows = do_status(_project(), _split(lang), _split(catalog), missing=True)
+    with handle_errors():
+        check_format(fmt)
+        rows = do_status(load_project(), split_values(lang), split_values(catalog), missing=True)
         if fmt == "json":
             from ..render import status_json
 
@@ -108,7 +108,7 @@ def status(
 def _status_table(rows) -> None:
     from ..render import status_table
 
-    status_table(rows, _console())
+    status_table(rows, make_console())
 
 
 @app.command()
@@ -122,9 +122,9 @@ def translate(
     fmt: TextOrJson = "text",
 ) -> None:
     """Machine-translate untranslated entries; they are saved as `machine` and wait for review. Example: locflow translate --lang et --provider google"""
-    with _errors():
-        _check_format(fmt)
-        result = _run_translate(_project(), _split(lang), _split(catalog), provider, dry_run, retranslate_machine,
+    with handle_errors():
+        check_format(fmt)
+        result = _run_translate(load_project(), split_values(lang), split_values(catalog), provider, dry_run, retranslate_machine,
                                 fmt)
         raise typer.Exit(result.exit_code)
 
@@ -132,7 +132,7 @@ def translate(
 def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_machine, fmt="text"):
     from ..mt.engine import TranslateOptions, translate as do_translate
 
-    console = _console(stderr=True)
+    console = make_console(stderr=True)
     progress_bar = None
     task = None
     state_box: dict = {}
@@ -156,7 +156,7 @@ def _run_translate(project, languages, catalogs, provider, dry_run, retranslate_
                           f"{chars} characters")
 
     options = TranslateOptions(languages=languages, catalogs=catalogs, provider=provider, dry_run=dry_run,
-                               retranslate_machine=retranslate_machine, progress=progress, waiting=_waiting)
+                               retranslate_machine=retranslate_machine, progress=progress, waiting=show_waiting)
     try:
         result = do_translate(project, options)
     finally:
@@ -178,7 +178,7 @@ def _print_translate(result) -> None:
 
     for exc in result.errors:  # skipped; every other catalog was translated
         print_error(exc)
-    out = _console()
+    out = make_console()
     if result.dry_run:
         if not result.estimates and not result.memory_hits:
             out.print("nothing to translate")
@@ -241,22 +241,22 @@ def check(
                                                    "relative to the current folder)."),
 ) -> None:
     """Find missing and broken translations; exit 1 on any error. Example: locflow check --format github"""
-    from ..checks import run_checks
+    from ..checks.runner import run_checks
     from ..checks.reporters import FORMATS
 
-    with _errors():
-        _check_format(fmt, FORMATS)
-        project = _project()
+    with handle_errors():
+        check_format(fmt, FORMATS)
+        project = load_project()
         if list_checks:
             _list_checks(project, fmt)
             return
         from ..checks.runner import relocated
         from ..render import check_output
 
-        result = relocated(run_checks(project, _split(lang), _split(catalog), _split(only), _split(skip)), project,
+        result = relocated(run_checks(project, split_values(lang), split_values(catalog), split_values(only), split_values(skip)), project,
                            path_prefix)
 
-        check_output(result, fmt, _console(), show_info=bool(only))
+        check_output(result, fmt, make_console(), show_info=bool(only))
         if fmt == "github":
             _github_step_summary(result)
         raise typer.Exit(result.exit_code)
@@ -275,15 +275,15 @@ def _github_step_summary(result) -> None:
         with open(target, "a", encoding="utf-8") as handle:
             handle.write(render_github_summary(result))
     except OSError as exc:
-        _console(stderr=True).print(f"[yellow]could not write the job summary {target}: {exc.strerror}[/]")
+        make_console(stderr=True).print(f"[yellow]could not write the job summary {target}: {exc.strerror}[/]")
 
 
 def _list_checks(project, fmt: str) -> None:
     from rich.table import Table
 
-    from ..checks.runner import all_checks, severities
+    from ..checks.suite import all_checks, severities
 
-    configured = severities(project)
+    configured = severities(project.config)
     if fmt == "json":
         rows = [{"check": cid, "severity": configured.get(cid, default), "default": default,
                  "description": description} for cid, default, description in all_checks()]
@@ -295,7 +295,7 @@ def _list_checks(project, fmt: str) -> None:
     for cid, default, description in all_checks():
         sev = configured.get(cid, default)
         table.add_row(cid, sev if sev == default else f"{sev} (default {default})", description)
-    _console().print(table)
+    make_console().print(table)
 
 
 @app.command()
@@ -303,19 +303,19 @@ def sync(
     purge_obsolete: bool = typer.Option(False, "--purge-obsolete", help="Drop obsolete (#~) entries."),
 ) -> None:
     """Pull, translate what is missing, check, then print the status summary. Example: locflow sync"""
-    from ..checks import run_checks
+    from ..checks.runner import run_checks
     from ..checks.reporters import print_text
     from ..pull import pull as do_pull
     from ..status import rollup, status as do_status
 
-    with _errors():
-        project = _project()
-        pulled = do_pull(project, purge_obsolete=purge_obsolete, waiting=_waiting)
+    with handle_errors():
+        project = load_project()
+        pulled = do_pull(project, purge_obsolete=purge_obsolete, waiting=show_waiting)
         _print_pull(pulled, dry_run=False)
         result = _run_translate(project, None, None, None, False, False)
         checked = run_checks(project)
         # Errors in full; warnings counted per check (listed by `locflow check`), to stay readable.
-        print_text(checked, _console(), show_warnings=False)
+        print_text(checked, make_console(), show_warnings=False)
         _status_table(rollup(do_status(project, missing=True)))
         raise typer.Exit(pulled.exit_code or result.exit_code or checked.exit_code)
 
@@ -328,15 +328,15 @@ def publish(
     """Publish what passed the gates: MO and JSON bundles, articles, the static site, a manifest. Example: locflow publish --out build"""
     from ..publish import publish as do_publish
 
-    with _errors():
-        project = _project()
+    with handle_errors():
+        project = load_project()
         target = out if out is not None else project.root / "build"
-        result = do_publish(project, _split(lang), target)
-        console = _console()
+        result = do_publish(project, split_values(lang), target)
+        console = make_console()
         from rich.markup import escape
 
         for problem in result.problems:
-            _console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
+            make_console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
         for lang_code, info in result.manifest["languages"].items():
             arts = info["articles"]
             console.print(f"{lang_code}: UI {info['ui']['published']} strings "
@@ -358,10 +358,10 @@ def report(
     from ..catalog import write_if_changed
     from ..report import build_report, render_html
 
-    with _errors():
-        _check_format(fmt, ("html", "json"))
-        project = _project()
-        result = build_report(project, _split(lang))
+    with handle_errors():
+        check_format(fmt, ("html", "json"))
+        project = load_project()
+        result = build_report(project, split_values(lang))
         if fmt == "json":
             text = json.dumps(result.data, ensure_ascii=False, indent=2) + "\n"
             if out is None:

@@ -6,8 +6,8 @@ from pathlib import Path
 import typer
 
 from ..errors import LocflowError
-from . import (Catalogs, DryRun, Language, Reviewer, _check_format, _console, _errors, _project, _split, _waiting,
-               app, one_line)
+from .common import (Catalogs, DryRun, Language, Reviewer, app, check_format, handle_errors, load_project, make_console,
+                     one_line, show_waiting, split_values)
 
 
 @app.command("export")
@@ -21,11 +21,11 @@ def export_command(
     """Export catalogs for a CAT tool (Trados, memoQ, OmegaT). Example: locflow export --format xliff --lang et et.xlf"""
     from ..xliff import export_xliff
 
-    with _errors():
-        _check_format(fmt, ("xliff",))
-        project = _project()
+    with handle_errors():
+        check_format(fmt, ("xliff",))
+        project = load_project()
         project.check_languages([lang])
-        result = export_xliff(project, lang, out, catalogs=_split(catalog), version=version)
+        result = export_xliff(project, lang, out, catalogs=split_values(catalog), version=version)
         typer.echo(f"wrote {result.units} units from {result.catalogs} catalogs to {result.path} (XLIFF {result.version})")
 
 
@@ -41,8 +41,8 @@ def import_command(
     from ..review import check_reviewer, default_reviewer
     from ..xliff import import_xliff
 
-    with _errors():
-        project = _project()
+    with handle_errors():
+        project = load_project()
         if reviewer:
             name = check_reviewer(reviewer)
         else:
@@ -50,8 +50,8 @@ def import_command(
                 name = default_reviewer()
             except LocflowError:
                 name = ""  # only needed when the file approves something; the import says so then
-        result = import_xliff(project, path, reviewer=name, dry_run=dry_run, waiting=_waiting)
-        out = _console()
+        result = import_xliff(project, path, reviewer=name, dry_run=dry_run, waiting=show_waiting)
+        out = make_console()
         for c in result.changes:
             what = "text and state" if c.translation_changed and c.old_state != c.new_state else (
                 "text" if c.translation_changed else "state" if c.old_state != c.new_state else "comments")

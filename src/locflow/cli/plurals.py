@@ -6,7 +6,8 @@ import json
 import typer
 
 from ..errors import EXIT_FINDINGS
-from . import Catalogs, DryRun, Languages, TextOrJson, _check_format, _errors, _project, _split, _waiting, app
+from .common import (Catalogs, DryRun, Languages, TextOrJson, app, check_format, handle_errors, load_project,
+                     show_waiting, split_values)
 
 plurals_app = typer.Typer(help="Plural rules: which catalogs differ from the project's rule, and converting them.\n\n"
                                "Example: locflow plurals convert --lang lv", no_args_is_help=True)
@@ -18,9 +19,9 @@ def show(lang: Languages = None, catalog: Catalogs = None, fmt: TextOrJson = "te
     """Each catalog's Plural-Forms against the project's rule; exit 1 if any differs. Example: locflow plurals show"""
     from ..plural_convert import rule_status
 
-    with _errors():
-        _check_format(fmt)
-        rows = rule_status(_project(), _split(lang), _split(catalog))
+    with handle_errors():
+        check_format(fmt)
+        rows = rule_status(load_project(), split_values(lang), split_values(catalog))
         if fmt == "json":
             typer.echo(json.dumps({"catalogs": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
         else:
@@ -46,9 +47,9 @@ def convert(lang: Languages = None, catalog: Catalogs = None, dry_run: DryRun = 
     the same numbers. Example: locflow plurals convert --lang lv --dry-run"""
     from ..plural_convert import convert as do_convert
 
-    with _errors():
-        _check_format(fmt)
-        done = do_convert(_project(), _split(lang), _split(catalog), dry_run=dry_run, waiting=_waiting)
+    with handle_errors():
+        check_format(fmt)
+        done = do_convert(load_project(), split_values(lang), split_values(catalog), dry_run=dry_run, waiting=show_waiting)
         if fmt == "json":
             typer.echo(json.dumps({"converted": [c.to_json() for c in done]}, ensure_ascii=False, indent=2))
         else:

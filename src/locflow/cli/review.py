@@ -7,8 +7,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from ..errors import LocflowError
-from . import (Catalogs, Language, Languages, Reviewer, TextOrJson, _check_format, _console, _errors, _project,
-               _split, _waiting, app, one_line)
+from .common import (Catalogs, Language, Languages, Reviewer, TextOrJson, app, check_format, handle_errors,
+                     load_project, make_console, one_line, show_waiting, split_values)
 
 Match = Annotated[Optional[List[str]],
                   typer.Option("--match", help="Only entries whose text contains this (several: any of them).")]
@@ -42,12 +42,12 @@ def review_main(
         return
     from ..review_tui import run_interactive
 
-    with _errors():
+    with handle_errors():
         if not lang:
             raise LocflowError("interactive review needs --lang", hint="e.g. locflow review --lang et")
-        project = _project()
+        project = load_project()
         project.check_languages([lang])
-        run_interactive(project, lang, _split(catalog), _reviewer(reviewer), _console())
+        run_interactive(project, lang, split_values(catalog), _reviewer(reviewer), make_console())
 
 
 def _print_entries(rows, fmt: str) -> None:
@@ -56,7 +56,7 @@ def _print_entries(rows, fmt: str) -> None:
     if fmt == "json":
         typer.echo(json.dumps({"entries": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
         return
-    out = _console()
+    out = make_console()
     for r in rows:
         text = " | ".join(r.translation)
         out.print(f"{escape(r.path)}:{r.line}  [dim]{r.id}[/]  [bold]{r.state:<12}[/] "
@@ -77,9 +77,9 @@ def review_list(
     """List entries with catalog, line, id, state, source and translation. Example: locflow review list --lang et --state machine"""
     from ..review import list_entries
 
-    with _errors():
-        _check_format(fmt)
-        rows = list_entries(_project(), _split(lang), _split(catalog), _split(state_), match, ids=_split(ids),
+    with handle_errors():
+        check_format(fmt)
+        rows = list_entries(load_project(), split_values(lang), split_values(catalog), split_values(state_), match, ids=split_values(ids),
                             exact=exact)
         _print_entries(rows, fmt)
 
@@ -87,7 +87,7 @@ def review_list(
 def _print_action(result) -> None:
     from rich.markup import escape
 
-    out = _console()
+    out = make_console()
     verb = {"approve": "approved", "reject": "rejected", "reopen": "reopened"}[result.action]
     if not result.matched:
         out.print("[yellow]no entry matches the selectors[/]: nothing was changed")
@@ -167,12 +167,12 @@ def _act(action, lang: str, catalog, match, state_, ids, exact: bool, everything
          signed_by: Optional[str], **extra) -> None:
     """One review action on the selected entries: print what changed (or would), exit 1 when some were
     refused or nothing matched. `signed_by` is the --reviewer value (None: git's user.name)."""
-    with _errors():
-        project = _project()
+    with handle_errors():
+        project = load_project()
         project.check_languages([lang])
         extra["reviewer"] = _reviewer(signed_by)
-        result = action(project, lang, catalogs=_split(catalog), match=match, states=_split(state_),
-                        ids=_split(ids), exact=exact, all=everything, dry_run=dry_run, waiting=_waiting, **extra)
+        result = action(project, lang, catalogs=split_values(catalog), match=match, states=split_values(state_),
+                        ids=split_values(ids), exact=exact, all=everything, dry_run=dry_run, waiting=show_waiting, **extra)
         _print_action(result)
         raise typer.Exit(result.exit_code)
 
@@ -188,13 +188,13 @@ def review_log_command(
 
     from ..review import review_log
 
-    with _errors():
-        _check_format(fmt)
-        rows = review_log(_project(), _split(lang), _split(catalog))
+    with handle_errors():
+        check_format(fmt)
+        rows = review_log(load_project(), split_values(lang), split_values(catalog))
         if fmt == "json":
             typer.echo(json.dumps({"log": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
             return
-        out = _console()
+        out = make_console()
         for r in rows:
             out.print(f"{r.date}  {escape(r.reviewer):<16} {r.action:<8} {r.language} {escape(r.catalog)}  "
                       f"{escape(one_line(None, r.msgid, 50))}  [dim]{escape(r.detail)}[/]")
@@ -214,5 +214,5 @@ def serve(
     """A local review page in the browser, with a per-run access token. Example: locflow serve --lang et"""
     from ..serve import serve_command
 
-    with _errors():
-        serve_command(_project(), host, port, lang, open_browser, reviewer=reviewer)
+    with handle_errors():
+        serve_command(load_project(), host, port, lang, open_browser, reviewer=reviewer)

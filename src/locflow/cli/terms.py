@@ -8,7 +8,8 @@ from typing import List, Optional
 import typer
 
 from ..errors import LocflowError
-from . import Catalogs, CheckFormat, Languages, TextOrJson, _check_format, _console, _errors, _project, _split, app
+from .common import (Catalogs, CheckFormat, Languages, TextOrJson, app, check_format, handle_errors, load_project,
+                     make_console, split_values)
 
 
 glossary_app = typer.Typer(help="The termbase: list, add, check, import and export terms (CSV or TBX).\n\n"
@@ -38,10 +39,10 @@ def glossary_list(
     """Show every concept with its forms per language. Example: locflow glossary list --lang uk"""
     from rich.table import Table
 
-    with _errors():
-        _check_format(fmt)
-        project = _project()
-        langs = _split(lang) or list(project.config.languages)
+    with handle_errors():
+        check_format(fmt)
+        project = load_project()
+        langs = split_values(lang) or list(project.config.languages)
         project.check_languages(langs)
         glossary = project.glossary()
         if fmt == "json":
@@ -62,7 +63,7 @@ def glossary_list(
                     text += " [red]not " + "; ".join(c.forbidden[code]) + "[/]"
                 cells.append(text)
             table.add_row(c.id, c.kind, *cells)
-        _console().print(table)
+        make_console().print(table)
 
 
 @glossary_app.command("add")
@@ -77,8 +78,8 @@ def glossary_add(
     """Add or replace a concept. Example: locflow glossary add kyiv -t en=Kyiv -t uk="Київ; Києв*" --forbidden en=Kiev"""
     from ..glossary import KINDS, Concept, Glossary, merge_concepts, save_glossary
 
-    with _errors():
-        project = _project()
+    with handle_errors():
+        project = load_project()
         if kind not in KINDS:
             raise LocflowError(f"unknown kind `{kind}`", hint="term or dnt")
         terms, banned = _pairs(term, "--term"), _pairs(forbidden, "--forbidden")
@@ -103,10 +104,11 @@ def glossary_add(
 @glossary_app.command("import")
 def glossary_import(path: Path = typer.Argument(..., help="A .csv or .tbx file.")) -> None:
     """Merge concepts from a CSV or TBX file into the termbase. Example: locflow glossary import agency.tbx"""
-    from ..glossary import Glossary, merge_concepts, read_any, save_glossary
+    from ..glossary import Glossary, merge_concepts, save_glossary
+    from ..termfiles import read_any
 
-    with _errors():
-        project = _project()
+    with handle_errors():
+        project = load_project()
         incoming = read_any(path, project.config.languages, str(path))
         base = project.glossary()
         glossary, added, updated = merge_concepts(Glossary(project.config.languages, base.concepts, base.path),
@@ -120,10 +122,10 @@ def glossary_import(path: Path = typer.Argument(..., help="A .csv or .tbx file."
 def glossary_export(path: Path = typer.Argument(..., help="Output .csv or .tbx file.")) -> None:
     """Write the termbase as CSV or TBX-Basic. Example: locflow glossary export terms.tbx"""
     from ..catalog import atomic_write
-    from ..glossary import export_text
+    from ..termfiles import export_text
 
-    with _errors():
-        project = _project()
+    with handle_errors():
+        project = load_project()
         text = export_text(project, project.glossary(), path.suffix)
         atomic_write(path, text.encode("utf-8"))
         typer.echo(f"wrote {len(project.glossary().concepts)} concepts to {path}")
@@ -136,18 +138,18 @@ def glossary_check(
     fmt: CheckFormat = "text",
 ) -> None:
     """Run only the glossary checks over the catalogs. Example: locflow glossary check --lang ru"""
-    from ..checks import run_checks
+    from ..checks.runner import run_checks
     from ..checks.reporters import FORMATS
 
-    with _errors():
-        _check_format(fmt, FORMATS)
-        project = _project()
+    with handle_errors():
+        check_format(fmt, FORMATS)
+        project = load_project()
         project.glossary()  # a broken termbase is reported before anything else
-        result = run_checks(project, _split(lang), _split(catalog),
+        result = run_checks(project, split_values(lang), split_values(catalog),
                             ["glossary-dnt", "glossary-mandated", "glossary-forbidden"], None)
         from ..render import check_output
 
-        check_output(result, fmt, _console(), show_info=True)
+        check_output(result, fmt, make_console(), show_info=True)
         raise typer.Exit(result.exit_code)
 
 

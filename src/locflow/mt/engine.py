@@ -97,6 +97,7 @@ class _Entry:
     jobs: list[tuple[PluralJob | None, Masked, tuple]]  # (plural job, masked text, request key)
     results: dict[int, tuple[str, str]] = field(default_factory=dict)  # job index -> (provider, text)
     failed: bool = False
+    finished: bool = False  # handed to _fill (or given up): the save applies it
     problems: list[str] = field(default_factory=list)  # what the runner found wrong with a reply
 
 
@@ -221,34 +222,34 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             remaining = len(unique)
             while remaining:
                 try:
-                    key, provider, text, problem = runner.results.get(timeout=opts.save_interval)
+                    result = runner.results.get(timeout=opts.save_interval)
                 except queue.Empty:
-                    key = None
-                if key is not None:
+                    result = None
+                if result is not None:
                     remaining -= 1
-                    if provider is not None:
-                        runner.count_terms(provider, key, text)
+                    failed_segments += _take(runner, unique, result, catalogs, today, project)
                     done_segments += 1
-                    done_chars += len(key[2])
-                    failed_segments += provider is None
-                    for item, j in unique[key]:
-                        if provider is None:
-                            item.failed = True
-                        else:
-                            item.results[j] = (provider, text)
-                            if problem:
-                                item.problems.append(problem)
-                        if item.failed or len(item.results) == len(item.jobs):
-                            _finish(item, catalogs, today, project)
+                    done_chars += len(result[0][2])
                     if opts.progress:
                         opts.progress(done_segments, len(unique), done_chars, failed_segments)
                 if time.monotonic() - last_save >= opts.save_interval:
                     written += _save(project, catalogs, opts)
                     last_save = time.monotonic()
     finally:
-        # Ctrl-C or a crash: everything finished so far reaches disk before we leave.
+        # Ctrl-C or a crash: everything finished so far reaches disk before we leave, including
+        # replies that arrived after the interrupt and entries interrupted between two segments.
         if runner is not None:
             runner.stop()
+            while True:
+                try:
+                    result = runner.results.get_nowait()
+                except queue.Empty:
+                    break
+                failed_segments += _take(runner, unique, result, catalogs, today, project)
+                done_segments += 1
+            for item in pending:
+                if not item.finished and len(item.results) == len(item.jobs):
+                    _finish(item, catalogs, today, project)
             reports = runner.reports()
         written += _save(project, catalogs, opts)
 
@@ -337,10 +338,10 @@ def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") 
     """Placeholders the provider added or broke (`%(secret)s` appended), mandated terms missed and forbidden
     wordings used by the machine translation."""
     from ..checks.format import placeholders
-    from ..checks.runner import context
+    from ..checks.base import catalog_context
 
     if cat.context is None:
-        cat.context = context(project, cat.file, cat.po)
+        cat.context = catalog_context(project, cat.file, cat.po)
     problems = [f"placeholders: {p}" for p in placeholders(cat.context, entry)]
     if not project.glossary().concepts:
         return problems
@@ -350,7 +351,28 @@ def _glossary_problems(project: Project, cat: _Catalog, entry: "polib.POEntry") 
     return problems + ["glossary: " + t for t in terms]
 
 
+def _take(runner: "_Runner", unique: dict, result: tuple, catalogs: list[_Catalog], today: str,
+          project: Project) -> int:
+    """One segment's reply reaches every entry that waits for it; returns 1 if the segment failed."""
+    key, provider, text, problem = result
+    if provider is not None:
+        runner.count_terms(provider, key, text)
+    for item, j in unique[key]:
+        if provider is None:
+            item.failed = True
+        else:
+            item.results[j] = (provider, text)
+            if problem:
+                item.problems.append(problem)
+        if item.failed or len(item.results) == len(item.jobs):
+            _finish(item, catalogs, today, project)
+    return provider is None
+
+
 def _finish(item: _Entry, catalogs: list[_Catalog], today: str, project: Project) -> None:
+    if item.finished:
+        return
+    item.finished = True
     if item.failed:
         return
     forms: list[str] = []

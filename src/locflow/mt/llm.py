@@ -13,14 +13,16 @@ import json
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import LocflowError
-from .http import RetryingRequests
 from .protect import Masked
-from .providers import Cost, Option, Provider, ProviderContext, ProviderError, Segment, options, register, secret
+from .registry import Cost, Option, Provider, ProviderContext, ProviderError, Segment, options, register, secret
 from .terms import findings
+
+if TYPE_CHECKING:
+    from .http import RetryingRequests
 
 CHARS_PER_TOKEN = 4  # OpenAI's rule of thumb for a dry-run estimate; real tokenizers differ per model
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?```\s*$", re.DOTALL)
@@ -208,6 +210,8 @@ def _openai(config: Config, ctx: ProviderContext) -> Provider:
         headers["Authorization"] = f"Bearer {key}"
         if ".azure.com" in str(opts["url"]):
             headers["api-key"] = key  # Azure OpenAI's own header
+    from .http import RetryingRequests
+
     http = RetryingRequests(ctx.timeout, ctx.retries, ctx.backoff, pool=max(config.translation.concurrency, 4))
     return ChatProvider("openai", secrets=(key or "",), batch=int(opts["batch"]), endpoint=_endpoint(str(opts["url"])),
                         model=str(opts["model"]), temperature=float(opts["temperature"]), site=config.site,

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..states import MARKER
 from .protect import Masked
-from .providers import Segment
+from .registry import Segment
 from .terms import segment_terms
 
 if TYPE_CHECKING:

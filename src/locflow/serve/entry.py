@@ -100,13 +100,13 @@ def entry_line(project: Project, cat: CatalogFile, eid: str) -> int | None:
 
 def entry_view(project: Project, cat: CatalogFile, eid: str) -> EntryView | None:
     """Everything the entry page shows, read fresh from the catalog; None when the entry is gone."""
-    from ..checks.runner import context
+    from ..checks.base import catalog_context
 
     po = read_po(cat.path, display=project.display(cat.path))
     entry = find_entry(po, eid)
     if entry is None:
         return None
-    ctx = context(project, cat, po)
+    ctx = catalog_context(project, cat, po)
     source_language = ctx.source_language
     terms, spans = _glossary(project, entry, source_language, cat.language)
     blockers = tuple(approval_blockers(project, cat, po, entry))
@@ -233,18 +233,9 @@ def word_diff(old: str, new: str) -> tuple[Segment, ...]:
 
 def _findings(project: Project, ctx, entry, blockers: tuple[str, ...]) -> tuple[FindingView, ...]:
     """What `locflow check` says about this entry (as the interactive review shows it), errors first."""
-    from ..checks import REGISTRY
-    from ..checks.base import ignored_checks
-    from ..checks.runner import severities
+    from ..checks.suite import check_entry, severities
 
-    sev = severities(project)
-    skip = ignored_checks(entry)
-    out = []
-    for check in REGISTRY.values():
-        if check.scope != "entry" or sev.get(check.id, "off") == "off" or check.id == "unreviewed" \
-                or check.id in skip:
-            continue
-        for message in check.func(ctx, entry):
-            out.append(FindingView(sev[check.id], check.id, message, f"{check.id}: {message}" in blockers))
+    out = [FindingView(severity, cid, message, f"{cid}: {message}" in blockers)
+           for cid, severity, message in check_entry(ctx, entry, severities(project.config), ["unreviewed"])]
     rank = {"error": 0, "warning": 1, "info": 2}
     return tuple(sorted(out, key=lambda f: rank.get(f.severity, 3)))

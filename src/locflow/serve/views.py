@@ -153,9 +153,9 @@ class Listing:
 
 def _queue_keys(project: Project, languages: list[str], catalogs: list[str] | None) -> set[tuple]:
     """Entries the interactive review would walk (locflow review --lang L)."""
-    from ..review_tui import _queue
+    from ..review import review_queue
 
-    return {(lang, cat.name, key) for lang in languages for cat, key in _queue(project, lang, catalogs)}
+    return {(lang, cat.name, key) for lang in languages for cat, key in review_queue(project, lang, catalogs)}
 
 
 def matching(project: Project, languages: list[str], query: Query) -> list[ReviewEntry]:

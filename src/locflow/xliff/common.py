@@ -23,13 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..plurals import catalog_nplurals
 from ..errors import LocflowError
-from ..project import CatalogFile, Project
+from ..project import Project
 from ..states import State
 
 if TYPE_CHECKING:
-    import polib
+    pass
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -40,21 +39,21 @@ PLURALS_12 = "x-gettext-plurals"
 PLURALS_20 = "gettext:plurals"
 SUBSTATE = "locflow:"
 
-_EXPORT_12 = {State.UNTRANSLATED: ("needs-translation", None),
+EXPORT_12 = {State.UNTRANSLATED: ("needs-translation", None),
               State.MACHINE: ("needs-review-translation", "mt-suggestion"),
               State.FUZZY: ("needs-review-translation", None), State.REVIEWED: ("translated", None),
               State.APPROVED: ("final", None)}
 # 2.0 `translated` is a CAT tool's ordinary confirmed state: unconfirmed text goes out as `initial`.
-_EXPORT_20 = {State.UNTRANSLATED: "initial", State.MACHINE: "initial", State.FUZZY: "initial",
+EXPORT_20 = {State.UNTRANSLATED: "initial", State.MACHINE: "initial", State.FUZZY: "initial",
               State.REVIEWED: "reviewed", State.APPROVED: "final"}
 _U, _F, _R, _A = State.UNTRANSLATED, State.FUZZY, State.REVIEWED, State.APPROVED
-_IMPORT_12 = {"new": _U, "needs-translation": _U, "needs-l10n": _U, "needs-adaptation": _U,
+IMPORT_12 = {"new": _U, "needs-translation": _U, "needs-l10n": _U, "needs-adaptation": _U,
               "needs-review-translation": _F, "needs-review-l10n": _F, "needs-review-adaptation": _F,
               "translated": _R, "final": _A, "signed-off": _A}
-_IMPORT_20 = {"initial": _U, "translated": _R, "reviewed": _R, "final": _A}
-_MT_QUALIFIERS = ("mt-suggestion", "leveraged-mt")
+IMPORT_20 = {"initial": _U, "translated": _R, "reviewed": _R, "final": _A}
+MT_QUALIFIERS = ("mt-suggestion", "leveraged-mt")
 # XML 1.0 cannot carry these at all, not even as character references.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -118,23 +117,15 @@ def unit_id(msgctxt: str | None, msgid: str) -> str:
 # --- shared ---------------------------------------------------------------------------------
 
 
-def _site(project: Project) -> str:
+def site_name(project: Project) -> str:
     site = project.config.site
-    if m := _NOT_XML.search(site):
+    if m := NOT_XML.search(site):
         raise LocflowError(f"the site name contains U+{ord(m.group()):04X}, which XML cannot carry",
                            path=str(project.config.path))
     return site
 
 
-def _source_language(project: Project, cat: CatalogFile, po: "polib.POFile", shown: str) -> str:
-    return project.source_language(cat, po.metadata)
-
-
-def _nplurals(po: "polib.POFile", language: str) -> int:
-    return catalog_nplurals(po.metadata.get("Plural-Forms"), language)
-
-
-def _bcp47(code: str) -> str:
+def bcp47(code: str) -> str:
     return code.replace("_", "-")
 
 

@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from ..catalog import atomic_write, read_po
 from ..errors import LocflowError
+from ..plurals import catalog_nplurals
 from ..project import CatalogFile, Project
 from ..states import State, msgstr_forms, nplurals_of, rejection, state_of, translator_comments
 from .common import (
-    _EXPORT_12,
-    _EXPORT_20,
-    _NOT_XML,
+    EXPORT_12,
+    EXPORT_20,
+    NOT_XML,
     MDA,
     NS12,
     NS20,
@@ -24,10 +25,8 @@ from .common import (
     VERSIONS,
     ExportResult,
     forms_sha,
-    _bcp47,
-    _nplurals,
-    _site,
-    _source_language,
+    bcp47,
+    site_name,
     unit_id,
 )
 
@@ -84,8 +83,8 @@ def export_xliff(project: Project, language: str, out: Path, *, catalogs: list[s
 def _load_for_export(project: Project, cat: CatalogFile) -> _Catalog:
     shown = project.display(cat.path)
     po = read_po(cat.path, display=shown)
-    source = _source_language(project, cat, po, shown)
-    nplurals = _nplurals(po, cat.language)
+    source = project.source_language(cat, po.metadata)
+    nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), cat.language)
     numbers = plural_numbers(po.metadata.get("Plural-Forms"), cat.language, nplurals)
     items, seen = [], {}
     for entry in po:
@@ -133,7 +132,7 @@ def _item(entry: "polib.POEntry", nplurals: int, shown: str, declared: int | Non
     texts = [item.msgctxt or "", item.msgid, item.msgid_plural or "", *item.forms, item.developer,
              item.translator, *(f for f, _ in item.locations), *item.previous, item.rejection]
     for text in texts:
-        if m := _NOT_XML.search(text):
+        if m := NOT_XML.search(text):
             raise LocflowError(f"entry {entry.msgid[:40]!r} contains U+{ord(m.group()):04X}, a control character "
                                "XML 1.0 cannot carry", path=shown, line=entry.linenum,
                                hint="remove it from the catalog (or its source), then export again")
@@ -158,11 +157,11 @@ def _single_source(loaded: list[_Catalog]) -> None:
 
 
 def _xliff12(project: Project, language: str, loaded: list[_Catalog]) -> ET.Element:
-    site = _site(project)
+    site = site_name(project)
     root = ET.Element("xliff", {"xmlns": NS12, "version": "1.2"})
     for c in loaded:
-        f = ET.SubElement(root, "file", {"original": c.original, "source-language": _bcp47(c.source),
-                                         "target-language": _bcp47(language), "datatype": "po",
+        f = ET.SubElement(root, "file", {"original": c.original, "source-language": bcp47(c.source),
+                                         "target-language": bcp47(language), "datatype": "po",
                                          "product-name": site, "tool-id": "locflow"})
         header = ET.SubElement(f, "header")
         ET.SubElement(header, "tool", {"tool-id": "locflow", "tool-name": "locflow"})
@@ -195,7 +194,7 @@ def _unit12(parent: ET.Element, attrs: dict[str, str], source: str, target: str,
     extra = {"approved": "yes"} if state in (State.REVIEWED, State.APPROVED) else {}
     unit = ET.SubElement(parent, "trans-unit", attrs | extra | {"xml:space": "preserve"})
     inline(ET.SubElement(unit, "source"), source, "1.2")
-    value, qualifier = _EXPORT_12[state]
+    value, qualifier = EXPORT_12[state]
     attrs = {"state": value} | ({"state-qualifier": qualifier} if qualifier else {})
     inline(ET.SubElement(unit, "target", attrs), target, "1.2")
     return unit
@@ -241,12 +240,12 @@ def _notes12(parent: ET.Element, item: _Item) -> None:
 
 def _xliff20(project: Project, language: str, loaded: list[_Catalog]) -> ET.Element:
     source = loaded[0].source if loaded else project.config.source_language
-    root = ET.Element("xliff", {"xmlns": NS20, "xmlns:mda": MDA, "version": "2.0", "srcLang": _bcp47(source),
-                                "trgLang": _bcp47(language)})
+    root = ET.Element("xliff", {"xmlns": NS20, "xmlns:mda": MDA, "version": "2.0", "srcLang": bcp47(source),
+                                "trgLang": bcp47(language)})
     for index, c in enumerate(loaded, 1):
         f = ET.SubElement(root, "file", {"id": f"f{index}", "original": c.original, "canResegment": "no"})
         group = ET.SubElement(ET.SubElement(f, "mda:metadata"), "mda:metaGroup", {"category": "locflow"})
-        ET.SubElement(group, "mda:meta", {"type": "site"}).text = _site(project)
+        ET.SubElement(group, "mda:meta", {"type": "site"}).text = site_name(project)
         ET.SubElement(group, "mda:meta", {"type": "catalog"}).text = c.cat.name
         for item in c.items:
             name = {"name": item.msgctxt} if item.msgctxt is not None else {}
@@ -290,7 +289,7 @@ def _notes20(parent: ET.Element, item: _Item) -> None:
 
 
 def _segment20(unit: ET.Element, source: str, target: str, state: State) -> None:
-    segment = ET.SubElement(unit, "segment", {"state": _EXPORT_20[state], "subState": SUBSTATE + state.value})
+    segment = ET.SubElement(unit, "segment", {"state": EXPORT_20[state], "subState": SUBSTATE + state.value})
     inline(ET.SubElement(segment, "source"), source, "2.0")
     inline(ET.SubElement(segment, "target"), target, "2.0")
 

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Callable
 
 from ..catalog import read_po
 from ..errors import LocflowError
+from ..plurals import catalog_nplurals
 from ..project import CatalogFile, Project
 from ..states import (State, add_comments, mark_approved, mark_edited, mark_fuzzy, mark_reviewed, msgstr_forms, now, nplurals_of,
                       state_of)
-from .common import ImportChange, ImportResult, ImportSkip, _nplurals, _site, _source_language, forms_sha
-from .reader import _File, _lowest, _parse, _read, _Unit
+from .common import ImportChange, ImportResult, ImportSkip, site_name, forms_sha
+from .reader import XliffFile, lowest_state, parse_xliff, read_files, XliffUnit
 
 if TYPE_CHECKING:
     import polib
@@ -31,8 +32,8 @@ def import_xliff(project: Project, path: Path, *, reviewer: str, today: str | No
     day = today or now()
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?", day):
         raise LocflowError(f"date {day!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ")
-    root, lines = _parse(path, shown)
-    version, language, files = _read(project, root, lines, shown)
+    root, lines = parse_xliff(path, shown)
+    version, language, files = read_files(project, root, lines, shown)
     lock = contextlib.nullcontext() if dry_run else project.lock(waiting)
     with lock:
         changes, skipped, unchanged, dirty = _plan(project, files, language, shown, reviewer, day)
@@ -46,10 +47,10 @@ def import_xliff(project: Project, path: Path, *, reviewer: str, today: str | No
     return ImportResult(tuple(changes), unchanged, tuple(written), language, version, tuple(skipped))
 
 
-def _plan(project: Project, files: list[_File], language: str, shown: str, reviewer: str,
+def _plan(project: Project, files: list[XliffFile], language: str, shown: str, reviewer: str,
           day: str) -> tuple[list[ImportChange], list[ImportSkip], int, list[tuple[CatalogFile, "polib.POFile"]]]:
     """Apply the file to the catalogs in memory; every problem is found before anything is written."""
-    site = _site(project)
+    site = site_name(project)
     by_path = {project.display(c.path): c for c in project.catalog_files([language])}
     changes: list[ImportChange] = []
     skipped: list[ImportSkip] = []
@@ -68,11 +69,11 @@ def _plan(project: Project, files: list[_File], language: str, shown: str, revie
             raise LocflowError(f"catalog `{cat.name}` appears twice", path=shown, line=f.line)
         seen_files.add(cat.name)
         po = read_po(cat.path, display=project.display(cat.path))
-        expected = _source_language(project, cat, po, project.display(cat.path))
+        expected = project.source_language(cat, po.metadata)
         if f.source is not None and f.source.replace("-", "_").lower() != expected.lower():
             raise LocflowError(f"source language `{f.source}` of `{f.original}`, but the catalog is translated "
                                f"from `{expected}`", path=shown, line=f.line)
-        nplurals = _nplurals(po, language)
+        nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), language)
         index = {(e.msgctxt, e.msgid): e for e in po if not e.obsolete}
         done: set[tuple[str | None, str]] = set()
         for unit in f.units:
@@ -115,7 +116,7 @@ def _plan(project: Project, files: list[_File], language: str, shown: str, revie
     return changes, skipped, unchanged, list(dirty.values())
 
 
-def _catalog_for(project: Project, f: _File, by_path: dict[str, CatalogFile], language: str,
+def _catalog_for(project: Project, f: XliffFile, by_path: dict[str, CatalogFile], language: str,
                  shown: str) -> CatalogFile:
     original = f.original
     pure = PurePosixPath(original)
@@ -153,7 +154,7 @@ def _blockers(project: Project, cat: CatalogFile, po: "polib.POFile") -> Callabl
     return lambda entry: approval_blockers(project, cat, po, entry)
 
 
-def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
+def _import_unit(catalog: str, entry: "polib.POEntry", unit: XliffUnit, size: int,
                  approve: Callable[["polib.POEntry"], None],
                  blockers: Callable[["polib.POEntry"], list[str]], who: str, when: str,
                  nplurals: int | None = None) -> ImportChange | ImportSkip | None:
@@ -167,7 +168,7 @@ def _import_unit(catalog: str, entry: "polib.POEntry", unit: _Unit, size: int,
         return None  # no <target> at all: nothing to take over
     old_forms = (msgstr_forms(entry) + [""] * size)[:size]
     new_forms = [t or "" for t in unit.targets]
-    said = _lowest(unit.states)
+    said = lowest_state(unit.states)
     current = state_of(entry, nplurals)
     if unit.exported_sha is not None:
         if forms_sha(new_forms) == unit.exported_sha and (unit.state_kept or unit.implicit):

@@ -10,11 +10,11 @@ from ..errors import LocflowError
 from ..project import Project
 from ..states import State
 from .common import (
-    _EXPORT_12,
-    _EXPORT_20,
-    _IMPORT_12,
-    _IMPORT_20,
-    _MT_QUALIFIERS,
+    EXPORT_12,
+    EXPORT_20,
+    IMPORT_12,
+    IMPORT_20,
+    MT_QUALIFIERS,
     MAX_BYTES,
     MDA,
     NS12,
@@ -26,7 +26,7 @@ from .common import (
 
 
 @dataclass
-class _Unit:
+class XliffUnit:
     msgctxt: str | None
     msgid: str
     msgid_plural: str | None
@@ -41,19 +41,19 @@ class _Unit:
 
 
 @dataclass
-class _File:
+class XliffFile:
     original: str
     source: str | None
     site: str | None
     line: int
-    units: list[_Unit]
+    units: list[XliffUnit]
 
 
 class _Refused(Exception):
     pass
 
 
-def _parse(path: Path, shown: str) -> tuple[ET.Element, dict[int, int]]:
+def parse_xliff(path: Path, shown: str) -> tuple[ET.Element, dict[int, int]]:
     """ElementTree elements built by expat, with the line of every element; no entity declarations."""
     from xml.parsers import expat
 
@@ -102,7 +102,7 @@ def _parse(path: Path, shown: str) -> tuple[ET.Element, dict[int, int]]:
     return builder.close(), lines
 
 
-def _read(project: Project, root: ET.Element, lines: dict[int, int], shown: str) -> tuple[str, str, list[_File]]:
+def read_files(project: Project, root: ET.Element, lines: dict[int, int], shown: str) -> tuple[str, str, list[XliffFile]]:
     """(version, target language, files) of a parsed XLIFF document."""
     if root.tag == f"{{{NS12}}}xliff":
         version, reader = "1.2", _Reader12(lines, shown)
@@ -204,22 +204,22 @@ class _Reader:
 
 class _Reader12(_Reader):
     ns = NS12
-    table = _IMPORT_12
+    table = IMPORT_12
     inline = ("g", "x")
-    exported = {s: v for s, (v, _) in _EXPORT_12.items()}
+    exported = {s: v for s, (v, _) in EXPORT_12.items()}
 
-    def files(self, root: ET.Element) -> list[_File]:
+    def files(self, root: ET.Element) -> list[XliffFile]:
         result = []
         for f in root.findall(self.q("file")):
-            units: list[_Unit] = []
+            units: list[XliffUnit] = []
             body = f.find(self.q("body"))
             if body is not None:
                 self._walk(body, units)
-            result.append(_File(f.get("original") or "", f.get("source-language"), f.get("product-name"),
+            result.append(XliffFile(f.get("original") or "", f.get("source-language"), f.get("product-name"),
                                 self.line(f), units))
         return result
 
-    def _walk(self, parent: ET.Element, units: list[_Unit]) -> None:
+    def _walk(self, parent: ET.Element, units: list[XliffUnit]) -> None:
         for child in parent:
             if child.tag == self.q("trans-unit"):
                 ctx = self._context(child, "x-gettext-msgctxt", child.get("resname"))
@@ -237,7 +237,7 @@ class _Reader12(_Reader):
                     return context.text or ""
         return default
 
-    def _unit(self, ctx: str | None, trans_units: list[ET.Element], element: ET.Element) -> _Unit:
+    def _unit(self, ctx: str | None, trans_units: list[ET.Element], element: ET.Element) -> XliffUnit:
         if not trans_units:
             raise LocflowError("plural group without <trans-unit>", path=self.shown, line=self.line(element))
         sources, targets, states, kept, exported = [], [], [], [], []
@@ -252,40 +252,40 @@ class _Reader12(_Reader):
                 implicit.append(True)
             qualifier = target.get("state-qualifier") if target is not None else None
             recorded = self._context(tu, "x-locflow-state", None)
-            states.append(self.state(value, recorded, qualifier in _MT_QUALIFIERS, target if target is not None else tu))
+            states.append(self.state(value, recorded, qualifier in MT_QUALIFIERS, target if target is not None else tu))
             kept.append(self.kept(value, recorded))
             exported.append(recorded)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("trans-unit") else "")
         notes = [n.text or "" for tu in dict.fromkeys([element, *trans_units]) for n in tu.findall(self.q("note"))
                  if n.get("from") not in ("developer", "locflow")]
-        return _Unit(ctx, sources[0], plural, targets, states, self.line(element),
+        return XliffUnit(ctx, sources[0], plural, targets, states, self.line(element),
                      self._context(element, "x-locflow-sha", None), all(kept), _same(exported), _lines(notes),
                      len(implicit) == len(trans_units))
 
 
 class _Reader20(_Reader):
     ns = NS20
-    table = _IMPORT_20
+    table = IMPORT_20
     inline = ("pc", "ph")
-    exported = _EXPORT_20
+    exported = EXPORT_20
 
     def __init__(self, lines: dict[int, int], shown: str, source: str | None) -> None:
         super().__init__(lines, shown)
         self.source = source
 
-    def files(self, root: ET.Element) -> list[_File]:
+    def files(self, root: ET.Element) -> list[XliffFile]:
         result = []
         for f in root.findall(self.q("file")):
             site = None
             for meta in f.iterfind(f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/{{{MDA}}}meta"):
                 if meta.get("type") == "site":
                     site = meta.text or ""
-            units: list[_Unit] = []
+            units: list[XliffUnit] = []
             self._walk(f, units)
-            result.append(_File(f.get("original") or "", self.source, site, self.line(f), units))
+            result.append(XliffFile(f.get("original") or "", self.source, site, self.line(f), units))
         return result
 
-    def _walk(self, parent: ET.Element, units: list[_Unit]) -> None:
+    def _walk(self, parent: ET.Element, units: list[XliffUnit]) -> None:
         for child in parent:
             if child.tag == self.q("unit"):
                 units.append(self._unit(child.get("name"), [child], child))
@@ -294,7 +294,7 @@ class _Reader20(_Reader):
             elif child.tag == self.q("group"):
                 self._walk(child, units)
 
-    def _unit(self, ctx: str | None, units: list[ET.Element], element: ET.Element) -> _Unit:
+    def _unit(self, ctx: str | None, units: list[ET.Element], element: ET.Element) -> XliffUnit:
         if not units:
             raise LocflowError("plural group without <unit>", path=self.shown, line=self.line(element))
         sources, targets, states, kept, subs = [], [], [], [], []
@@ -319,7 +319,7 @@ class _Reader20(_Reader):
                 subs.append(recorded)
             sources.append(source)
             targets.append(None if all(t is None for t in segment_targets) else "".join(pieces))
-            states.append(_lowest(form_states) if form_states else None)
+            states.append(lowest_state(form_states) if form_states else None)
         plural = sources[1] if len(sources) > 1 else (None if element.tag == self.q("unit") else "")
         meta = f"{{{MDA}}}metadata/{{{MDA}}}metaGroup[@category='locflow']/{{{MDA}}}meta"
         sha = next((m.text or "" for m in element.iterfind(f"{meta}[@type='sha']")), None)
@@ -329,7 +329,7 @@ class _Reader20(_Reader):
                  if n.get("category") not in _NOT_TRANSLATOR_20 and not (n.get("category") or "").startswith("locflow:")]
         # Kept: every segment still has the XLIFF state and the subState it left with.
         kept_all = bool(kept) and all(kept) and (left_in is None or all(r == left_in for r in subs))
-        return _Unit(ctx, sources[0], plural, targets, states, self.line(element), sha, kept_all, left_in,
+        return XliffUnit(ctx, sources[0], plural, targets, states, self.line(element), sha, kept_all, left_in,
                      _lines(notes))
 
 
@@ -349,7 +349,7 @@ def _same(recorded: list[str | None]) -> str | None:
 _ORDER = {State.UNTRANSLATED: 0, State.FUZZY: 1, State.MACHINE: 1, State.REVIEWED: 2, State.APPROVED: 3}
 
 
-def _lowest(states: list[State | None]) -> State | None:
+def lowest_state(states: list[State | None]) -> State | None:
     """One state for several forms or segments: the least finished; machine only if all say so."""
     if not states or any(s is None for s in states):
         return None
