@@ -186,6 +186,16 @@ def _metadata(msgstr: str) -> dict[str, str]:
 
 # Where an entry is, line by line: what the last keyword was.
 _COMMENTS, _CTXT, _ID, _PLURAL, _STR, _FORMS = range(6)
+_AFTER = {"msgid_plural": (_ID,), "msgstr": (_ID,), "msgstr[N]": (_PLURAL, _FORMS)}  # where each may stand
+_NEXT = {"msgid_plural": _PLURAL, "msgstr": _STR, "msgstr[N]": _FORMS}
+_MISPLACED = {  # (keyword, where it stood) -> what is wrong, in msgfmt's terms
+    **{(k, p): f"{k.replace('[N]', '')} without msgid" for k in _AFTER for p in (_COMMENTS, _CTXT)},
+    ("msgid_plural", _PLURAL): "a second msgid_plural in one entry",
+    ("msgid_plural", _STR): "msgid_plural after the msgstr", ("msgid_plural", _FORMS): "msgid_plural after the msgstr",
+    ("msgstr", _PLURAL): "an entry with msgid_plural needs msgstr[0], msgstr[1], …",
+    ("msgstr", _STR): "a second msgstr in one entry", ("msgstr", _FORMS): "msgstr and msgstr[N] in one entry",
+    ("msgstr[N]", _ID): "msgstr[N] without msgid_plural", ("msgstr[N]", _STR): "msgstr and msgstr[N] in one entry",
+}
 
 
 def tokenize(text: str, shown: str = "<string>", encoding: str = "utf-8") -> Catalog:
@@ -363,33 +373,17 @@ def _tokenize(text: str, encoding: str) -> Catalog:  # noqa: C901 - one state ma
                 obsolete = is_obsolete
             keyword_line = number
             phase = _CTXT if word == "msgctxt" else _ID
-        elif index is None and word == "msgstr":
-            if phase != _ID:
-                if phase < _ID:
-                    raise _Syntax(number, "PO syntax error: msgstr without msgid")
-                if phase == _PLURAL:
-                    raise _Syntax(number, "PO syntax error: an entry with msgid_plural needs msgstr[0], msgstr[1], …")
-                if phase == _FORMS:
-                    raise _Syntax(number, "PO syntax error: msgstr and msgstr[N] in one entry")
-                raise _Syntax(number, "PO syntax error: a second msgstr in one entry")
-            phase = _STR
-        elif index is None:  # msgid_plural
-            if phase != _ID:
-                raise _Syntax(number, "PO syntax error: msgid_plural without msgid" if phase < _ID
-                              else "PO syntax error: msgid_plural after the msgstr")
-            phase = _PLURAL
         else:
-            if phase < _ID:
-                raise _Syntax(number, "PO syntax error: msgstr without msgid")
-            if phase == _ID:
-                raise _Syntax(number, "PO syntax error: msgstr[N] without msgid_plural")
-            if phase == _STR:
-                raise _Syntax(number, "PO syntax error: msgstr and msgstr[N] in one entry")
-            expected = 0 if phase == _PLURAL else forms
-            if index != expected:
-                # As msgfmt: forms are numbered 0, 1, 2, … in order (`msgstr[99999999999999999999]` is not).
-                raise _Syntax(number, f"PO syntax error: plural form has wrong index (expected msgstr[{expected}])")
-            phase, forms = _FORMS, index + 1
+            step = word if index is None else "msgstr[N]"
+            if phase not in _AFTER[step]:
+                raise _Syntax(number, "PO syntax error: " + _MISPLACED[step, phase])
+            if index is not None:
+                expected = 0 if phase == _PLURAL else forms
+                if index != expected:
+                    # As msgfmt: forms are numbered 0, 1, 2, … in order (`msgstr[99999999999999999999]` is not).
+                    raise _Syntax(number, f"PO syntax error: plural form has wrong index (expected msgstr[{expected}])")
+                forms = index + 1
+            phase = _NEXT[step]
         if obsolete is not is_obsolete:
             raise _Syntax(number, "PO syntax error: inconsistent use of #~")
         target = pieces[word] = [value]
