@@ -106,6 +106,25 @@ class MTServer:
             self.requests.clear()
             self.glossaries.clear()
 
+    def hold(self) -> threading.Event:
+        """From now on the provider answers only once the returned event is set (a slow provider the test
+        controls); `wait_for_request` says when a run has asked."""
+        release = threading.Event()
+        answer = self._translation
+
+        def held(text: str, target: str, faults: Faults, *rest) -> str:
+            release.wait(60)
+            return answer(text, target, faults, *rest)
+
+        self._translation = held  # type: ignore[method-assign]
+        return release
+
+    def wait_for_request(self, seconds: float = 30) -> bool:
+        deadline = time.monotonic() + seconds
+        while not self.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return bool(self.requests)
+
     def count(self, path: str | None = None, method: str | None = None) -> int:
         with self.lock:
             return sum(1 for r in self.requests if (path is None or r["path"] == path)

@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import threading
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -343,14 +342,7 @@ def test_a_reviewer_can_approve_while_translate_waits_for_its_provider(tmp_path)
     from locflow.review import approve
 
     server = MTServer().start()
-    release = threading.Event()
-    answer = server._translation
-
-    def slow(text, target, faults):  # the provider answers only when the test says so
-        release.wait(60)
-        return answer(text, target, faults)
-
-    server._translation = slow
+    release = server.hold()  # the provider answers only when the test says so
     try:
         write(tmp_path / "site/templates/page.html", '<p>{{ _("Home") }}</p><p>{{ _("Trending") }}</p>\n')
         write(tmp_path / "workflow.yaml", f"""site: Test Press
@@ -376,11 +368,7 @@ translation:
         runner = threading.Thread(target=lambda: done.setdefault("result", translate(
             Project.load(tmp_path / "workflow.yaml"), TranslateOptions(save_interval=0.05))))
         runner.start()
-        for _ in range(600):
-            if server.requests:
-                break
-            time.sleep(0.05)
-        assert server.requests, "translate never asked the provider"
+        assert server.wait_for_request(), "translate never asked the provider"
         assert runner.is_alive()
         result = approve(Project.load(tmp_path / "workflow.yaml"), "et", match="Home", exact=True, reviewer="Mari")
         assert [e.msgid for e in result.changed] == ["Home"]

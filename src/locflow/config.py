@@ -22,7 +22,8 @@ PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory", "opena
 # mt/providers.py registers exactly these, each with the schema of its section (checked by the provider)
 PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)
 DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
-TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", *PROVIDER_SECTIONS)
+TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", "memory", *PROVIDER_SECTIONS)
+MEMORY_KEYS = ("min_score", "tmx")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,15 @@ class TranslationConfig:
     options: dict[str, dict[str, Any]] = field(default_factory=dict)
     # "section.key" (or "section") -> (line, col), so a provider's own option errors point at the file
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    memory: "MemoryConfig" = field(default_factory=lambda: MemoryConfig())
+
+
+@dataclass(frozen=True)
+class MemoryConfig:
+    """translation.memory: the fuzzy-match threshold and TMX files read beside the catalogs."""
+
+    min_score: int = 75
+    tmx: tuple[str, ...] = ()  # paths or globs inside the project
 
 
 @dataclass(frozen=True)
@@ -185,6 +195,18 @@ class _Validator:
             raise self.error(f"`{key}` must be {kind} from {minimum:g} to {maximum:g}", node, key, value=True)
         return value
 
+    def patterns(self, node: dict, key: str, must_be: str, item: str, hint: str | None = None) -> list[str]:
+        """A string or list of paths/globs under `key`, none of them leaving the project."""
+        found = node.get(key, [])
+        if isinstance(found, str):
+            found = [found]
+        if not isinstance(found, list) or not all(isinstance(f, str) and f for f in found):
+            raise self.error(f"`{key}` must be {must_be}", node, key, value=True)
+        for i, pattern in enumerate(found):
+            if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
+                raise self.error(f"{item} `{pattern}` leaves the project", node[key], index=i, hint=hint)
+        return found
+
     def language(self, code: Any, node: Any, *, key: Any = None, index: int | None = None) -> str:
         from babel import Locale
 
@@ -293,14 +315,7 @@ class _Validator:
             if kind not in CATALOG_KINDS:
                 raise self.error(f"unknown catalog kind `{kind}`", spec, "kind", value=True,
                                  hint="one of: " + ", ".join(CATALOG_KINDS))
-            sources = spec.get("sources", [])
-            if isinstance(sources, str):
-                sources = [sources]
-            if not isinstance(sources, list) or not all(isinstance(s, str) and s for s in sources):
-                raise self.error("`sources` must be a list of glob patterns", spec, "sources", value=True)
-            for i, pattern in enumerate(sources):
-                if Path(pattern).is_absolute() or ".." in Path(pattern).parts:
-                    raise self.error(f"source pattern `{pattern}` leaves the project", spec["sources"], index=i)
+            sources = self.patterns(spec, "sources", "a list of glob patterns", "source pattern")
             publish = spec.get("publish", "reviewed")
             if publish not in PUBLISH_STATES:
                 raise self.error(f"unknown publish state `{publish}`", spec, "publish", value=True,
@@ -378,6 +393,7 @@ class _Validator:
             backoff=float(self.number(node, "backoff", 0.5, minimum=0, maximum=60, integer=False)),
             options=options,
             positions=positions,
+            memory=self._memory(node),
         )
 
     @staticmethod
@@ -392,6 +408,16 @@ class _Validator:
         except (AttributeError, KeyError, TypeError):
             pass  # a mapping built in code has no positions
         return found
+
+    def _memory(self, translation: dict) -> MemoryConfig:
+        node = translation.get("memory")
+        if node is None:
+            return MemoryConfig()
+        node = self.mapping(node, "translation.memory", MEMORY_KEYS, translation, "memory")
+        score = self.number(node, "min_score", 75, minimum=1, maximum=100, integer=True)
+        files = self.patterns(node, "tmx", "a list of TMX file paths or globs", "TMX path",
+                              hint="copy the file into the project, or `locflow tm import` it")
+        return MemoryConfig(min_score=score, tmx=tuple(files))
 
 
 def _entry_point(method: str) -> bool:

@@ -35,23 +35,27 @@ class FuzzyIndex:
 
     def best(self, query: str, cutoff: float = CUTOFF) -> str | None:
         """The most similar msgid with ratio >= cutoff, or None."""
+        found = self.top(query, 1, cutoff)
+        return found[0][0] if found else None
+
+    def top(self, query: str, limit: int, cutoff: float = CUTOFF, candidates: int = CANDIDATES) -> list[tuple[str, float]]:
+        """Up to `limit` (msgid, ratio 0-100) pairs with ratio >= cutoff, best first; ties in index order."""
         if not self.msgids:
-            return None
+            return []
         from rapidfuzz import fuzz, process
 
         if len(self.msgids) <= EXHAUSTIVE:
-            found = process.extractOne(query, self.msgids, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
-            return found[0] if found else None
-        keys = sorted((k for k in _keys(query) if k in self.postings), key=lambda k: len(self.postings[k]))
-        votes: Counter[int] = Counter()
-        spent = 0
-        for key in keys:
-            posting = self.postings[key]
-            if votes and spent + len(posting) > VOTE_BUDGET:
-                break
-            votes.update(posting)
-            spent += len(posting)
-        candidates = [self.msgids[index] for index, _ in votes.most_common(CANDIDATES)]
-        found = process.extractOne(query, candidates, scorer=fuzz.ratio, score_cutoff=cutoff * 100)
-        return found[0] if found else None
-
+            pool = self.msgids
+        else:
+            keys = sorted((k for k in _keys(query) if k in self.postings), key=lambda k: len(self.postings[k]))
+            votes: Counter[int] = Counter()
+            spent = 0
+            for key in keys:
+                posting = self.postings[key]
+                if votes and spent + len(posting) > VOTE_BUDGET:
+                    break
+                votes.update(posting)
+                spent += len(posting)
+            pool = [self.msgids[index] for index, _ in votes.most_common(candidates)]
+        found = process.extract(query, pool, scorer=fuzz.ratio, score_cutoff=cutoff * 100, limit=limit)
+        return [(text, score) for text, score, _ in found]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 from .catalog import read_po
 from .project import CatalogFile, Project
 from .review import approval_blockers, edit, review_queue, stamp, write_catalog
-from .states import (decisions, machine_provider, mark_approved, mark_rejected, msgstr_forms, nplurals_of,
+from .states import (decisions, machine_provider, mark_approved, mark_rejected, memory_fill, msgstr_forms, nplurals_of,
                      state_of, translator_comments)
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class Session:
         self.queue = review_queue(project, language, catalogs)
         self.history: list[_Step] = []
         self.counts = {"approved": 0, "edited": 0, "rejected": 0, "skipped": 0}
+        self.shown_matches: tuple = ()  # the memory matches of the entry on screen, for keys 1-3
+        self._suggester = None
 
     # -- catalog access: always a fresh read under the lock --------------------------------------
 
@@ -115,6 +117,8 @@ class Session:
                 self.edit_entry(i, cat, entry, external=choice == "E")
             elif choice == "r":
                 i += self.reject(i, cat, entry)
+            elif choice in ("1", "2", "3") and int(choice) <= len(self.shown_matches):
+                self.edit_entry(i, cat, entry, external=False, start=list(self.shown_matches[int(choice) - 1].forms))
             else:
                 self.console.print(f"[yellow]unknown key {choice!r}[/]: {KEYS}")
         self.console.print("review: " + ", ".join(f"{n} {k}" for k, n in self.counts.items()))
@@ -142,10 +146,10 @@ class Session:
         self.console.print("[yellow]rejected[/]")
         return 1
 
-    def edit_entry(self, i: int, cat: CatalogFile, entry, *, external: bool) -> None:
+    def edit_entry(self, i: int, cat: CatalogFile, entry, *, external: bool, start: list[str] | None = None) -> None:
         forms = msgstr_forms(entry)
         new_forms = []
-        for n, form in enumerate(forms):
+        for n, form in enumerate(start if start and len(start) == len(forms) else forms):
             label = f"msgstr[{n}]" if entry.msgid_plural else "translation"
             value = self.edit(form) if external else self.ask(label, form)
             if value is None:
@@ -210,9 +214,12 @@ class Session:
             lines.append("[bold]was         [/]" + _diff(entry.previous_msgid, entry.msgid))
         lines += self._glossary(cat, entry)
         lines += self._findings(cat, po, entry)
+        lines += self._memory(cat, po, entry)
         title = f"[{i + 1}/{len(self.queue)}] {self.project.display(cat.path)}:{entry.linenum}  {state.value}"
         if provider:
             title += f" ({provider})"
+        elif fill := memory_fill(entry):
+            title += f" (memory {fill.score}% from {fill.where})"
         from .textscan import visible
 
         self.console.print(Panel(visible("\n".join(lines)), title=visible(escape(title)), title_align="left"))
@@ -232,6 +239,29 @@ class Session:
                 target = concept.preferred(self.language) or concept.preferred(ctx.source_language)
                 out.append(f"[bold]glossary    [/]{escape(concept.preferred(ctx.source_language) or '')} → "
                            f"{escape(target or '')}" + (f"  [dim]{escape(concept.note)}[/]" if concept.note else ""))
+        return out
+
+    def _memory(self, cat: CatalogFile, po, entry) -> list[str]:
+        """The memory's top matches (keys 1-3 take one into the edit prompt) and the other languages."""
+        from rich.markup import escape
+
+        from .tm.suggest import Suggester
+
+        if self._suggester is None:
+            self._suggester = Suggester(self.project)
+        found = self._suggester.for_entry(cat, entry, self.project.source_language(cat, po.metadata))
+        self.shown_matches = found.matches
+        out = [f"[yellow]memory unavailable: {escape(found.problem)}[/]"] if found.problem else []
+        for n, match in enumerate(found.matches, 1):
+            out.append(f"[bold]memory {n}  {match.score:>3}%[/] " + _diff(match.unit.text(), entry.msgid + (
+                "\n" + entry.msgid_plural if entry.msgid_plural else ""))
+                       + f"  [dim]{escape(match.unit.origin)} ({match.unit.state})[/]")
+            out.append("            → " + escape(" | ".join(match.forms)))
+        if found.matches:
+            out.append("[dim]            press " + "/".join(str(n) for n in range(1, len(found.matches) + 1))
+                       + " to edit starting from that memory match[/]")
+        for other in found.others:
+            out.append(f"[bold]{other.language:<12}[/]{escape(' | '.join(other.forms))}  [dim]{other.state}[/]")
         return out
 
     def _findings(self, cat: CatalogFile, po, entry) -> list[str]:

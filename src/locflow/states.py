@@ -4,6 +4,8 @@ Every route that changes a decision (review CLI, interactive review, review page
 MT engine, the merge) calls the writers here, so a marker always means the same thing:
 
 - `# locflow: machine <provider> <when> <sha>`: the exact text the provider returned, for this source;
+- `# locflow: tm <score> <where> <when> <sha>`: the exact text a fuzzy translation-memory match gave for
+  this source (it waits as fuzzy: a suggestion, never a decision);
 - `# locflow: approved <reviewer> <when> <sha>`: a person signed off this text for this source;
 - `# locflow: rejected <reviewer> <when>: <reason>`, `# locflow: reopened <reviewer> <when>`;
 - `# locflow: edit-problem <who> <when>: <findings>` and `# locflow: mt-problem …`: why text waits as fuzzy;
@@ -27,12 +29,14 @@ WRAPPED = 60  # comment lines this long may have been wrapped by polib (78 colum
 HISTORY = 10  # earlier decisions kept per entry as `# locflow: was …` lines
 _WHEN = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?Z)?"
 _MACHINE_RE = re.compile(rf"^locflow: machine (?P<provider>\S+) (?P<date>\S+?)(?: (?P<sha>[0-9a-f]{{12}}))?\s*$")
+_TM_RE = re.compile(rf"^locflow: tm (?P<score>\d{{1,3}}) (?P<where>.+?)(?: (?P<date>{_WHEN}) (?P<sha>[0-9a-f]{{12}}))?\s*$")
+_TM_WHOLE_RE = re.compile(rf"^locflow: tm \d{{1,3}} .+ {_WHEN} [0-9a-f]{{12}}\s*$")  # a wrapped one is joined until this
 _APPROVED_RE = re.compile(rf"^locflow: approved (?P<reviewer>.+) (?P<date>{_WHEN}) (?P<sha>[0-9a-f]{{12}}|[0-9a-f]{{8}})\s*$")
 _DECISION_RE = re.compile(rf"^locflow: (?P<was>was )?(?P<action>approved|rejected|reopened|edit-problem) "
                           rf"(?P<who>.+?) (?P<date>{_WHEN})(?:: (?P<reason>.*)| (?P<sha>[0-9a-f]{{8,12}}))?\s*$")
 IGNORE_MARKER = "locflow: ignore "
 # Markers that say something about the current text; `was` lines and `ignore` settings are kept by every writer.
-MARKER_KINDS = ("machine", "approved", "rejected", "reopened", "edit-problem", "mt-problem")
+MARKER_KINDS = ("machine", "approved", "rejected", "reopened", "edit-problem", "mt-problem", "tm")
 DECISIONS = ("approved", "rejected", "reopened", "edit-problem")
 
 
@@ -74,6 +78,14 @@ class Approval:
     def legacy(self) -> bool:
         """Written before approvals bound the source: an 8-digit hash of the msgstr alone."""
         return len(self.sha) == 8
+
+
+@dataclass(frozen=True)
+class MemoryFill:
+    """Where a fuzzy translation-memory match came from, and how close its source was (0-100)."""
+
+    score: int
+    where: str
 
 
 @dataclass(frozen=True)
@@ -141,7 +153,7 @@ def marker_spans(tcomment: str) -> list[tuple[int, int, str]]:
             continue
         end = i + 1
         kind = text.split(" ", 2)[1] if " " in text else ""
-        pattern = {"approved": _APPROVED_RE, "machine": _MACHINE_RE}.get(kind)
+        pattern = {"approved": _APPROVED_RE, "machine": _MACHINE_RE, "tm": _TM_WHOLE_RE}.get(kind)
         if pattern:
             while not pattern.match(text) and end < len(lines) and end - i < 4 \
                     and not lines[end].strip().startswith(MARKER):
@@ -207,6 +219,21 @@ def machine_valid(entry: EntryLike) -> bool:
 def machine_provider(entry: EntryLike) -> str | None:
     """The provider of a machine translation that is still exactly what it returned (else None)."""
     return _machine_match(entry)["provider"] if machine_valid(entry) else None
+
+
+def memory_fill(entry: EntryLike) -> MemoryFill | None:
+    """The fuzzy memory match translate filled the entry from, while the text is still exactly what it gave
+    (fuzzy, and the hash matches) -- else None: a person has taken it over."""
+    for _, _, text in marker_spans(entry.tcomment):
+        m = _TM_RE.match(text)
+        if m is None:
+            continue
+        if "fuzzy" not in entry.flags:
+            return None
+        if m["sha"] is None:  # no hash: trusted only while the source has not moved
+            return None if _previous(entry) else MemoryFill(int(m["score"]), m["where"])
+        return MemoryFill(int(m["score"]), m["where"]) if m["sha"] == content_sha(entry) else None
+    return None
 
 
 def has_mt_problem(entry: EntryLike) -> bool:
@@ -366,6 +393,9 @@ def _forget_previous(entry) -> None:
     entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
 
 
+_FILLED = ("machine", "approved", "mt-problem", "edit-problem", "tm")  # what a new fill replaces
+
+
 def mark_machine(entry, forms: list[str], provider: str, when: str, problems: Iterable[str] = ()) -> None:
     """Store a provider's translation: `machine` with the hash of exactly this text, or plain fuzzy
     with an `mt-problem` line when something broke (nobody mistakes it for a clean MT result)."""
@@ -373,11 +403,17 @@ def mark_machine(entry, forms: list[str], provider: str, when: str, problems: It
     _fuzzy(entry, True)
     problems = list(problems)
     if problems:
-        _rewrite(entry, f"{MARKER} mt-problem {provider} {when}: " + "; ".join(problems),
-                 ("machine", "approved", "mt-problem", "edit-problem"))
+        _rewrite(entry, f"{MARKER} mt-problem {provider} {when}: " + "; ".join(problems), _FILLED)
     else:
-        _rewrite(entry, f"{MARKER} machine {provider} {when} {content_sha(entry)}",
-                 ("machine", "approved", "mt-problem", "edit-problem"))
+        _rewrite(entry, f"{MARKER} machine {provider} {when} {content_sha(entry)}", _FILLED)
+
+
+def mark_memory(entry, forms: list[str], fill: MemoryFill, when: str) -> None:
+    """Store a fuzzy translation-memory match: fuzzy (a suggestion waiting for review, whatever the state of
+    the unit it came from), with the score, the origin and the hash of exactly this text."""
+    _set_forms(entry, forms)
+    _fuzzy(entry, True)
+    _rewrite(entry, f"{MARKER} tm {fill.score} {_one_line(fill.where)} {when} {content_sha(entry)}", _FILLED)
 
 
 def mark_approved(entry, reviewer: str, when: str) -> None:
@@ -417,7 +453,7 @@ def mark_fuzzy(entry, forms: list[str] | None = None) -> None:
     if forms is not None:
         _set_forms(entry, forms)
     _fuzzy(entry, True)
-    _rewrite(entry, None, ("machine", "approved", "mt-problem"))
+    _rewrite(entry, None, ("machine", "approved", "mt-problem", "tm"))
 
 
 def mark_reviewed(entry, forms: list[str] | None = None) -> None:
@@ -430,9 +466,9 @@ def mark_reviewed(entry, forms: list[str] | None = None) -> None:
 
 
 def source_changed(tcomment: str) -> str:
-    """The merge matched the translation to a changed source: machine and approval markers no longer
-    vouch for it and go; the rest (people's comments, rejections, history) stays."""
-    return strip_markers(tcomment, ("machine", "approved"))
+    """The merge matched the translation to a changed source: machine, memory and approval markers no
+    longer vouch for it and go; the rest (people's comments, rejections, history) stays."""
+    return strip_markers(tcomment, ("machine", "approved", "tm"))
 
 
 def hand_edited(entry: EntryLike) -> bool:
@@ -440,7 +476,8 @@ def hand_edited(entry: EntryLike) -> bool:
     changed it (or cleared fuzzy) in another editor."""
     if "fuzzy" in entry.flags or not entry.tcomment or MARKER not in entry.tcomment:
         return False
-    return _machine_match(entry) is not None or (approval(entry) is not None and not approval_valid(entry))
+    return _machine_match(entry) is not None or any(_TM_RE.match(text) for _, _, text in marker_spans(entry.tcomment)) \
+        or (approval(entry) is not None and not approval_valid(entry))
 
 
 def settle(entry, problems: Callable[[], list[str]], who: str, when: str) -> bool:
@@ -454,7 +491,8 @@ def settle(entry, problems: Callable[[], list[str]], who: str, when: str) -> boo
     if found:
         mark_edited(entry, msgstr_forms(entry), who, when, found)
     else:
-        kinds = [k for k in ("machine", "mt-problem", "edit-problem", "rejected") if f"{MARKER} {k} " in entry.tcomment]
+        kinds = [k for k in ("machine", "tm", "mt-problem", "edit-problem", "rejected")
+                 if f"{MARKER} {k} " in entry.tcomment]
         if kinds:
             _rewrite(entry, None, kinds)
     return before != (list(entry.flags), entry.tcomment)

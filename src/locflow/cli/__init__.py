@@ -50,4 +50,4 @@ def run() -> None:  # pragma: no cover - console entry for `python -m locflow`
 
 
 # The commands register themselves on `app` when their modules are imported.
-from . import catalogs, exchange, plurals, review, terms  # noqa: E402,F401
+from . import catalogs, exchange, plurals, review, terms, tm  # noqa: E402,F401

@@ -180,7 +180,7 @@ def _print_translate(result) -> None:
         print_error(exc)
     out = make_console()
     if result.dry_run:
-        if not result.estimates and not result.memory_hits:
+        if not result.estimates and not result.memory_hits and not result.memory_bands:
             out.print("nothing to translate")
             return
         for e in result.estimates:
@@ -196,8 +196,10 @@ def _print_translate(result) -> None:
             fee = (f"about {cost:.2f} {first.currency} in provider fees" if cost else
                    f"no fee configured for {first.provider} (price_per_million)")
             out.print(f"total: {segments} segments, {result.characters} characters via {first.provider}, {fee}")
+        _print_memory(result)
         return
-    if not (result.translated or result.memory_hits or result.broken or result.failed or result.left):
+    if not (result.translated or result.memory_hits or result.memory_fuzzy or result.broken or result.failed
+            or result.left):
         out.print("nothing to translate")
         return
     out.print(f"{result.translated} entries machine-translated, {result.memory_hits} from memory, "
@@ -226,6 +228,20 @@ def _print_translate(result) -> None:
     if result.left:
         out.print(f"{result.left} entries left untranslated: no machine translation provider in the chain "
                   "(translation.providers, or --provider)")
+    _print_memory(result)
+
+
+def _print_memory(result) -> None:
+    """Memory hits by score band and the characters they kept from MT (fuzzy ones wait for review)."""
+    if not result.memory_bands:
+        return
+    out = make_console()
+    verb = "would fill" if result.dry_run else "filled"
+    if result.memory_fuzzy:
+        out.print(f"memory: {result.memory_fuzzy} fuzzy matches {verb} as `fuzzy` (# locflow: tm), not sent to MT")
+    for band in result.memory_bands:
+        out.print(f"  {band.band:>6}%: {band.entries} entries, {band.characters} characters")
+    out.print(f"  saved: {sum(b.characters for b in result.memory_bands)} characters not sent")
 
 
 @app.command()

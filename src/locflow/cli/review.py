@@ -50,11 +50,15 @@ def review_main(
         run_interactive(project, lang, split_values(catalog), _reviewer(reviewer), make_console())
 
 
-def _print_entries(rows, fmt: str) -> None:
+def _print_entries(rows, fmt: str, project=None) -> None:
     from rich.markup import escape
 
     if fmt == "json":
-        typer.echo(json.dumps({"entries": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2))
+        from ..tm.suggest import Suggester
+
+        suggest = Suggester(project).for_row if project is not None else None
+        listed = [{**r.to_json(), **(suggest(r).to_json() if suggest else {})} for r in rows]
+        typer.echo(json.dumps({"entries": listed}, ensure_ascii=False, indent=2))
         return
     out = make_console()
     for r in rows:
@@ -79,9 +83,11 @@ def review_list(
 
     with handle_errors():
         check_format(fmt)
-        rows = list_entries(load_project(), split_values(lang), split_values(catalog), split_values(state_), match, ids=split_values(ids),
+        project = load_project()
+        rows = list_entries(project, split_values(lang), split_values(catalog), split_values(state_), match,
+                            ids=split_values(ids),
                             exact=exact)
-        _print_entries(rows, fmt)
+        _print_entries(rows, fmt, project)
 
 
 def _print_action(result) -> None:

@@ -12,14 +12,14 @@ import datetime as _dt
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Callable
 
 from ..catalog import MAX_STRING_CHARS, read_po, write_if_changed
 from ..splice import render_edited
 from ..errors import EXIT_OK, EXIT_PROVIDER, EXIT_USAGE, LocflowError
 from ..project import CatalogFile, Project
-from ..states import State, has_mt_problem, mark_machine, mt_problem_text, state_of
+from ..states import MemoryFill, State, has_mt_problem, mark_machine, mark_memory, mt_problem_text, state_of
 from ..plurals import catalog_rule
 from .plurals import PluralJob, plural_jobs, restore_count
 from .protect import Masked, mask, unmask
@@ -27,6 +27,8 @@ from .protect import Masked, mask, unmask
 if TYPE_CHECKING:
     import polib
 
+    from ..tm.memory import Match as TmMatch
+    from ..tm.memory import Memory
     from .providers import Provider
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
@@ -61,6 +63,15 @@ class Estimate:
 
 
 @dataclass(frozen=True)
+class MemoryBand:
+    """Entries the translation memory filled in one score band, and the source characters not sent."""
+
+    band: str  # "100", "95-99", "85-94", "75-84", "50-74", "1-49"
+    entries: int
+    characters: int
+
+
+@dataclass(frozen=True)
 class TranslateResult:
     translated: int = 0  # entries filled by a provider
     memory_hits: int = 0
@@ -80,6 +91,8 @@ class TranslateResult:
     providers: tuple[ProviderReport, ...] = ()
     estimates: tuple[Estimate, ...] = ()
     dry_run: bool = False
+    memory_fuzzy: int = 0  # entries filled from a fuzzy memory match (state fuzzy, `# locflow: tm`)
+    memory_bands: tuple[MemoryBand, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -108,7 +121,7 @@ class _Catalog:
     source: str
     dirty: bool = False
     context: object = None  # the checks' CatalogContext, built on first use
-    fills: dict = field(default_factory=dict)  # (msgctxt, msgid) -> what _fill applied, not yet saved
+    fills: dict = field(default_factory=dict)  # (msgctxt, msgid) -> the _Fill applied, not yet saved
 
 
 @dataclass
@@ -154,9 +167,11 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         if src != cat.language:
             catalogs.append(_Catalog(cat, po, src))
 
-    memory = _memory(project) if "memory" in chain else {}
+    memory = _memory(project) if "memory" in chain else None
+    min_score = project.config.translation.memory.min_score
     dnt = project.dnt_terms()
     memory_hits = 0
+    bands = _Bands()
     pending: list[_Entry] = []
     for index, cat in enumerate(catalogs):
         source_rule = None
@@ -165,11 +180,20 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             if entry.obsolete or not _wanted(entry, opts.retranslate_machine):
                 continue
             key = (cat.file.language, entry.msgctxt, entry.msgid, entry.msgid_plural or None)
-            forms = memory.get(key)
-            if forms is not None and len(forms) == (target_rule.nplurals if entry.msgid_plural else 1):
+            nforms = target_rule.nplurals if entry.msgid_plural else 1
+            forms = memory.exact.get(key) if memory is not None else None
+            if forms is not None and len(forms) == nforms:
                 if not opts.dry_run:
                     _fill(cat, entry, forms, "memory", today)
                 memory_hits += 1
+                bands.add(100, entry, exact=True)
+                continue
+            match = _fuzzy_match(memory, entry, cat, nforms, min_score) if memory is not None else None
+            if match is not None:
+                if not opts.dry_run:
+                    _fill(cat, entry, list(match.forms), "memory", today,
+                          memory=MemoryFill(match.score, match.unit.where))
+                bands.add(match.score, entry)
                 continue
             printf = "python-format" in entry.flags
             swap = invariant_terms(project, cat.source, cat.file.language)
@@ -195,10 +219,8 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     segments = _segments(project, catalogs, unique)
     if opts.dry_run:
-        from dataclasses import replace
-
         return replace(_estimate(project, segments, machine_chain, memory_hits, started, opts, today),
-                       errors=tuple(errors))
+                       errors=tuple(errors), memory_fuzzy=bands.fuzzy, memory_bands=bands.report())
 
     left = 0
     if unique and not machine_chain:
@@ -265,6 +287,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         segments_failed=failed_segments, errors=tuple(errors),
         characters=sum(len(k[2]) for k in unique), elapsed=time.monotonic() - started,
         written=tuple(dict.fromkeys(written)), providers=tuple(ProviderReport(**r) for r in reports.values()),
+        memory_fuzzy=bands.fuzzy, memory_bands=bands.report(),
     )
 
 
@@ -289,17 +312,69 @@ def _wanted(entry: "polib.POEntry", retranslate_machine: bool) -> bool:
     return state is State.UNTRANSLATED or (retranslate_machine and state is State.MACHINE)
 
 
-def _memory(project: Project) -> dict:
-    from .memory import build_memory
+def _memory(project: Project) -> "Memory":
+    from ..tm.memory import project_memory
 
-    return build_memory([(c.language, c.path) for c in project.catalog_files()])
+    return project_memory(project)
+
+
+def _fuzzy_match(memory: "Memory", entry: "polib.POEntry", cat: _Catalog, nforms: int,
+                 min_score: int) -> "TmMatch | None":
+    """The best memory match at or above `min_score` with a form for every plural form of the target."""
+    for match in memory.lookup(entry.msgid, cat.source, cat.file.language, source_plural=entry.msgid_plural or None,
+                               msgctxt=entry.msgctxt, printf="python-format" in entry.flags, limit=3,
+                               min_score=min_score):
+        if len(match.forms) == nforms:
+            return match
+    return None
+
+
+class _Bands:
+    """Memory hits per score band, with the source characters they kept from being sent."""
+
+    EDGES = ((100, "100"), (95, "95-99"), (85, "85-94"), (75, "75-84"), (50, "50-74"), (1, "1-49"))
+
+    def __init__(self) -> None:
+        self.counts: dict[str, list[int]] = {}
+        self.fuzzy = 0
+
+    def add(self, score: int, entry: "polib.POEntry", *, exact: bool = False) -> None:
+        band = next(label for edge, label in self.EDGES if score >= edge)
+        found = self.counts.setdefault(band, [0, 0])
+        found[0] += 1
+        found[1] += len(entry.msgid) + len(entry.msgid_plural or "")
+        if not exact:
+            self.fuzzy += 1
+
+    def report(self) -> tuple[MemoryBand, ...]:
+        return tuple(MemoryBand(label, *self.counts[label]) for _, label in self.EDGES if label in self.counts)
+
+
+@dataclass(frozen=True)
+class _Fill:
+    """A result waiting for the next save: a provider's (or an exact memory match's) text, or a fuzzy
+    memory match, which waits as fuzzy with its `tm` marker."""
+
+    plural: str | None
+    forms: tuple[str, ...]
+    provider: str
+    when: str
+    problems: tuple[str, ...] = ()
+    memory: MemoryFill | None = None
+
+    def apply(self, entry: "polib.POEntry") -> None:
+        if self.memory is not None:
+            mark_memory(entry, list(self.forms), self.memory, self.when)
+        else:
+            mark_machine(entry, list(self.forms), self.provider, self.when, self.problems)
 
 
 def _fill(cat: _Catalog, entry: "polib.POEntry", forms: list[str], provider: str, today: str,
-          problems: list[str] = ()) -> None:
+          problems: list[str] = (), memory: MemoryFill | None = None) -> None:
     """Apply a result in memory and remember it for the next save, which applies it to a fresh read."""
-    mark_machine(entry, forms, provider, today, problems)
-    cat.fills[(entry.msgctxt, entry.msgid)] = (entry.msgid_plural or None, list(forms), provider, today, list(problems))
+    fill = _Fill(entry.msgid_plural or None, tuple(forms), provider, today, tuple(problems), memory)
+    fill.apply(entry)
+    cat.fills[(entry.msgctxt, entry.msgid)] = fill
     cat.dirty = True
 
 
@@ -408,11 +483,12 @@ def _save(project: Project, catalogs: list[_Catalog], opts: TranslateOptions) ->
         for cat in dirty:
             fresh = read_po(cat.file.path, display=project.display(cat.file.path))
             index = {(e.msgctxt, e.msgid): e for e in fresh if not e.obsolete}
-            for key, (plural, forms, provider, today, problems) in cat.fills.items():
+            for key, fill in cat.fills.items():
                 entry = index.get(key)
-                if entry is None or (entry.msgid_plural or None) != plural or not _wanted(entry, opts.retranslate_machine):
+                if entry is None or (entry.msgid_plural or None) != fill.plural \
+                        or not _wanted(entry, opts.retranslate_machine):
                     continue
-                mark_machine(entry, forms, provider, today, problems)
+                fill.apply(entry)
             if write_if_changed(cat.file.path, render_edited(fresh)):
                 written.append(project.display(cat.file.path))
             cat.fills.clear()

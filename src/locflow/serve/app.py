@@ -17,6 +17,7 @@ from ..project import CatalogFile, Project
 from .actions import ACTIONS, Outcome, clean_form, decide
 from .security import Guard, Session, is_loopback, new_token
 from .entry import entry_line, entry_view
+from .memory import memory_panel
 from .views import STATE_FILTERS, Query, dashboard, language_name, listing, position
 
 if TYPE_CHECKING:
@@ -147,7 +148,7 @@ def create_app(project: Project, token: str, *, host: str = "127.0.0.1", port: i
             abort(404)
         where = position(project, served.languages, query, cat, view.line, eid)
         return render_template("entry.html", e=view, query=query, pos=where, outcome=outcome, draft=draft,
-                               entry_url=entry_url), status
+                               entry_url=entry_url, memory=memory_panel(project, cat, eid)), status
 
     # Route variables are not named lang/catalog: those are the list's filters, carried along in
     # the query string so that `next` follows the list the reviewer came from.

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from ..catalog import read_po
 from ..project import CatalogFile, Project
 from ..review import approval_blockers
-from ..states import (State, approval, decisions, machine_provider, msgstr_forms, msgstr_sha, nplurals_of,
-                      rejection as current_rejection, state_of, translator_comments)
+from ..states import (State, approval, decisions, machine_provider, memory_fill, msgstr_forms, msgstr_sha,
+                      nplurals_of, rejection as current_rejection, state_of, translator_comments)
 from .actions import find_entry
 
 
@@ -90,6 +90,7 @@ class EntryView:
     blockers: tuple[str, ...]
     publish: str = field(default="reviewed")
     history: tuple[str, ...] = ()  # every recorded decision, newest first
+    memory: str | None = None  # filled from a fuzzy memory match: "92% match from locales/uk/…"
 
 
 def entry_line(project: Project, cat: CatalogFile, eid: str) -> int | None:
@@ -114,6 +115,7 @@ def entry_view(project: Project, cat: CatalogFile, eid: str) -> EntryView | None
     rejected = current_rejection(entry)
     rejection = Rejection(rejected.who, rejected.date, rejected.detail) if rejected else None
     state = state_of(entry, nplurals_of(po.metadata))
+    fill = memory_fill(entry)
     previous = None
     if entry.previous_msgid and entry.previous_msgid != entry.msgid:
         previous = word_diff(entry.previous_msgid, entry.msgid)
@@ -130,7 +132,8 @@ def entry_view(project: Project, cat: CatalogFile, eid: str) -> EntryView | None
         rejection=rejection, previous=previous, terms=terms,
         history=tuple(f"{d.date} {d.who} {d.action}" + (f": {d.detail}" if d.detail else "")
                       for d in reversed(decisions(entry))),
-        findings=_findings(project, ctx, entry, blockers), blockers=blockers, publish=cat.publish)
+        findings=_findings(project, ctx, entry, blockers), blockers=blockers, publish=cat.publish,
+        memory=f"{fill.score}% match from {fill.where}" if fill else None)
 
 
 def _forms(po, entry, language: str, spans: dict[str, list[tuple[int, int, str]]]) -> tuple[FormView, ...]:

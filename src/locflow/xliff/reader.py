@@ -49,57 +49,12 @@ class XliffFile:
     units: list[XliffUnit]
 
 
-class _Refused(Exception):
-    pass
-
-
 def parse_xliff(path: Path, shown: str) -> tuple[ET.Element, dict[int, int]]:
     """ElementTree elements built by expat, with the line of every element; no entity declarations."""
-    from xml.parsers import expat
+    from ..safexml import parse_xml
 
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LocflowError(f"cannot read XLIFF file: {exc.strerror}", path=shown) from None
-    if size > MAX_BYTES:
-        raise LocflowError(f"XLIFF file is {size} bytes, more than the limit of {MAX_BYTES}", path=shown,
-                           hint="export and import fewer catalogs at a time")
-    builder = ET.TreeBuilder()
-    lines: dict[int, int] = {}
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-
-    def name(raw: str) -> str:
-        return "{" + raw if "}" in raw else raw
-
-    def start(tag: str, attrs: dict[str, str]) -> None:
-        element = builder.start(name(tag), {name(k): v for k, v in attrs.items()})
-        lines[id(element)] = parser.CurrentLineNumber
-
-    def refuse_entity(*_args) -> None:
-        raise _Refused("entity declarations are not allowed in XLIFF files")
-
-    def refuse_skipped(entity: str, _parameter: bool) -> None:
-        raise _Refused(f"undefined entity &{entity};")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda tag: builder.end(name(tag))
-    parser.CharacterDataHandler = builder.data
-    parser.EntityDeclHandler = refuse_entity
-    parser.SkippedEntityHandler = refuse_skipped
-    try:
-        with path.open("rb") as handle:
-            parser.ParseFile(handle)
-    except expat.ExpatError as exc:
-        raise LocflowError(f"not well-formed XML: {expat.ErrorString(exc.code)}", path=shown, line=exc.lineno,
-                           col=exc.offset + 1,
-                           hint="the file was damaged on its way; export it again from the CAT tool") from None
-    except _Refused as exc:
-        raise LocflowError(str(exc), path=shown, line=parser.CurrentLineNumber) from None
-    except OSError as exc:
-        raise LocflowError(f"cannot read XLIFF file: {exc.strerror}", path=shown) from None
-    return builder.close(), lines
+    return parse_xml(path, shown, kind="XLIFF", max_bytes=MAX_BYTES,
+                     hint="the file was damaged on its way; export it again from the CAT tool")
 
 
 def read_files(project: Project, root: ET.Element, lines: dict[int, int], shown: str) -> tuple[str, str, list[XliffFile]]:

@@ -1,0 +1,1 @@
+"""The project translation memory: fuzzy lookup over reviewed and approved translations and TMX files."""
