@@ -20,7 +20,7 @@ from locflow.plurals import project_rule
 from locflow.checks.runner import run_checks
 from locflow.project import Project
 
-from .conftest import REPO, build_project, pull, run_locflow, write
+from .conftest import REPO, build_project, edit_file, pull, run_locflow, write
 
 LANGS = ("en", "et", "lv", "lt", "pl", "ro", "ru", "uk")
 
@@ -553,6 +553,23 @@ def test_unknown_check_in_config_is_a_config_error(mixed, run_cli):
     assert "wrong-language" in result.stderr  # the suggestion
 
 
+def test_unknown_check_in_config_stops_every_command_before_it_writes(sample, run_cli):
+    """Found by a user: `sync` pulled and translated, then reported the typo."""
+    import subprocess
+    import sys
+
+    (sample / "workflow.yaml").write_text((sample / "workflow.yaml").read_text() + "checks:\n  wrong-langauge: off\n")
+    edit_file(sample, "site/templates/article.html", '{{ _("Share") }}', '{{ _("Share") }} {{ _("Share this story") }}')
+    before = {p: p.read_bytes() for p in (sample / "locales").rglob("*.po*")}
+    for args in (["sync"], ["pull"], ["review", "list", "--lang", "et"]):
+        result = run_cli(*args, cwd=sample)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "unknown check `wrong-langauge`" in result.stderr and "wrong-language" in result.stderr
+    proc = subprocess.run([sys.executable, "-m", "locflow", "status"], cwd=sample, capture_output=True, text=True)
+    assert proc.returncode == 2 and "unknown check `wrong-langauge`" in proc.stderr  # the fast path too
+    assert {p: p.read_bytes() for p in (sample / "locales").rglob("*.po*")} == before
+
+
 def test_bad_severity_in_config_is_a_config_error(mixed, run_cli):
     (mixed / "workflow.yaml").write_text(MANAGED + "checks:\n  numbers: fatal\n")
     result = run_cli("check", cwd=mixed)
@@ -846,3 +863,14 @@ def test_django_catalogs_raise_few_markup_or_header_errors(django_findings):
     # translation that writes "and" for "&amp;" is a good translation. Allow a debatable item or two.
     assert len(django_findings) <= 2, "\n".join(f"{f.check} {f.path}:{f.line} {f.msgid!r}: {f.message}"
                                                 for f in django_findings)
+
+
+def test_check_list_descriptions_are_whole_sentences(mixed, run_cli):
+    """A docstring wrapped over two lines was cut at the first line break."""
+    import json as _json
+
+    result = run_cli("check", "--list", "--format", "json", cwd=mixed)
+    rows = {row["check"]: row["description"] for row in _json.loads(result.stdout)["checks"]}
+    assert rows["markup"].endswith("bare & where the source escapes.")
+    assert rows["missing"].endswith("so it is not missing there).")
+    assert all(text.endswith((".", ")")) for text in rows.values()), rows

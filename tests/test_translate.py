@@ -339,6 +339,20 @@ def test_deepl_default_formality_is_not_sent_and_a_wrong_one_is_a_usage_error(tm
     assert server.count() == 0
 
 
+def test_a_memory_only_dry_run_says_what_would_be_left_not_a_provider_estimate(tmp_path, server):
+    """The dry run once printed "N segments via memory" and "no fee configured for memory" for entries
+    the real run leaves untranslated."""
+    server.reset()
+    path = write_project(tmp_path, server.url, providers="[memory]")
+    pull(Project.load(path))
+    dry = CliRunner().invoke(app, ["--config", str(path), "translate", "--lang", "et", "--dry-run"])
+    real = translate(Project.load(path), TranslateOptions(languages=["et"], dry_run=True))
+    assert dry.exit_code == 0, dry.output
+    assert "via memory" not in dry.output and "fee" not in dry.output
+    assert f"{real.left} entries would be left untranslated: no machine translation provider" in dry.output
+    assert real.left > 0 and real.estimates == () and server.count() == 0
+
+
 def test_a_memory_only_chain_reuses_what_it_can_and_requests_nothing(tmp_path, server):
     """`providers: [memory]` once stopped with "no machine translation provider", saving nothing."""
     server.reset()

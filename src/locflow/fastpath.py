@@ -120,6 +120,10 @@ def answer(request: Request) -> int:
 
 def _compute(project, request: Request, out) -> int:
     languages, catalogs = request.get("--lang", "-l"), request.get("--catalog")
+    if project.config.checks:  # as cli.common.load_project: a typo'd check id stops every command
+        from .checks.suite import severities
+
+        severities(project.config)
     if request.command == "status":
         from .render import status_json, status_table
         from .status import rollup, status

@@ -2,7 +2,7 @@
 
 Entry checks take (context, entry) and yield messages; catalog checks take the context and
 yield (line, message) pairs. Register with `@entry_check` / `@catalog_check`; the docstring's
-first line is the description `locflow check --list` prints.
+first paragraph is the description `locflow check --list` prints.
 """
 from __future__ import annotations
 
@@ -50,8 +50,9 @@ REGISTRY: dict[str, Check] = {}
 
 def _register(check_id: str, severity: str, scope: str) -> Callable:
     def wrap(func: Callable) -> Callable:
-        doc = (func.__doc__ or "").strip().splitlines()
-        REGISTRY[check_id] = Check(check_id, severity, scope, func, doc[0] if doc else check_id)
+        # The first paragraph, its lines joined: a description wrapped in the source is still one sentence.
+        first = (func.__doc__ or "").strip().split("\n\n")[0]
+        REGISTRY[check_id] = Check(check_id, severity, scope, func, " ".join(first.split()) or check_id)
         return func
 
     return wrap

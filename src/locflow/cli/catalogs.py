@@ -180,7 +180,7 @@ def _print_translate(result) -> None:
         print_error(exc)
     out = make_console()
     if result.dry_run:
-        if not result.estimates and not result.memory_hits and not result.memory_bands:
+        if not result.estimates and not result.memory_hits and not result.memory_bands and not result.left:
             out.print("nothing to translate")
             return
         for e in result.estimates:
@@ -196,6 +196,9 @@ def _print_translate(result) -> None:
             fee = (f"about {cost:.2f} {first.currency} in provider fees" if cost else
                    f"no fee configured for {first.provider} (price_per_million)")
             out.print(f"total: {segments} segments, {result.characters} characters via {first.provider}, {fee}")
+        if result.left:
+            out.print(f"{result.left} entries would be left untranslated: no machine translation provider in the "
+                      "chain (translation.providers, or --provider)")
         _print_memory(result)
         return
     if not (result.translated or result.memory_hits or result.memory_fuzzy or result.broken or result.failed

@@ -60,9 +60,16 @@ def handle_errors() -> Iterator[None]:
 
 
 def load_project():
+    """The project, its whole workflow.yaml validated before any command writes or sends anything:
+    check ids are known to the check registry, not to config.py, so they are checked here."""
     from ..project import Project
 
-    return Project.load(state.config)
+    project = Project.load(state.config)
+    if project.config.checks:
+        from ..checks.suite import severities
+
+        severities(project.config)
+    return project
 
 
 def split_values(values: Optional[List[str]]) -> Optional[List[str]]:

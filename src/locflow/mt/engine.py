@@ -217,16 +217,16 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             else:  # only whitespace or tokens: nothing for a machine to do
                 item.results[j] = ("copy", masked.text)
 
-    segments = _segments(project, catalogs, unique)
-    if opts.dry_run:
-        return replace(_estimate(project, segments, machine_chain, memory_hits, started, opts, today),
-                       errors=tuple(errors), memory_fuzzy=bands.fuzzy, memory_bands=bands.report())
-
     left = 0
     if unique and not machine_chain:
         # A memory-only chain (or `--provider memory`): reuse what the project has, request nothing.
         left = sum(1 for item in pending if len(item.results) < len(item.jobs))
         unique = {}
+    segments = _segments(project, catalogs, unique)
+    if opts.dry_run:
+        return replace(_estimate(project, segments, machine_chain, memory_hits, started, opts, today),
+                       errors=tuple(errors), memory_fuzzy=bands.fuzzy, memory_bands=bands.report(), left=left)
+
     written: list[str] = []
     reports: dict[str, dict] = {}
     runner = _Runner(project, machine_chain, opts) if unique else None
@@ -527,7 +527,7 @@ def _estimate(project: Project, segments: dict, chain: list[str], memory_hits: i
         figures[2] += cost.cost
         figures[3] += cost.tokens_in
         figures[4] += cost.tokens_out
-    name = first.name if first else "memory"
+    name = first.name if first else ""  # no provider: no segments either, so no estimate row
     currency = first.currency if first else ""
     estimates = tuple(Estimate(lang, name, n, chars, round(cost, 4), tokens_in=t_in, tokens_out=t_out,
                                currency=currency)
