@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import LocflowError, decode_position
+from . import potokens
+from .errors import LocflowError
 from .fuzzy import FuzzyIndex
+from .potokens import MAX_STRING_CHARS  # noqa: F401 - the MT engine's bound on a translation
 from .states import source_changed
 
 if TYPE_CHECKING:
@@ -16,7 +19,6 @@ if TYPE_CHECKING:
 
 WRAPWIDTH = 78
 FUZZY_CUTOFF = 0.6
-_LINE_RE = re.compile(r"\(line (\d+)\)")
 
 
 def plural_forms(language: str) -> tuple[int, str]:
@@ -27,200 +29,77 @@ def plural_forms(language: str) -> tuple[int, str]:
     return rule.nplurals, rule.header
 
 
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_PO_LINE = re.compile(
-    rf'^(?:#~\|?\s*|#\|\s*)?(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s*{_STRING}|{_STRING})\s*$'
-)
-
-
-_KEYWORD = re.compile(r"^(?:#~\|?\s*|#\|\s*)?(msgctxt|msgid_plural|msgid|msgstr)")
-
-
-_BAD_ESCAPE = re.compile(r'\\([^ntr"\\abfv0-7x])')
-
-
-def syntax_error(text: str) -> tuple[int, str] | None:
-    """First problem msgfmt would reject that polib lets through, as (line, message).
-
-    polib reads an unterminated string up to the line's end, accepts a msgid without a msgstr,
-    keeps an unknown escape such as `\\q` as it is and takes `msgstr[0]` without a msgid_plural;
-    msgfmt rejects all of them, so locflow does too.
-    """
-    open_msgid: int | None = None  # line of a msgid still waiting for its msgstr
-    plural = forms = single = False  # what the current entry has so far
-    for number, line in enumerate(text.split("\n"), 1):  # U+2028 may sit inside strings
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.startswith("#") and not stripped.startswith(("#~", "#|")):
-            continue
-        if not _PO_LINE.match(stripped):
-            if stripped.startswith(("#~", "#|")) and not stripped.lstrip("#~| ").startswith(('"', "msg")):
-                continue  # an obsolete or previous-msgid comment line that carries no string
-            return number, f"PO syntax error: {stripped[:40]!r} is not a valid line"
-        if "\\" in stripped and (bad := _BAD_ESCAPE.search(stripped.replace("\\\\", ""))):
-            return number, f"PO syntax error: invalid escape `\\{bad.group(1)}` (write `\\\\` for a backslash)"
-        if stripped.startswith(("#|", "#~|")):
-            continue  # previous msgid of a fuzzy entry: not a definition
-        keyword = _KEYWORD.match(stripped)
-        if keyword is None:
-            continue
-        word = keyword.group(1)
-        if word in ("msgctxt", "msgid") and open_msgid is not None:
-            return open_msgid, "PO syntax error: msgid without msgstr"
-        if word == "msgid":
-            open_msgid = number
-            plural = forms = single = False
-        elif word == "msgid_plural":
-            plural = True
-        elif word == "msgstr":
-            open_msgid = None
-            if stripped.lstrip("#~ ").startswith("msgstr["):
-                if not forms:
-                    next_index = 0
-                forms = True
-                if not plural:
-                    return number, "PO syntax error: msgstr[N] without msgid_plural"
-                index = _FORM_INDEX.match(stripped.lstrip("#~ "))
-                if index is None or index.group(1) != str(next_index):
-                    # As msgfmt: forms are numbered 0, 1, 2, … in order (`msgstr[99999999999999999999]` is not).
-                    return number, f"PO syntax error: plural form has wrong index (expected msgstr[{next_index}])"
-                next_index += 1
-            else:
-                single = True
-                if plural:
-                    return number, "PO syntax error: an entry with msgid_plural needs msgstr[0], msgstr[1], …"
-        if forms and single:
-            return number, "PO syntax error: msgstr and msgstr[N] in one entry"
-    if open_msgid is not None:
-        return open_msgid, "PO syntax error: msgid without msgstr"
-    return None
-
-
-_BARE_FLAGS = re.compile(r"(?m)^#,(?=[^ \t\n])")
-_FORM_INDEX = re.compile(r"msgstr\[(\d+)\]")
-MAX_CATALOG_BYTES = 64 * 1024 * 1024  # 30 times the largest real catalog we know; a 300 MB one sank the machine
-MAX_STRING_CHARS = 256 * 1024  # one msgid, msgstr or form: a long article paragraph is a few thousand
-
-
-def check_file_size(data: bytes, shown: str) -> None:
-    """Refuse a catalog too large to be a real one before any parser spends memory on it."""
-    if len(data) > MAX_CATALOG_BYTES:
-        raise LocflowError(f"catalog is {len(data) // (1024 * 1024)} MB, over the {MAX_CATALOG_BYTES // (1024 * 1024)} MB "
-                           "limit", path=shown, hint="a catalog this large is damaged or hostile; restore it from "
-                           "version control")
-
-
-def check_entry_sizes(entries, shown: str) -> None:
-    """Refuse an entry whose text is over MAX_STRING_CHARS (a 30 MB msgstr cost gigabytes downstream)."""
-    for entry in entries:
-        texts = [entry.msgid, entry.msgid_plural or "", entry.msgstr, *entry.msgstr_plural.values()]
-        if (longest := max(len(t) for t in texts)) > MAX_STRING_CHARS:
-            raise LocflowError(f"entry text of {longest} characters, over the {MAX_STRING_CHARS} limit",
-                               path=shown, line=entry.linenum,
-                               hint="split the text, or restore the entry from version control")
-
-
 def read_po(path: Path, *, display: str | None = None, data: bytes | None = None,
             layout: bool = True) -> "polib.POFile":
-    """Parse a PO/POT file (or its bytes); a broken file becomes a LocflowError with file:line.
+    """Parse a PO/POT file (or its bytes) into polib objects; a broken file becomes a LocflowError with file:line.
 
-    `layout` keeps each entry's original lines so an edit rewrites only what changed (splice.py);
+    potokens reads and validates; polib only holds the entries and writes them. `layout` keeps
+    each entry's original lines (`layout_of`) so an edit rewrites only what changed (splice.py);
     a merge builds a new catalog anyway and skips it."""
-    import polib
-
     shown = display or str(path)
     if data is None:
         if not path.is_file():
             raise LocflowError("catalog not found", path=shown)
         data = path.read_bytes()
-    check_file_size(data, shown)
-    try:
-        text = data.decode(declared_charset(data))
-    except LookupError as exc:
-        raise LocflowError(f"unknown charset: {exc}", path=shown) from None
-    except UnicodeDecodeError as exc:
-        raise LocflowError(f"cannot decode catalog as {declared_charset(data)} ({exc.reason})", path=shown,
-                           hint="check the charset in its Content-Type header", **decode_position(exc)) from None
-    text = text.lstrip("\ufeff")
-    if problem := syntax_error(text):
-        raise LocflowError(problem[1], path=shown, line=problem[0],
-                           hint="fix the entry by hand or restore it from version control")
-    text = _BARE_FLAGS.sub("#, ", text)  # `#,fuzzy`: msgfmt reads it, polib would not
-    text_before_hiding = text
-    text, separators = _hide_separators(text)
-    try:
-        po = polib.pofile(text, wrapwidth=WRAPWIDTH, encoding=declared_charset(data))
-    except UnicodeDecodeError as exc:
-        raise LocflowError(f"cannot decode catalog as {declared_charset(data)} ({exc.reason})", path=shown,
-                           hint="check the charset in its Content-Type header", **decode_position(exc)) from None
-    except LookupError as exc:
-        raise LocflowError(f"unknown charset: {exc}", path=shown) from None
-    except (OSError, ValueError) as exc:
-        m = _LINE_RE.search(str(exc))
-        reason = "PO syntax error" if m else f"cannot read catalog: {exc}"
-        raise LocflowError(reason, path=shown, line=int(m.group(1)) if m else None,
-                           hint="fix the entry by hand or restore it from version control") from None
-    if separators:
-        _restore_separators(po, separators)
-    if layout:
-        from .splice import remember
-
-        remember(po, text_before_hiding)
-    check_entry_sizes(po, shown)
-    seen: set[tuple[str | None, str]] = set()
-    for entry in po:
-        key = (entry.msgctxt, entry.msgid)
-        if not entry.obsolete and key in seen:
-            raise LocflowError(f"duplicate message definition {entry.msgid[:40]!r}", path=shown,
-                               line=entry.linenum, hint="merge the two entries into one")
-        if not entry.obsolete:
-            seen.add(key)
+    tokens = potokens.parse(data, shown)
+    po = _pofile(tokens, potokens.declared_charset(data))
+    if layout and "\r" not in tokens.text:  # CRLF or CR files: a plain render normalises them, as before
+        entries = list(po)
+        spans = {id(e): (t.linenum - 1, entry_fields(e)) for e, t in zip(entries, tokens)}
+        _LAYOUTS[id(po)] = Layout(tokens.text.split("\n"), header_fields(po), spans, entries)
+        weakref.finalize(po, _LAYOUTS.pop, id(po), None)
     return po
 
 
-_CHARSET = re.compile(rb'"Content-Type:[^"\n]*charset=([A-Za-z0-9._-]+)')
+@dataclass(frozen=True)
+class Layout:
+    """A catalog as read_po read it: its lines, its header, where each entry began and what it said.
+
+    splice.py copies the lines of the entries that still say the same when an edit is written."""
+
+    lines: list[str]
+    header: tuple
+    spans: dict[int, tuple[int, tuple]]  # id(entry) -> (first line index, entry_fields when read)
+    entries: list  # the entries themselves, so no other object takes their ids while the layout lives
 
 
-def declared_charset(raw: bytes) -> str:
-    """The charset the header's Content-Type declares (not any `charset=` in a comment)."""
-    m = _CHARSET.search(raw[:8192])
-    name = m.group(1).decode("ascii") if m else "utf-8"
-    return "utf-8" if name.upper() == "CHARSET" else name
+# Keyed by id(POFile): polib's objects get no attributes of ours. A layout goes when its catalog does.
+_LAYOUTS: dict[int, Layout] = {}
 
 
-# polib splits lines with str.splitlines(), which also breaks at these characters inside strings.
-_SEPARATORS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
-_ENTRY_FIELDS = ("msgid", "msgstr", "msgid_plural", "msgctxt", "tcomment", "comment", "previous_msgid",
-                 "previous_msgid_plural", "previous_msgctxt")
+def layout_of(po: "polib.POFile") -> Layout | None:
+    """How `po` stood in its file when read_po read it (None for a catalog built in memory)."""
+    return _LAYOUTS.get(id(po))
 
 
-def _hide_separators(text: str) -> tuple[str, dict[str, str]]:
-    """Swap line-separator characters for private-use ones polib leaves alone (restored after)."""
-    present = [c for c in _SEPARATORS if c in text]
-    if not present:
-        return text, {}
-    free = (chr(cp) for cp in range(0xF8F0, 0xF900) if chr(cp) not in text)
-    mapping = {c: next(free) for c in present}
-    for c, stand_in in mapping.items():
-        text = text.replace(c, stand_in)
-    return text, {v: k for k, v in mapping.items()}
+def entry_fields(entry: "polib.POEntry") -> tuple:
+    """Everything an entry says, in a comparable form."""
+    return (entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
+            tuple(sorted((int(k), v) for k, v in entry.msgstr_plural.items())), tuple(entry.flags),
+            entry.tcomment, entry.comment, tuple(entry.occurrences), entry.previous_msgctxt,
+            entry.previous_msgid, entry.previous_msgid_plural)
 
 
-def _restore_separators(po: "polib.POFile", back: dict[str, str]) -> None:
-    def fix(value):
-        if isinstance(value, str):
-            for stand_in, original in back.items():
-                value = value.replace(stand_in, original)
-        return value
+def header_fields(po: "polib.POFile") -> tuple:
+    return dict(po.metadata), po.header, po.metadata_is_fuzzy, po.encoding
 
-    for entry in po:
-        for name in _ENTRY_FIELDS:
-            setattr(entry, name, fix(getattr(entry, name, None)))
-        if entry.msgstr_plural:
-            entry.msgstr_plural = {k: fix(v) for k, v in entry.msgstr_plural.items()}
-    po.metadata = {k: fix(v) for k, v in po.metadata.items()}
-    po.header = fix(po.header)
+
+def _pofile(tokens: potokens.Catalog, encoding: str) -> "polib.POFile":
+    """polib's objects for the tokenizer's entries, holding what polib's own parser would."""
+    import polib
+
+    po = polib.POFile(wrapwidth=WRAPWIDTH, encoding=encoding)
+    po.header = tokens.header
+    if tokens.header_entry is not None:
+        po.metadata = tokens.metadata
+        po.metadata_is_fuzzy = tokens.header_flags
+    for t in tokens:
+        po.append(polib.POEntry(
+            msgid=t.msgid, msgstr=t.msgstr, msgid_plural=t.msgid_plural, msgstr_plural=t.msgstr_plural,
+            msgctxt=t.msgctxt, obsolete=t.obsolete, comment=t.comment, tcomment=t.tcomment,
+            occurrences=t.occurrences, flags=t.flags, previous_msgctxt=t.previous_msgctxt,
+            previous_msgid=t.previous_msgid, previous_msgid_plural=t.previous_msgid_plural, linenum=t.linenum))
+    return po
 
 
 def render(po: "polib.POFile") -> bytes:

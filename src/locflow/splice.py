@@ -2,61 +2,39 @@
 
 A catalog re-wrapped by Poedit, Weblate or `msgcat --no-wrap` would otherwise come back in polib's
 wrapping on the first approval, and its diff would show every entry. `read_po` remembers where
-each entry was and what it said; `render_edited` copies the original lines of the entries that
-still say the same and renders only the changed ones. The result is parsed again and must give
-exactly what a plain render gives, or the plain render is written instead.
+each entry was (the tokenizer's spans) and what it said (`catalog.layout_of`); `render_edited`
+copies the original lines of the entries that still say the same and renders only the changed
+ones. The result is parsed again and must give exactly what a plain render gives, or the plain
+render is written instead.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .catalog import entry_fields, header_fields, layout_of, read_po, render
+from .errors import LocflowError
+
 if TYPE_CHECKING:
     import polib
-
-_ORIGINAL = "_locflow_original"  # on the POFile: (lines, header snapshot)
-_SPAN = "_locflow_span"  # on each entry: (first line, fields when read)
-
-
-def fields(entry: "polib.POEntry") -> tuple:
-    """Everything an entry says, in a comparable form."""
-    return (entry.obsolete, entry.msgctxt, entry.msgid, entry.msgid_plural, entry.msgstr,
-            tuple(sorted((int(k), v) for k, v in entry.msgstr_plural.items())), tuple(entry.flags),
-            entry.tcomment, entry.comment, tuple(entry.occurrences), entry.previous_msgctxt,
-            entry.previous_msgid, entry.previous_msgid_plural)
-
-
-def _header(po: "polib.POFile") -> tuple:
-    return dict(po.metadata), po.header, po.metadata_is_fuzzy, po.encoding
-
-
-def remember(po: "polib.POFile", text: str) -> None:
-    """Called by read_po on the text it parsed (LF line ends only)."""
-    if "\r" in text:
-        return  # CRLF or CR files: a plain render normalises them, as before
-    setattr(po, _ORIGINAL, (text.split("\n"), _header(po)))
-    for entry in po:
-        setattr(entry, _SPAN, (entry.linenum - 1, fields(entry)))
 
 
 def render_edited(po: "polib.POFile") -> bytes:
     """The catalog's bytes: original lines for unchanged entries, a fresh rendering for the rest."""
-    from .catalog import render
-
     plain = render(po)
-    original = getattr(po, _ORIGINAL, None)
-    if original is None:
+    layout = layout_of(po)
+    if layout is None:
         return plain
-    lines, header = original
-    spans = [getattr(e, _SPAN, None) for e in po]
+    lines = layout.lines
+    spans = [layout.spans.get(id(e)) for e in po]
     starts = [s[0] for s in spans if s is not None]
-    if (header != _header(po) or None in spans or starts != sorted(starts) or len(set(starts)) != len(starts)
+    if (layout.header != header_fields(po) or None in spans or starts != sorted(starts) or len(set(starts)) != len(starts)
             or not starts or starts[0] < 1):
         return plain  # new, removed or reordered entries, or a changed header: the plain render
     out = lines[:starts[0]]
     edited = False
     for entry, (start, was), end in zip(po, spans, starts[1:] + [len(lines)]):
         block = lines[start:end]
-        if fields(entry) == was:
+        if entry_fields(entry) == was:
             out += block
             continue
         edited = True
@@ -80,9 +58,6 @@ def _without_trailing_blank(block: list[str]) -> list[str]:
 
 def _same_content(data: bytes, plain: bytes) -> bool:
     """The spliced text must read back as exactly what the plain render says."""
-    from .catalog import read_po, render
-    from .errors import LocflowError
-
     try:
         again = read_po(None, display="(spliced)", data=data, layout=False)
     except LocflowError:

@@ -34,24 +34,14 @@ class CatalogStatus:
 
 
 def count_states(data: bytes, display: str) -> dict[str, int]:
-    """Entries per state (and obsolete) of one catalog's bytes: what the cache stores.
+    """Entries per state (and obsolete) of one catalog's bytes: what the cache stores."""
+    from .potokens import parse
 
-    The lean scanner handles valid files; anything unusual goes through the full parser,
-    which gives the same counts or the file:line error.
-    """
-    from . import fastpo
-    from .catalog import declared_charset, check_file_size
-
-    check_file_size(data, display)
-    try:
-        return fastpo.count_states(data.decode(declared_charset(data)).lstrip("\ufeff"))
-    except (fastpo.Unsure, UnicodeDecodeError, LookupError):
-        pass
     counts = {s.value: 0 for s in STATE_ORDER}
     counts["obsolete"] = 0
-    po = read_po(Path(display), display=display, data=data)
-    nplurals = nplurals_of(po.metadata)
-    for entry in po:
+    catalog = parse(data, display)
+    nplurals = nplurals_of(catalog.metadata)
+    for entry in catalog:
         counts["obsolete" if entry.obsolete else state_of(entry, nplurals).value] += 1
     return counts
 

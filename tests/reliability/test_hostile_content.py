@@ -264,9 +264,9 @@ def test_an_oversized_entry_is_refused_with_file_line(sample, command):
 
 
 def test_an_oversized_catalog_is_refused_before_parsing(sample, monkeypatch):
-    import locflow.catalog as catalog
+    import locflow.potokens as potokens
 
-    monkeypatch.setattr(catalog, "MAX_CATALOG_BYTES", 1000)  # the real limit is 64 MB: the rule, not the number
+    monkeypatch.setattr(potokens, "MAX_CATALOG_BYTES", 1000)  # the real limit is 64 MB: the rule, not the number
     r = cli(sample, "review", "list", "--lang", "et", "--catalog", "ui")
     assert r.exit_code == 2 and "over the 0 MB limit" in r.stderr, r.output
 

@@ -168,18 +168,10 @@ def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], da
 
 
 def _read(path, shown: str, data: bytes | None):
-    """The lean reader when it is sure of the file, the full parser (and its errors) otherwise."""
-    from .. import fastpo
-    from ..catalog import declared_charset, check_entry_sizes, check_file_size
+    """The tokenizer's entries: the checks only read them, so no polib objects are built."""
+    from ..potokens import parse
 
-    raw = data if data is not None else path.read_bytes()
-    check_file_size(raw, shown)
-    try:
-        lite = fastpo.parse(raw.decode(declared_charset(raw)).lstrip("\ufeff"))
-        check_entry_sizes(lite, shown)
-        return lite
-    except (fastpo.Unsure, UnicodeDecodeError, LookupError):
-        return read_po(path, display=shown, data=raw)
+    return parse(data if data is not None else path.read_bytes(), shown)
 
 
 def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], languages, catalogs,
