@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..catalog import read_po
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
 from .base import Finding, catalog_context
