@@ -14,14 +14,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .catalog import SOURCE_HEADER, declared_charset, syntax_error
+from .catalog import SOURCE_HEADER
+from .errors import LocflowError
+from .potokens import declared_charset, tokenize
 
 _SEPARATORS = "\u2028\u2029\x85\x1c\x1d\x1e\x0b\x0c"
 
 # The layout polib and locflow write, as one regular expression: comments first (`#`, `# `, `#.`,
 # `#:`, `#,`, `#|`), then msgctxt, msgid, msgid_plural and msgstr or msgstr[0], [1] … in order,
 # each with its continuation strings, common escapes only, no obsolete entries. A catalog in it
-# is valid PO (what syntax_error would check line by line) and every block is `_plain`.
+# is valid PO (what potokens would check line by line) and every block is `_plain`.
 _STR = r'"[^"\\\n\r]*(?:\\[ntr"\\][^"\\\n\r]*)*"'  # unrolled: no alternation per character
 _COMMENT = r"#(?:[ .:,][^\n]*)?\n"
 _PREVIOUS = rf"#\| (?:(?:msgctxt|msgid|msgid_plural) )?{_STR}\n"
@@ -54,7 +56,7 @@ def merge_keeps(template: str, raw: bytes, nplurals: int, *, source_language: st
     except (LookupError, UnicodeDecodeError):
         return False
     simple = simple_po(text)
-    if any(c in text for c in _SEPARATORS) or (not simple and syntax_error(text) is not None):
+    if any(c in text for c in _SEPARATORS) or (not simple and not _parses(text)):
         return False
     wanted = _template(template)
     blocks = text.rstrip("\n").split("\n\n")
@@ -65,6 +67,15 @@ def merge_keeps(template: str, raw: bytes, nplurals: int, *, source_language: st
             return False
     rest = blocks[len(wanted) + 1:]
     return not (purge_obsolete and rest) and all(_obsolete(b.split("\n")) for b in rest)
+
+
+def _parses(text: str) -> bool:
+    """The one PO reader's verdict, for a layout the regular expression above does not cover."""
+    try:
+        tokenize(text)
+    except LocflowError:
+        return False
+    return True
 
 
 def _header(block: str, source_language: str | None) -> bool:
