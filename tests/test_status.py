@@ -448,3 +448,24 @@ def test_every_committed_sample_catalog_passes_msgfmt_check_without_a_warning():
     for path in sorted((repo / "locales").rglob("*.po")):
         proc = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
         assert proc.returncode == 0 and proc.stderr == "", (path, proc.stderr)
+
+
+def test_a_broken_catalog_is_reported_and_the_others_are_still_counted(tmp_path):
+    """Found by a user: `status` printed only the error, no row for the 63 healthy catalogs."""
+    root = copy_sample(tmp_path / "sample")
+    path = root / "locales" / "lv" / "LC_MESSAGES" / "ui.po"
+    path.write_text(path.read_text(encoding="utf-8").replace('msgid "Home"\nmsgstr "', 'msgid "Home"\nmsgstr "X\n', 1),
+                    encoding="utf-8")
+    healthy = len(list((root / "locales").rglob("*.po"))) - 1
+    for args in (["status", "--format", "json"], ["status", "--format", "json", "--lang", "lv"]):
+        for _ in range(2):  # the second run must not answer from a cache that forgot the error
+            proc = run_locflow(*args, cwd=root)
+            assert proc.returncode == 2, proc.stderr
+            data = json.loads(proc.stdout)
+            assert data["errors"] == [{"path": "locales/lv/LC_MESSAGES/ui.po", "line": 24,
+                                       "message": "PO syntax error: unterminated string"}]
+            assert "locales/lv/LC_MESSAGES/ui.po:24" in proc.stderr
+            assert "locales/lv/LC_MESSAGES/ui.po" not in {row["path"] for row in data["catalogs"]}
+    assert len(json.loads(run_locflow("status", "--format", "json", cwd=root).stdout)["catalogs"]) == healthy
+    clean = run_locflow("status", "--format", "json", "--lang", "et", cwd=root)
+    assert clean.returncode == 0 and "errors" not in json.loads(clean.stdout)

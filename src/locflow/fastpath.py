@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import EXIT_INTERRUPTED, LocflowError
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, LocflowError
 
 FORMATS = {"status": ("text", "json"), "check": ("text", "json", "junit", "github")}
 OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f", "--shard"},
@@ -148,7 +148,7 @@ def answer(request: Request) -> int:
     if buffer is not None:
         text = buffer.getvalue()
         sys.stdout.write(text)
-        if cache is not None:
+        if cache is not None and code != EXIT_USAGE:  # what went to stderr is not in the cache: never replay it
             cache.store(text, code)
     return code
 
@@ -166,11 +166,18 @@ def _compute(project, request: Request, out) -> int:
         from .render import status_json, status_table
         from .status import rollup, status
 
-        rows = status(project, languages, catalogs, shard, missing=True)
+        broken: list = []
+        rows = status(project, languages, catalogs, shard, missing=True, errors=broken)
         if request.format == "json":
-            out.file.write(status_json(rows) + "\n")
+            out.file.write(status_json(rows, broken) + "\n")
         else:
             status_table(rows if catalogs else rollup(rows), out)
+        if broken:
+            from .render import print_error
+
+            for exc in broken:
+                print_error(exc)
+            return EXIT_USAGE
         return 0
     from .checks.runner import relocated, run_checks
     from .render import check_output

@@ -61,8 +61,12 @@ def print_error(exc: LocflowError) -> None:
         err.print(f"  [dim]hint:[/] {escape(exc.hint)}")
 
 
-def status_json(rows) -> str:
-    return json.dumps({"catalogs": [r.to_json() for r in rows]}, ensure_ascii=False, indent=2)
+def status_json(rows, errors=()) -> str:
+    """`errors`: catalogs that did not parse, left out of the rows (the key is there only then)."""
+    data: dict = {"catalogs": [r.to_json() for r in rows]}
+    if errors:
+        data["errors"] = [{"path": e.path, "line": e.line, "message": e.message} for e in errors]
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def translate_json(result) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalog import read_po
+from .errors import LocflowError
 from .project import Project
 from .states import STATE_ORDER, State, nplurals_of, state_of
 
@@ -46,9 +47,13 @@ def count_states(data: bytes, display: str) -> dict[str, int]:
     return counts
 
 
-def _count_job(job: tuple[str, str]) -> dict[str, int]:
+def _count_job(job: tuple[str, str]) -> dict:
+    """The counts, or {"error": (message, line, hint)}: a LocflowError crosses the worker pipe as data."""
     path, shown = job
-    return count_states(Path(path).read_bytes(), shown)
+    try:
+        return count_states(Path(path).read_bytes(), shown)
+    except LocflowError as exc:
+        return {"error": (exc.message, exc.line, exc.hint)}
 
 
 def summarize(name: str, language: str, path: str, counts: dict[State, int], obsolete: int,
@@ -70,9 +75,12 @@ def summarize(name: str, language: str, path: str, counts: dict[State, int], obs
 
 def status(project: Project, languages: list[str] | None = None,
            catalogs: list[str] | None = None, shard: "Shard | None" = None,
-           missing: bool = False) -> list[CatalogStatus]:
+           missing: bool = False, errors: list[LocflowError] | None = None) -> list[CatalogStatus]:
     """One row per catalog file (only one shard's, when given); with `missing`, also a row for each
-    labels catalog a selected language does not have yet (every template entry untranslated)."""
+    labels catalog a selected language does not have yet (every template entry untranslated).
+
+    With `errors`, a catalog that does not parse is recorded there and left out, so the others are
+    still counted; without it, the first one raises."""
     from .cache import FileCache, enabled
 
     files = project.catalog_files(languages, catalogs, shard)
@@ -93,15 +101,26 @@ def status(project: Project, languages: list[str] | None = None,
     # Workers read the files themselves: shipping bytes through a pipe costs more than a cached read.
     results = run_all(_count_job, [(str(cat.path), project.display(cat.path)) for cat, _, _ in misses],
                       weight=sum(len(data) for _, _, data in misses))
+    broken = []
     for (cat, miss, _), value in zip(misses, results):
+        if "error" in value:
+            message, line, hint = value["error"]
+            broken.append(LocflowError(message, path=project.display(cat.path), line=line, hint=hint))
+            continue
         counts[cat.path] = value
         if cache is not None and miss is not None:
             cache.store(miss, value)
     if cache is not None:
         cache.save()
+    if broken and errors is None:
+        raise broken[0]
+    if errors is not None:
+        errors += broken
     rows = []
     for cat in files:
-        c = counts[cat.path]
+        c = counts.get(cat.path)
+        if c is None:
+            continue
         spec = project.config.catalogs.get(cat.group)
         source = spec is not None and spec.kind == "labels" and cat.language == project.config.source_language
         rows.append(summarize(cat.name, cat.language, project.display(cat.path), {s: c[s.value] for s in STATE_ORDER},

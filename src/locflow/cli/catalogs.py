@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..errors import EXIT_USAGE
 from .common import (Catalogs, CheckFormat, DryRun, Languages, ShardOption, TextOrJson, app, check_format,
                      handle_errors, load_project, make_console, show_waiting, split_values)
 
@@ -102,13 +103,16 @@ def status(
 
     with handle_errors():
         check_format(fmt)
-        rows = do_status(load_project(), split_values(lang), split_values(catalog), parse_shard(shard), missing=True)
+        broken: list = []
+        rows = do_status(load_project(), split_values(lang), split_values(catalog), parse_shard(shard), missing=True,
+                         errors=broken)
         if fmt == "json":
             from ..render import status_json
 
-            typer.echo(status_json(rows))
-            return
-        _status_table(rows if catalog else rollup(rows))
+            typer.echo(status_json(rows, broken))
+        else:
+            _status_table(rows if catalog else rollup(rows))
+        _report_broken(broken)
 
 
 def _status_table(rows) -> None:
@@ -380,8 +384,9 @@ def sync(
         checked = run_checks(project)
         # Errors in full; warnings counted per check (listed by `locflow check`), to stay readable.
         print_text(checked, make_console(), show_warnings=False)
-        _status_table(rollup(do_status(project, missing=True)))
-        raise typer.Exit(pulled.exit_code or result.exit_code or checked.exit_code)
+        broken: list = []
+        _status_table(rollup(do_status(project, missing=True, errors=broken)))
+        raise typer.Exit(pulled.exit_code or result.exit_code or checked.exit_code or (EXIT_USAGE if broken else 0))
 
 
 @app.command()
@@ -439,3 +444,12 @@ def report(
         typer.echo(f"wrote {target}" if changed else f"{target} is up to date")
 
 
+def _report_broken(broken: list) -> None:
+    """Catalogs left out of a listing because they do not parse: each at its line, then exit 2."""
+    if not broken:
+        return
+    from ..render import print_error
+
+    for exc in broken:
+        print_error(exc)
+    raise typer.Exit(EXIT_USAGE)
