@@ -145,24 +145,27 @@ class _Validator:
 
     def error(self, message: str, node: Any = None, key: Any = None, *, value: bool = False,
               index: int | None = None, hint: str | None = None) -> LocflowError:
-        line = col = None
+        line, col = self.position(node, key, value=value, index=index) or (None, None)
+        return LocflowError(message, path=self.path, line=line, col=col, hint=hint)
+
+    @staticmethod
+    def position(node: Any, key: Any = None, *, value: bool = False,
+                 index: int | None = None) -> tuple[int, int] | None:
+        """1-based (line, col) of a list item, a key (or its value) or the node itself; None for a
+        mapping built in code, which has no positions."""
         lc = getattr(node, "lc", None)
+        if lc is None:
+            return None
         try:
-            if lc is not None and index is not None:
+            if index is not None:
                 line, col = lc.item(index)
-            elif lc is not None and key is not None:
+            elif key is not None:
                 line, col = lc.value(key) if value else lc.key(key)
-            elif lc is not None:
+            else:
                 line, col = lc.line, lc.col
         except (KeyError, IndexError, TypeError, AttributeError):
-            line = col = None
-        return LocflowError(
-            message,
-            path=self.path,
-            line=line + 1 if line is not None else None,
-            col=col + 1 if col is not None else None,
-            hint=hint,
-        )
+            return None
+        return line + 1, col + 1
 
     def mapping(self, node: Any, what: str, allowed: tuple[str, ...], parent: Any = None,
                 parent_key: Any = None) -> dict:
@@ -266,11 +269,6 @@ class _Validator:
             result[cid] = str(severity)
             self._check_positions[cid] = self.position(node, cid)
         return result
-
-    def position(self, node: Any, key: Any) -> tuple[int, int] | None:
-        """(line, col) of a key, 1-based, or None for a mapping built in code."""
-        error = self.error("", node, key)
-        return (error.line, error.col) if error.line is not None else None
 
     def _inside_path(self, top: dict, key: str) -> str | None:
         value = self.string(top, key)
