@@ -27,13 +27,18 @@ class CatalogChanges:
     prefilled: tuple[tuple[str, str], ...] = ()
 
     @property
+    def prefilled_from(self) -> dict[str, str]:
+        """new source -> the old source whose translation the merge pre-fills it with."""
+        return {new: old for old, new in self.prefilled}
+
+    @property
     def strings(self) -> int:
         return len(self.added) + len(self.changed) + len(self.removed)
 
     def summary(self, limit: int = SHOWN) -> str:
         """One line naming the strings: `added "A", "B"; changed "C" -> "D"; removed "E"`."""
         parts = []
-        source_of = {new: old for old, new in self.prefilled}
+        source_of = self.prefilled_from
         for kind, items in (("added", [_quote(a) + (f" (fuzzy from {_quote(source_of[a])})" if a in source_of else "")
                                        for a in self.added]),
                             ("changed", [f"{_quote(a)} -> {_quote(b)}" for a, b in self.changed]),

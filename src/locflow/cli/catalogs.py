@@ -73,7 +73,7 @@ def _print_pull(result, dry_run: bool) -> None:
             filled = f" ({len(change.prefilled)} pre-filled, fuzzy)" if change.prefilled else ""
             typer.echo(f"  {len(change.added)} added{filled}, {len(change.changed)} changed, "
                        f"{len(change.removed)} removed")
-            source_of = {new: old for old, new in change.prefilled}
+            source_of = change.prefilled_from
             for text in change.added:
                 typer.echo(f"  + {text}" + (f"  (fuzzy, from the translation of {source_of[text]})"
                                             if text in source_of else ""))
