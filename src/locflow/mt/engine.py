@@ -503,36 +503,33 @@ def _estimate(project: Project, segments: dict, chain: list[str], memory_hits: i
     """What a real run would send, after every check it makes before sending: each provider of the
     chain is built as the run builds it (keys, URLs), and a language pair no provider of the chain
     can translate is an error."""
-    from .providers import REGISTRY, ProviderContext, make_provider
+    from .providers import ProviderContext, make_provider
 
     ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
                           environ=opts.environ if opts.environ is not None else _environ(), offline=True,
                           project=project)
-    providers = [make_provider(name, project.config, ctx) for name in chain if name in REGISTRY] if segments else []
+    if not segments:  # nothing to send (everything from memory, or a chain with no machine provider)
+        return TranslateResult(memory_hits=memory_hits, elapsed=time.monotonic() - started, dry_run=True)
+    providers = [make_provider(name, project.config, ctx) for name in chain]
     pairs = sorted({(source, target) for (source, target, _) in segments})
-    for source, target in pairs if providers else ():
+    for source, target in pairs:
         problems = [(p.name, p.pair_problem(source, target)) for p in providers]
         if all(problem for _, problem in problems):
             raise LocflowError(f"no provider of the chain translates {source} -> {target}: "
                                + "; ".join(f"{name}: {problem}" for name, problem in problems),
                                hint="add a provider that has the language to translation.providers")
-    first = providers[0] if providers else None
+    first = providers[0]
     per_lang: dict[str, list] = {}
-    for (source, target), batch in _batches(list(segments), first.batch if first else 1):
+    for (source, target), batch in _batches(list(segments), first.batch):
         figures = per_lang.setdefault(target, [0, 0, 0.0, 0, 0])
         figures[0] += len(batch)
-        if first is None:
-            figures[1] += sum(len(key[2]) for key in batch)
-            continue
         cost = first.estimate([segments[key] for key in batch], source, target)
         figures[1] += cost.characters
         figures[2] += cost.cost
         figures[3] += cost.tokens_in
         figures[4] += cost.tokens_out
-    name = first.name if first else ""  # no provider: no segments either, so no estimate row
-    currency = first.currency if first else ""
-    estimates = tuple(Estimate(lang, name, n, chars, round(cost, 4), tokens_in=t_in, tokens_out=t_out,
-                               currency=currency)
+    estimates = tuple(Estimate(lang, first.name, n, chars, round(cost, 4), tokens_in=t_in, tokens_out=t_out,
+                               currency=first.currency)
                       for lang, (n, chars, cost, t_in, t_out) in sorted(per_lang.items()))
     return TranslateResult(memory_hits=memory_hits, characters=sum(e.characters for e in estimates),
                            elapsed=time.monotonic() - started, estimates=estimates, dry_run=True)
