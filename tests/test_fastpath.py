@@ -13,6 +13,8 @@ from typer.testing import CliRunner
 from locflow.cli import app
 from locflow.fastpath import parse
 
+from .conftest import copy_sample, edit_file
+
 
 def fast(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "COLUMNS": "120"}
@@ -72,8 +74,43 @@ def test_check_errors_and_usage_go_the_usual_way(sample):
 
 @pytest.mark.parametrize("argv, handled", [
     (["status"], True), (["status", "--format=json"], True), (["--config", "w.yaml", "check", "-f", "github"], True),
-    (["status", "--help"], False), (["--version"], False), (["check", "--list"], False), (["pull"], False),
+    (["status", "--help"], False), (["--version"], False), (["check", "--list"], False),
     (["status", "--format", "xml"], False), (["check", "--lang"], False), ([], False), (["--debug", "status"], False),
 ])
 def test_parse_hands_everything_unusual_to_typer(argv, handled):
     assert (parse(argv) is not None) is handled
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and ".locflow" not in p.parts}
+
+
+@pytest.mark.parametrize("args", [["pull"], ["pull", "--dry-run"], ["pull", "--check"], ["pull", "--purge-obsolete"]])
+def test_fast_pull_prints_and_writes_what_typer_does(tmp_path, args):
+    """`pull` skips typer's command tree: same output, exit code and files, after an edit, a new
+    article and a deleted one (an orphan), and then again on the tree it left."""
+    trees = [copy_sample(tmp_path / "fast"), copy_sample(tmp_path / "slow")]
+    for root in trees:
+        edit_file(root, "site/articles/baltic-air-policing-rotation.md", "Allied jets begin", "Allied jets start")
+        (root / "site/articles/eu-dual-use-export-checks.md").unlink()
+        article = (root / "site/articles/chisinau-energy-interconnection.md").read_text(encoding="utf-8")
+        (root / "site/articles/new-story.md").write_text(
+            article.replace("slug: chisinau-energy-interconnection", "slug: new-story"), encoding="utf-8")
+    fast_root, slow_root = trees
+    for _ in range(2):
+        got, expected = fast(fast_root, *args), slow(slow_root, *args)
+        assert (got.returncode, got.stdout) == (expected.exit_code, expected.stdout)
+        assert _tree(fast_root).keys() == _tree(slow_root).keys()
+        assert _tree(fast_root) == _tree(slow_root)
+
+
+def test_fast_pull_errors_go_the_usual_way(sample):
+    (sample / "site/articles/baltic-air-policing-rotation.md").write_text("---\nslug: [\n---\n", encoding="utf-8")
+    got, expected = fast(sample, "pull"), slow(sample, "pull")
+    assert got.returncode == expected.exit_code == 2
+    assert got.stdout == expected.stdout and "skipped 1 file" in got.stdout
+    assert "baltic-air-policing-rotation.md" in got.stderr and "Traceback" not in got.stderr
+    (sample / "workflow.yaml").write_text("site: x\nlanguages: [en, xx]\nsource_language: en\n")
+    broken = fast(sample, "pull")
+    assert broken.returncode == 2 and "workflow.yaml:2" in broken.stderr and "Traceback" not in broken.stderr

@@ -389,7 +389,8 @@ def _plan_articles(project: Project, catalog: CatalogConfig, paths: list[Path], 
     units: list[_Unit | dict | None] = []
     todo: list[tuple[int, str, str, Path]] = []
     for i, path in enumerate(paths):
-        key, inputs = f"{catalog.name}:{project.display(path)}", state.inputs([path])
+        shown = project.display(path)
+        key, inputs = f"{catalog.name}:{shown}", state.inputs([path], [shown])
         unit = _known(project, key, inputs, state)
         units.append(unit)
         if unit is None:

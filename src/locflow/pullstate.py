@@ -28,13 +28,13 @@ class PullState:
             signature = digest(project.config.path.read_bytes() + (b"\0purge" if purge_obsolete else b"\0keep"))
             self.cache = FileCache(project.root, "pull", signature)
 
-    def inputs(self, paths: list[Path]) -> str:
-        """One hash for a unit's source files: their names and contents."""
+    def inputs(self, paths: list[Path], shown: list[str] | None = None) -> str:
+        """One hash for a unit's source files: their names (`shown`, when the caller has them) and contents."""
         from .cache import digest
 
         if self.cache is None:
             return ""
-        shown = [self.project.display(p) for p in paths]
+        shown = shown or [self.project.display(p) for p in paths]
         return digest("\n".join(f"{rel}={self.cache.hash(p, rel)}" for p, rel in zip(paths, shown)).encode())
 
     def current(self, unit: str, inputs: str) -> dict[str, Any] | None:

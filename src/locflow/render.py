@@ -50,6 +50,60 @@ def pull_up_to_date(templates: int, catalogs: int) -> str:
     return f"up to date ({templates} templates, {catalogs} catalogs)"
 
 
+def print_pull(result, dry_run: bool, echo) -> None:
+    """What `pull` (and `sync`) print of a PullResult; `echo(text, err=False)` is typer's or click's."""
+    for exc in result.errors:  # skipped; everything else was pulled
+        print_error(exc)
+    if result.errors:
+        echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
+             "the rest was pulled")
+    for w in result.warnings:
+        echo(pull_warning(w.path, w.line, w.message), err=True)
+    for path in result.orphaned:
+        echo(f"removed {path} (its article is gone)" if result.removed else
+             f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
+    if result.up_to_date:
+        echo(pull_up_to_date(result.templates, result.catalogs))
+        return
+    if dry_run:
+        for change in result.changes:
+            echo(f"{'would create' if change.created else 'would update'} {change.path}")
+            filled = f" ({len(change.prefilled)} pre-filled, fuzzy)" if change.prefilled else ""
+            echo(f"  {len(change.added)} added{filled}, {len(change.changed)} changed, "
+                 f"{len(change.removed)} removed")
+            source_of = change.prefilled_from
+            for text in change.added:
+                echo(f"  + {text}" + (f"  (fuzzy, from the translation of {source_of[text]})"
+                                      if text in source_of else ""))
+            for old, new in change.changed:
+                echo(f"  ~ {old} -> {new}")
+            for text in change.removed:
+                echo(f"  - {text}")
+        echo(f"would write {len(result.written)} of {result.templates + result.catalogs} files")
+        return
+    created = set(result.created)
+    for path in result.written:
+        echo(f"{'created' if path in created else 'updated'} {path}")
+    echo(f"wrote {len(result.written)} of {result.templates + result.catalogs} files: {len(created)} created, "
+         f"{len(result.written) - len(created)} updated")
+
+
+def internal_error(exc: BaseException) -> None:
+    """A bug in locflow: one line on stderr, the traceback only under --debug."""
+    from rich.markup import escape
+
+    console(stderr=True).print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}"
+                               " (a bug in locflow; rerun with --debug for the traceback and report it)")
+
+
+def show_waiting(message: str) -> None:
+    """The project lock is held by another run: say so while waiting for it."""
+    console(stderr=True).print(f"[yellow]{message}[/]")
+
+
+INTERRUPTED = "[yellow]interrupted[/]: finished work is saved; run the command again to resume"
+
+
 def print_error(exc: LocflowError) -> None:
     """One coloured line (plus a hint) on stderr."""
     from rich.markup import escape

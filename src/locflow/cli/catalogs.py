@@ -52,42 +52,9 @@ def pull(
 
 
 def _print_pull(result, dry_run: bool) -> None:
-    from ..render import print_error, pull_up_to_date, pull_warning
+    from ..render import print_pull
 
-    for exc in result.errors:  # skipped; everything else was pulled
-        print_error(exc)
-    if result.errors:
-        typer.echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
-                   "the rest was pulled")
-    for w in result.warnings:
-        typer.echo(pull_warning(w.path, w.line, w.message), err=True)
-    for path in result.orphaned:
-        typer.echo(f"removed {path} (its article is gone)" if result.removed else
-                   f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
-    if result.up_to_date:
-        typer.echo(pull_up_to_date(result.templates, result.catalogs))
-        return
-    if dry_run:
-        for change in result.changes:
-            typer.echo(f"{'would create' if change.created else 'would update'} {change.path}")
-            filled = f" ({len(change.prefilled)} pre-filled, fuzzy)" if change.prefilled else ""
-            typer.echo(f"  {len(change.added)} added{filled}, {len(change.changed)} changed, "
-                       f"{len(change.removed)} removed")
-            source_of = change.prefilled_from
-            for text in change.added:
-                typer.echo(f"  + {text}" + (f"  (fuzzy, from the translation of {source_of[text]})"
-                                            if text in source_of else ""))
-            for old, new in change.changed:
-                typer.echo(f"  ~ {old} -> {new}")
-            for text in change.removed:
-                typer.echo(f"  - {text}")
-        typer.echo(f"would write {len(result.written)} of {result.templates + result.catalogs} files")
-        return
-    created = set(result.created)
-    for path in result.written:
-        typer.echo(f"{'created' if path in created else 'updated'} {path}")
-    typer.echo(f"wrote {len(result.written)} of {result.templates + result.catalogs} files: {len(created)} created, "
-               f"{len(result.written) - len(created)} updated")
+    print_pull(result, dry_run, typer.echo)
 
 
 @app.command()

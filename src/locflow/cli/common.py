@@ -45,17 +45,18 @@ def handle_errors() -> Iterator[None]:
         print_error(exc)
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
-        make_console(stderr=True).print("[yellow]interrupted[/]: finished work is saved; run the command again to resume")
+        from ..render import INTERRUPTED
+
+        make_console(stderr=True).print(INTERRUPTED)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except (typer.Exit, typer.Abort, SystemExit):
         raise
     except Exception as exc:  # a bug in locflow: one line, the traceback only under --debug
         if state.debug:
             raise
-        from rich.markup import escape
+        from ..render import internal_error
 
-        make_console(stderr=True).print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}"
-                                    " (a bug in locflow; rerun with --debug for the traceback and report it)")
+        internal_error(exc)
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -83,7 +84,9 @@ def split_values(values: Optional[List[str]]) -> Optional[List[str]]:
 
 
 def show_waiting(message: str) -> None:
-    make_console(stderr=True).print(f"[yellow]{message}[/]")
+    from ..render import show_waiting as show
+
+    show(message)
 
 
 FORMAT_HELP = "Output format: text or json."
