@@ -109,3 +109,20 @@ def test_template_warnings_come_back_from_the_stamp(stamped):
     second = run_locflow("pull", cwd=stamped)
     assert "warning: site/templates/partials/empty.html:1:" in first.stderr
     assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
+
+
+def test_a_file_changed_while_the_pull_ran_is_never_stamped_current(stamped):
+    """The stamp's racy window starts when the pull began: on an archive a pull takes minutes, and an
+    article saved after the pull read it (long before the stamp is written) is not vouched for."""
+    from locflow import pullstamp
+    from locflow.project import Project
+
+    project = Project.load(stamped / "workflow.yaml")
+    stamp = json.loads((stamped / STAMP).read_text(encoding="utf-8"))
+    began = time.time() - 60
+    path = stamped / ARTICLE
+    os.utime(path, (began + 30, began + 30))  # saved half-way through that pull
+    pullstamp.record(project, stamp["templates"], stamp["catalogs"], (), started=began)
+    assert pullstamp.lookup(stamped / "workflow.yaml") is None
+    pullstamp.record(project, stamp["templates"], stamp["catalogs"], ())  # a pull that began after the save
+    assert pullstamp.lookup(stamped / "workflow.yaml") is not None

@@ -97,19 +97,27 @@ class FileCache:
     def know_hash(self, path: Path, size: int, mtime_ns: int, hash: str) -> None:
         """Record a hash the caller computed from content it read after taking this stat."""
         rel = "#" + path.relative_to(self.root).as_posix()
-        self.entries[rel] = {"size": size, "mtime_ns": mtime_ns, "hash": hash, "value": hash}
+        self.entries[rel] = {"size": size, "mtime_ns": mtime_ns, "hash": hash}
         self.dirty = True
 
     def hash(self, path: "Path | str", rel: str | None = None) -> str:
-        """Content hash of a file, re-read only when its stat changed (`rel`: its path from the root, if known)."""
+        """Content hash of a file, re-read only when its stat changed (`rel`: its path from the root, if known).
+
+        `lookup` and `store` inline, and the hash not stored twice: a pull on an archive asks this
+        of ~20,000 files and reads and writes all their entries.
+        """
         key = "#" + (rel or path.relative_to(self.root).as_posix())
         item = self.entries.get(key)
-        if item is not None:  # `lookup`'s hit, inline: a pull on an archive asks this of ~20,000 files
-            st = os.stat(path)
-            if item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
-                    and st.st_mtime < self.written_at - RACY_SECONDS:
-                return item["value"]
-        return self.get(path, digest, key=key)
+        st = os.stat(path)
+        if item is not None and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
+                and st.st_mtime < self.written_at - RACY_SECONDS:
+            return item["hash"]
+        with open(path, "rb") as handle:
+            h = digest(handle.read())
+        if item is None or item["hash"] != h or item["size"] != st.st_size or item["mtime_ns"] != st.st_mtime_ns:
+            self.entries[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "hash": h}
+            self.dirty = True
+        return h
 
     def value(self, key: str, fingerprint: str, compute: Callable[[], Any]) -> Any:
         """A result that depends on many files, keyed by a fingerprint the caller computes."""

@@ -95,6 +95,9 @@ class _Unit:
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
          waiting=None) -> PullResult:
     """Extract every catalog with sources and merge it into its languages; write only what changed."""
+    import time
+
+    started = time.time()
     changes: list = []
     created: list[str] = []
     errors: list[LocflowError] = []
@@ -132,7 +135,7 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
             or any(custom_extractor(c) for c in project.config.catalogs.values())):
         from . import pullstamp
 
-        pullstamp.record(project, templates, len(files) - templates, warnings)
+        pullstamp.record(project, templates, len(files) - templates, warnings, started)
     return PullResult(written=tuple(written), templates=templates, catalogs=len(files) - templates,
                       orphaned=tuple(project.display(p) for p in orphans), removed=purge_obsolete and not dry_run,
                       warnings=warnings, changes=tuple(changes), created=tuple(created), errors=tuple(errors))

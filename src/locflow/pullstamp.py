@@ -67,8 +67,13 @@ def _config_digest(config: Path) -> str:
     return digest(config.read_bytes())
 
 
-def record(project: "Project", templates: int, catalogs: int, warnings: tuple["ExtractWarning", ...]) -> None:
-    """Stamp the tree as one a pull found current (best effort: without a usable `.locflow`, no stamp)."""
+def record(project: "Project", templates: int, catalogs: int, warnings: tuple["ExtractWarning", ...],
+           started: float | None = None) -> None:
+    """Stamp the tree as one a pull found current (best effort: without a usable `.locflow`, no stamp).
+
+    `started`: when that pull began. A file changed after the pull had read it, while it went on
+    with the rest of an archive (minutes), is then racy, never taken as what the pull found current.
+    """
     from .cache import enabled, usable
     from .catalog import atomic_write
     from .fingerprint import code_fingerprint
@@ -76,7 +81,7 @@ def record(project: "Project", templates: int, catalogs: int, warnings: tuple["E
     root = project.root
     if not enabled() or not usable(root):
         return
-    written_at = time.time()  # before the stats: a file changed while they are taken is racy
+    written_at = min(time.time(), started or time.time())  # before the stats: a file changed meanwhile is racy
     patterns = [p for c in project.config.catalogs.values() for p in c.sources]
     try:
         payload = {
