@@ -33,7 +33,7 @@ class Project:
         self._glossary: Glossary | None = None
         self._dnt: tuple[str, ...] | None = None
         self._languages_by_slug: dict[str, dict[str, str]] = {}
-        self._folders: dict[Path, Path] = {}  # folder -> its resolved path, for `inside`
+        self._folders: dict[str, str] = {}  # folder -> its resolved path, for `inside`
 
     @classmethod
     def load(cls, config_path: Path | str | None = None) -> "Project":
@@ -51,22 +51,26 @@ class Project:
 
     def inside(self, path: Path) -> Path:
         """Refuse paths (after following symlinks) that leave the project."""
-        resolved = self._resolve(path)
+        resolved, root = self._resolve(path), str(self.root)
         # `self.root in resolved.parents`, as text: pathlib walks every parent for each catalog
-        if resolved != self.root and not str(resolved).startswith(str(self.root).rstrip("/") + "/"):
+        if resolved != root and not resolved.startswith(root.rstrip("/") + "/"):
             raise LocflowError(f"{self.display(path)} points outside the project", path=self.display(path))
         return path
 
-    def _resolve(self, path: Path) -> Path:
-        """`path.resolve()`, with each folder resolved once: thousands of catalogs share a few folders."""
+    def _resolve(self, path: Path) -> str:
+        """`str(path.resolve())`, with each folder resolved once and no Path made per file: thousands of
+        catalogs (and articles) share a few folders."""
         import os
 
-        if path.name in ("", ".", "..") or os.path.islink(path):
-            return path.resolve()
-        folder = self._folders.get(path.parent)
+        text = str(path)
+        head, sep, name = text.rpartition("/")
+        if name in ("", ".", "..") or os.path.islink(text):
+            return str(path.resolve())
+        head = head or ("/" if sep else ".")
+        folder = self._folders.get(head)
         if folder is None:
-            folder = self._folders[path.parent] = path.parent.resolve()
-        return folder / path.name
+            folder = self._folders[head] = str(Path(head).resolve()).rstrip("/")
+        return folder + "/" + name
 
     # --- layout -----------------------------------------------------------------------------
 
