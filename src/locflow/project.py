@@ -86,6 +86,19 @@ class Project:
     def po_path(self, catalog: CatalogConfig, language: str, slug: str | None = None) -> Path:
         return self.inside(self.kind(catalog).po_path(self.config.locales_path, language, catalog.name, slug))
 
+    def catalog_at(self, path: Path) -> CatalogFile | None:
+        """The catalog a PO path is (or would be) in the project's layout; None for any other path."""
+        locales = self.config.locales_path
+        for spec in self.config.catalogs.values():
+            kind = self.kind(spec)
+            for lang in self.config.languages:
+                if kind.per_source:
+                    if path.suffix == ".po" and path.parent == kind.po_path(locales, lang, spec.name, "-").parent:
+                        return CatalogFile(f"{spec.name}/{path.stem}", spec.name, lang, path, spec.publish)
+                elif path == kind.po_path(locales, lang, spec.name):
+                    return CatalogFile(spec.name, spec.name, lang, path, spec.publish)
+        return None
+
     def source_files(self, catalog: CatalogConfig) -> list[Path]:
         """Files matched by the catalog's globs, sorted; a glob matching nothing is an error."""
         found: set[Path] = set()
