@@ -180,27 +180,14 @@ class Project:
         if declared:
             return declared
         slug = cat.name.split("/", 1)[1] if "/" in cat.name else cat.name
-        found = self._article_languages(spec).get(slug)
+        if spec.name not in self._languages_by_slug:  # read lazily, once
+            paths = [p for pattern in spec.sources for p in self.root.glob(pattern)]
+            self._languages_by_slug[spec.name] = self.kind(spec).languages(paths)
+        found = self._languages_by_slug[spec.name].get(slug)
         if found:
             return found
-        raise LocflowError(f"catalog has no {SOURCE_HEADER} header and no article `{slug}` says its language",
+        raise LocflowError(f"catalog has no {SOURCE_HEADER} header and no source `{slug}` says its language",
                            path=self.display(cat.path), hint="run `locflow pull` to refresh it")
-
-    def _article_languages(self, spec: CatalogConfig) -> dict[str, str]:
-        """slug -> language from the articles' front matter (read lazily, once)."""
-        if spec.name not in self._languages_by_slug:
-            import re
-
-            found: dict[str, str] = {}
-            for pattern in spec.sources:
-                for path in self.root.glob(pattern):
-                    head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-                    slug = re.search(r"(?m)^slug:[ \t]*[\"']?([a-z0-9-]+)", head)
-                    lang = re.search(r"(?m)^language:[ \t]*[\"']?([A-Za-z_]+)", head)
-                    if slug and lang:
-                        found[slug.group(1)] = lang.group(1)
-            self._languages_by_slug[spec.name] = found
-        return self._languages_by_slug[spec.name]
 
     @contextmanager
     def lock(self, waiting=None) -> Iterator[None]:

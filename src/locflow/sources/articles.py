@@ -163,6 +163,18 @@ def read_article(path: Path, shown: str, languages: tuple[str, ...]) -> Article:
     return article
 
 
+def languages_by_slug(paths: list[Path]) -> dict[str, str]:
+    """slug -> language from each article's front matter, by a look at its first lines (no parse)."""
+    found: dict[str, str] = {}
+    for path in paths:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        slug = re.search(r"(?m)^slug:[ \t]*[\"']?([a-z0-9-]+)", head)
+        lang = re.search(r"(?m)^language:[ \t]*[\"']?([A-Za-z_]+)", head)
+        if slug and lang:
+            found[slug.group(1)] = lang.group(1)
+    return found
+
+
 def extract_article(path: Path, shown: str, languages: tuple[str, ...]) -> Extracted:
     """The articles kind's template: one entry per distinct unit text, its kinds as the comment."""
     article = read_article(path, shown, languages)

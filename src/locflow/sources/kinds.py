@@ -49,6 +49,9 @@ class SourceKind:
     # rebuild it from the translations.
     read: Callable[[Path, str, tuple[str, ...]], Any] | None = None
     render: Callable[[Any, str, dict[str, str]], str] | None = None
+    # Per-source kinds: slug -> language of each source, read cheaply; a catalog whose
+    # X-Source-Language header an editor dropped is translated from what its source says.
+    languages: Callable[[list[Path]], dict[str, str]] = lambda paths: {}
 
     # --- layout (README, "Catalog layout") ---------------------------------------------------
 
@@ -138,6 +141,12 @@ def _read_article(path: Path, shown: str, languages: tuple[str, ...]) -> Any:
     return read_article(path, shown, languages)
 
 
+def _article_languages(paths: list[Path]) -> dict[str, str]:
+    from .articles import languages_by_slug
+
+    return languages_by_slug(paths)
+
+
 def _render_article(article: Any, language: str, translations: dict[str, str]) -> str:
     from .articles import translated
 
@@ -148,4 +157,5 @@ register(SourceKind("labels", "UI labels from templates and code, through babel'
                     "per language)", _labels, labels=True, options=("extract",)))
 register(SourceKind("articles", "Markdown articles with front matter, segmented by a CommonMark parser (one "
                     "catalog per article and target language)", _article, per_source=True, neighbours=True,
-                    bundle="pages", read=_read_article, render=_render_article))
+                    bundle="pages", read=_read_article, render=_render_article,
+                    languages=_article_languages))
