@@ -186,3 +186,21 @@ def test_the_built_in_kinds_are_registry_entries():
     assert sample.kind("ui") is KINDS["labels"] and sample.kind("articles") is KINDS["articles"]
     assert KINDS["articles"].per_source and KINDS["articles"].bundle == "pages"
     assert KINDS["labels"].labels and not KINDS["labels"].per_source
+
+
+def test_a_catalog_without_its_source_language_header_asks_the_kind(sample: Path):
+    """An editor's tool dropped X-Source-Language (babel does): the articles kind reads the language
+    from the article's front matter; a catalog whose article is gone cannot say, and says so."""
+    from locflow.errors import LocflowError
+
+    project = Project.load(sample / "workflow.yaml")
+    cat = next(c for c in project.catalog_files(["lv"], ["articles"]))
+    po = polib.pofile(str(cat.path))
+    declared = po.metadata.pop("X-Source-Language")
+    assert project.source_language(cat, po.metadata) == declared
+    ui = next(c for c in project.catalog_files(["lv"], ["ui"]))
+    assert project.source_language(ui, {}) == "en"
+    gone = cat.path.with_name("no-such-article.po")
+    orphan = type(cat)("articles/no-such-article", "articles", "lv", gone, cat.publish)
+    with pytest.raises(LocflowError, match="no source `no-such-article` says its language"):
+        project.source_language(orphan, {})
