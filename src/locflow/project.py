@@ -29,9 +29,10 @@ class CatalogFile:
 
 class Project:
     def __init__(self, config: Config) -> None:
-        from .sources.kinds import validate
+        from .sources.kinds import kind_of, validate
 
         validate(config)  # an unknown kind, or options the kind does not take, stop every command here
+        self._kinds = {name: kind_of(spec) for name, spec in config.catalogs.items()}
         self.config = config
         self.root = config.root
         self._glossary: Glossary | None = None
@@ -76,9 +77,7 @@ class Project:
 
     def kind(self, catalog: CatalogConfig | str) -> "SourceKind":
         """The source kind of a catalog (or of a workflow.yaml catalog name)."""
-        from .sources.kinds import kind_of
-
-        return kind_of(self.config.catalogs[catalog] if isinstance(catalog, str) else catalog)
+        return self._kinds[catalog if isinstance(catalog, str) else catalog.name]
 
     def template_path(self, catalog: CatalogConfig, slug: str | None = None) -> Path:
         return self.inside(self.kind(catalog).template_path(self.config.locales_path, catalog.name, slug))
