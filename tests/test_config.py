@@ -22,10 +22,10 @@ def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
     return line, col
 
 
-def load_error(tmp_path: Path, text: str | bytes) -> LocflowError:
+def load_error(tmp_path: Path, text: str | bytes, loader=load_config) -> LocflowError:
     path = write(tmp_path / "workflow.yaml", text)
     with pytest.raises(LocflowError) as info:
-        load_config(path)
+        loader(path)
     err = info.value
     assert err.path == str(path)
     assert err.exit_code == 2
@@ -248,8 +248,11 @@ def test_missing_required_key(tmp_path):
 # --- catalogs, translation, secrets -------------------------------------------------------------
 
 def test_unknown_catalog_kind(tmp_path):
+    """The source kinds' registry, not config, knows the kinds: a project refuses one it lacks."""
+    from locflow.project import Project
+
     text = WORKFLOW.replace("kind: labels", "kind: label")
-    err = load_error(tmp_path, text)
+    err = load_error(tmp_path, text, Project.load)
     assert "`label`" in err.message and "labels" in err.hint
     assert (err.line, err.col) == position(text, "label\n")
 
