@@ -55,7 +55,7 @@ def test_valid_config_is_typed(tmp_path):
 
 def test_optional_keys_have_defaults(tmp_path):
     path = write(tmp_path / "workflow.yaml", "site: S\nsource_language: en\nlanguages: [en, et]\n"
-                 "catalogs:\n  ui: {sources: 'site/*.html'}\n")
+                 "catalogs:\n  ui: {kind: labels, sources: 'site/*.html'}\n")
     cfg = load_config(path)
     assert cfg.locales_dir == "locales"
     assert cfg.glossary is None

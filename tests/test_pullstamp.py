@@ -109,3 +109,12 @@ def test_template_warnings_come_back_from_the_stamp(stamped):
     second = run_locflow("pull", cwd=stamped)
     assert "warning: site/templates/partials/empty.html:1:" in first.stderr
     assert (second.returncode, second.stdout, second.stderr) == (first.returncode, first.stdout, first.stderr)
+
+
+def test_sync_with_nothing_to_do_leaves_the_stamp_alone(stamped):
+    """`sync` runs the full pull path (no fast path answers it); finding the tree current, it keeps the
+    stamp it found instead of writing the same stamp with a new time."""
+    before = (stamped / STAMP).read_bytes(), (stamped / STAMP).stat().st_mtime_ns
+    result = run_locflow("sync", cwd=stamped)
+    assert result.returncode == 0, result.stderr
+    assert ((stamped / STAMP).read_bytes(), (stamped / STAMP).stat().st_mtime_ns) == before

@@ -309,7 +309,7 @@ class _Validator:
             if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
                 raise self.error(f"catalog name `{name}` must be letters, digits, - or _", node, name)
             spec = self.mapping(spec, f"catalog `{name}`", CATALOG_KEYS, node, name)
-            kind = spec.get("kind", "labels")
+            kind = spec.get("kind", "")  # required: the source kinds' registry says it is missing, at the name
             if not isinstance(kind, str):
                 raise self.error("`kind` must be the name of a source kind", spec, "kind", value=True)
             sources = self.patterns(spec, "sources", "a list of glob patterns", "source pattern")
@@ -326,7 +326,8 @@ class _Validator:
                 positions.append((line + 1, col + 1))
             result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish,
                                          source_positions=tuple(positions), extract=self._extract(spec),
-                                         positions=self._catalog_positions(spec))
+                                         positions={**self._catalog_positions(spec),
+                                                    "name": self.position(node, name) or (0, 0)})
         return result
 
     def _catalog_positions(self, spec: dict) -> dict[str, tuple[int, int]]:

@@ -90,7 +90,16 @@ FORMAT_HELP = "Output format: text or json."
 
 # Options that mean the same in every command, declared once.
 Languages = Annotated[Optional[List[str]], typer.Option("--lang", "-l", help="Only these languages.")]
-Language = Annotated[str, typer.Option("--lang", "-l", help="Language.")]
+def one_language(values: List[str]) -> List[str]:
+    """A command that works on one language refuses a second `--lang` (click would keep the last one
+    quietly, and `review approve --lang et --lang lv` would approve lv only); it reads `lang[0]`."""
+    if len(values) > 1:
+        raise typer.BadParameter(f"give one language (got {', '.join(values)}): run the command once per language")
+    return values
+
+
+Language = Annotated[List[str], typer.Option("--lang", "-l", help="Language.", metavar="<str>",
+                                             callback=one_language)]
 Catalogs = Annotated[Optional[List[str]],
                      typer.Option("--catalog", help="Only these catalogs (name, group or glob).")]
 TextOrJson = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]
