@@ -10,6 +10,7 @@ from locflow.config import find_config, load_config
 from locflow.errors import LocflowError
 from locflow.project import Project
 from locflow.pull import pull
+from locflow.validate import check_registries
 
 
 def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
@@ -23,9 +24,10 @@ def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
 
 
 def load_error(tmp_path: Path, text: str | bytes) -> LocflowError:
+    """The error of loading workflow.yaml as every command does: config.py, then the registries."""
     path = write(tmp_path / "workflow.yaml", text)
     with pytest.raises(LocflowError) as info:
-        load_config(path)
+        check_registries(load_config(path))
     err = info.value
     assert err.path == str(path)
     assert err.exit_code == 2
@@ -167,11 +169,41 @@ def test_unknown_provider_and_formality_fail_at_load_with_their_position(tmp_pat
     assert (err.line, err.col) == position(text, "polite")
 
 
-def test_the_config_knows_every_registered_provider():
-    from locflow.config import PROVIDERS
-    from locflow.mt.providers import REGISTRY
+def test_a_provider_is_known_by_registering_alone(tmp_path):
+    """config.py lists no provider: a provider that registers with its schema is a valid name and
+    section at once, and its own options are checked at their line."""
+    from locflow.mt.providers import REGISTRY, Option, register
 
-    assert sorted(set(PROVIDERS) - {"memory"}) == sorted(REGISTRY)  # memory is the engine's own
+    register("echo-test", {"flavour": Option(str, "plain", choices=("plain", "salted"))})(lambda config, ctx: None)
+    try:
+        base = WORKFLOW + "translation:\n  providers: [memory, echo-test]\n"
+        path = write(tmp_path / "workflow.yaml", base + "  echo-test: {flavour: salted}\n")
+        check_registries(load_config(path))
+        text = base + "  echo-test: {flavour: sweet}\n"
+        err = load_error(tmp_path, text)
+        assert "`sweet`" in err.message and "salted" in err.hint
+        assert (err.line, err.col) == position(text, "sweet")
+        text = base + "  echo-test: {flavor: plain}\n"
+        err = load_error(tmp_path, text)
+        assert "`flavor`" in err.message and err.hint == "did you mean `flavour`?"
+        assert (err.line, err.col) == position(text, "flavor")
+    finally:
+        del REGISTRY["echo-test"]
+    text = WORKFLOW + "translation:\n  providers: [memory, echo-test]\n"
+    err = load_error(tmp_path, text)
+    assert "unknown translation provider `echo-test`" in err.message
+    assert (err.line, err.col) == position(text, "echo-test")
+
+
+def test_an_unknown_provider_section_and_a_section_that_is_no_mapping(tmp_path):
+    text = WORKFLOW + "translation:\n  providers: [memory]\n  deepel: {api_key_env: DEEPL_API_KEY}\n"
+    err = load_error(tmp_path, text)
+    assert err.message == "unknown key `deepel` in translation" and err.hint == "did you mean `deepl`?"
+    assert (err.line, err.col) == position(text, "deepel")
+    text = WORKFLOW + "translation:\n  deepl: DEEPL_API_KEY\n"
+    err = load_error(tmp_path, text)
+    assert err.message == "`deepl` must be a mapping"
+    assert (err.line, err.col) == position(text, "DEEPL_API_KEY")
 
 
 def test_unknown_key_without_close_match_lists_valid_keys(tmp_path):
