@@ -380,3 +380,39 @@ def test_deep_flow_nesting_is_refused_before_ruamel_scans_it():
     # Brackets inside quotes and comments are text, not nesting.
     quoted = "a: '" + "[" * 500 + "'\nb: \"" + "{" * 500 + "\"\n# " + "[" * 500 + "\n"
     assert load_yaml(quoted, "workflow.yaml")["a"] == "[" * 500
+
+
+@pytest.mark.parametrize(("old", "typo", "says", "hint"), [
+    ("google]", "gogle]", "unknown translation provider `gogle`", "did you mean `google`?"),
+    ("deepl: ", "deepel:", "unknown key `deepel` in translation", "did you mean `deepl`?"),
+    ("region:", "regoin:", "unknown key `regoin` in translation.microsoft", "did you mean `region`?"),
+])
+def test_a_provider_typo_stops_every_command_before_it_writes(sample, run_cli, old, typo, says, hint):
+    """The provider registry, not config.py, knows the names: every command still asks it on load,
+    the fast path and a pull that finds its stamp included, before it pulls, translates or caches."""
+    import subprocess
+    import sys
+
+    from .conftest import edit_file
+
+    def locflow(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "locflow", *args], cwd=sample, capture_output=True, text=True)
+
+    assert locflow("pull").returncode == 0  # a current tree: the pull stamp is written
+    assert locflow("status", "--format", "json").returncode == 0  # ... and the fast path's cache
+    text = (sample / "workflow.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    text = text.replace(old, typo)
+    (sample / "workflow.yaml").write_text(text, encoding="utf-8")
+    where = "workflow.yaml:{}:{}:".format(*position(text, typo.rstrip(":]")))
+    edit_file(sample, "site/templates/article.html", '{{ _("Share") }}', '{{ _("Share") }} {{ _("Share this story") }}')
+    before = {p: p.read_bytes() for p in (sample / "locales").rglob("*.po*")}
+    for args in (["sync"], ["pull"], ["translate", "--lang", "et"], ["check"], ["status"], ["review", "list"]):
+        result = run_cli(*args, cwd=sample)
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        assert says in result.stderr and hint in result.stderr and where in result.stderr, (args, result.stderr)
+    for args in (["status", "--format", "json"], ["check"], ["pull"]):  # the fast path, the stamped pull
+        proc = locflow(*args)
+        assert proc.returncode == 2 and says in proc.stderr and where in proc.stderr, (args, proc.stderr)
+        assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert {p: p.read_bytes() for p in (sample / "locales").rglob("*.po*")} == before
