@@ -16,6 +16,7 @@ def check_registries(config: "Config") -> None:
         from .checks.suite import severities
 
         severities(config)
-    from .mt.providers import check_translation  # imports no provider's client library (requests, deep-translator)
+    # mt.providers imports no provider's client library (requests, deep-translator): cheap on load
+    from .mt.providers import check_translation
 
     check_translation(config)
