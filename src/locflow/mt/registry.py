@@ -9,12 +9,14 @@ import abc
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..config import Config
 from ..errors import LocflowError
-from .protect import Masked
-from .terms import ForbiddenTerm, SegmentTerm
+
+if TYPE_CHECKING:  # every command loads the registry to check workflow.yaml: only what that needs
+    from .protect import Masked
+    from .terms import ForbiddenTerm, SegmentTerm
 
 _QUERY = re.compile(r"((?:https?://|/)[^\s?'\"]*)\?[^\s'\")]*")
 
