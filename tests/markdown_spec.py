@@ -14,8 +14,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from locflow.publish import translated_article
-from locflow.sources.articles import assemble, parse_article
+from locflow.sources.articles import assemble, parse_article, translated
 
 DATA = Path(__file__).parent / "data"
 FRONT = "---\nslug: spec\ntitle: Spec example\nlanguage: en\ndate: 2026-01-01\nsection: S\nauthor: A\nsummary: S\n---\n"
@@ -98,7 +97,7 @@ def check(markdown: str, render=None) -> str | None:
     if assemble(article, lambda unit: None) != text:
         return "untranslated round trip is not byte-exact"
     body = {u.msgid: stand_in(u.msgid) for u in article.units if u.kind not in ("title", "summary")}
-    published = translated_article(article, "et", body)
+    published = translated(article, "et", body)
     published_body = published[published.index("\n---\n") + 5:]
     source, target = shape(render(markdown)), shape(render(published_body))
     if len(source) != len(target):

@@ -23,11 +23,15 @@ def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
     return line, col
 
 
-def load_error(tmp_path: Path, text: str | bytes) -> LocflowError:
-    """The error of loading workflow.yaml as every command does: config.py, then the registries."""
+def load_checked(path: Path) -> None:
+    """workflow.yaml loaded as every command loads it: config.py, then the registries."""
+    check_registries(load_config(path))
+
+
+def load_error(tmp_path: Path, text: str | bytes, loader=load_checked) -> LocflowError:
     path = write(tmp_path / "workflow.yaml", text)
     with pytest.raises(LocflowError) as info:
-        check_registries(load_config(path))
+        loader(path)
     err = info.value
     assert err.path == str(path)
     assert err.exit_code == 2
@@ -280,8 +284,11 @@ def test_missing_required_key(tmp_path):
 # --- catalogs, translation, secrets -------------------------------------------------------------
 
 def test_unknown_catalog_kind(tmp_path):
+    """The source kinds' registry, not config, knows the kinds: a project refuses one it lacks."""
+    from locflow.project import Project
+
     text = WORKFLOW.replace("kind: labels", "kind: label")
-    err = load_error(tmp_path, text)
+    err = load_error(tmp_path, text, Project.load)
     assert "`label`" in err.message and "labels" in err.hint
     assert (err.line, err.col) == position(text, "label\n")
 

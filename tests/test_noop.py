@@ -12,13 +12,13 @@ from locflow.catalog import merge, plural_forms, read_po, render
 from locflow.errors import LocflowError
 from locflow.noop import merge_keeps
 from locflow.project import Project
-from locflow.pull import article_template, load_articles
+from locflow.pull import extract_unit, load_pages, template_of
 
 PROJECT = Project.load(REPO / "workflow.yaml")
 ARTICLES = PROJECT.config.catalogs["articles"]
 CASES = []  # (template bytes, catalog path, language, source language)
-for _article in load_articles(PROJECT, ARTICLES):
-    _pot = render(article_template(PROJECT, _article))
+for _article in load_pages(PROJECT, ARTICLES):
+    _pot = render(template_of(PROJECT, extract_unit(PROJECT, ARTICLES, [_article.path])))
     for _lang in PROJECT.config.languages:
         if _lang != _article.language:
             CASES.append((_pot, PROJECT.po_path(ARTICLES, _lang, _article.slug), _lang, _article.language))

@@ -397,7 +397,7 @@ def test_a_language_without_a_ui_catalog_counts_every_label_as_falling_back(buil
     labels = [e for e in _polib.pofile(str(built.root / "locales" / "templates" / "ui.pot")) if not e.obsolete]
     info = json.loads((built.out / "manifest.json").read_text("utf-8"))["languages"]["ru"]["ui"]
     assert (info["published"], info["fallback_to_source"]) == (0, len(labels))
-    assert f"ru: UI 0 strings ({len(labels)} fall back to source)" in result.output
+    assert f"ru: ui: 0 strings ({len(labels)} fall back to source)" in result.output
 
 
 def test_a_reviewed_entry_with_a_broken_placeholder_goes_out_in_english(built: Site):
@@ -837,8 +837,8 @@ def test_publishing_one_language_leaves_the_others_alone(built: Site):
     result = publish(built.root, "--lang", "et")
     after = files_state(built.out)
     # the summary speaks of what this run published, not the other languages' figures from the last run
-    assert re.search(r"^et: UI \d+ strings", result.output, re.M)
-    assert not re.search(r"^(en|lv|lt|pl|ro|ru|uk): UI", result.output, re.M), result.output
+    assert re.search(r"^et: ui: \d+ strings", result.output, re.M)
+    assert not re.search(r"^(en|lv|lt|pl|ro|ru|uk): ui", result.output, re.M), result.output
     gone = sorted(rel for rel in before if rel not in after)
     assert not gone, f"{len(gone)} files of other languages removed, e.g. {gone[:3]}"
     # The Estonian pages still offer the versions that exist in other languages.

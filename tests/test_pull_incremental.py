@@ -229,10 +229,10 @@ def test_locflow_upgraded(pulled, tmp_path):
     """A newer locflow (here: one whose templates say more) must not trust the old one's state."""
     upgraded = tmp_path / "upgraded"
     shutil.copytree(REPO / "src" / "locflow", upgraded / "locflow", ignore=shutil.ignore_patterns("__pycache__"))
-    source = upgraded / "locflow" / "pull.py"
+    source = upgraded / "locflow" / "sources" / "articles.py"
     text = source.read_text(encoding="utf-8")
-    assert "comment=unit.kind)" in text
-    source.write_text(text.replace("comment=unit.kind)", "comment=unit.kind + ' (v2)')"), encoding="utf-8")
+    assert "comments=[unit.kind])" in text
+    source.write_text(text.replace("comments=[unit.kind])", "comments=[unit.kind + ' (v2)'])"), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(upgraded), COLUMNS="200", NO_COLOR="1")
 
     def run(root: Path) -> subprocess.CompletedProcess:

@@ -9,14 +9,12 @@ from typing import Any
 from .errors import LocflowError, decode_position
 
 CONFIG_NAME = "workflow.yaml"
-CATALOG_KINDS = ("labels", "articles")
 PUBLISH_STATES = ("machine", "reviewed", "approved")
 MAX_CONFIG_BYTES = 1_000_000
 
 TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "catalogs", "translation", "checks",
             "lock_timeout")
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
-EXTRACT_METHODS = ("jinja2", "python", "javascript", "ignore")  # pybabel's names (sources/templates.py)
 CATALOG_KEYS = ("kind", "sources", "publish", "extract")
 # translation's own keys; any other key is a provider's section, kept as read and checked against
 # the provider registry (mt/registry.py) when a command loads the project
@@ -33,6 +31,8 @@ class CatalogConfig:
     publish: str
     source_positions: tuple[tuple[int, int], ...] = field(default=(), compare=False)  # (line, col) per pattern
     extract: tuple[tuple[str, str], ...] = ()  # (file pattern, babel method), first match wins; labels only
+    # (line, col) of `kind`, `extract` and each `extract:<pattern>`: sources/kinds.py validates them
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -313,9 +313,8 @@ class _Validator:
                 raise self.error(f"catalog name `{name}` must be letters, digits, - or _", node, name)
             spec = self.mapping(spec, f"catalog `{name}`", CATALOG_KEYS, node, name)
             kind = spec.get("kind", "labels")
-            if kind not in CATALOG_KINDS:
-                raise self.error(f"unknown catalog kind `{kind}`", spec, "kind", value=True,
-                                 hint="one of: " + ", ".join(CATALOG_KINDS))
+            if not isinstance(kind, str):
+                raise self.error("`kind` must be the name of a source kind", spec, "kind", value=True)
             sources = self.patterns(spec, "sources", "a list of glob patterns", "source pattern")
             publish = spec.get("publish", "reviewed")
             if publish not in PUBLISH_STATES:
@@ -329,23 +328,34 @@ class _Validator:
                     line, col = spec.lc.value("sources") if "sources" in spec else (0, 0)
                 positions.append((line + 1, col + 1))
             result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish,
-                                         source_positions=tuple(positions), extract=self._extract(spec, kind))
+                                         source_positions=tuple(positions), extract=self._extract(spec),
+                                         positions=self._catalog_positions(spec))
         return result
 
-    def _extract(self, spec: dict, kind: str) -> tuple[tuple[str, str], ...]:
-        """pybabel's mapping file as a YAML mapping: file pattern -> extraction method, in order."""
+    def _catalog_positions(self, spec: dict) -> dict[str, tuple[int, int]]:
+        """Where `kind` and `extract` stand, for errors raised once the source kind is known."""
+        places = [("kind", spec, "kind", True), ("extract", spec, "extract", False)]
+        node = spec.get("extract")
+        if isinstance(node, dict):
+            places += [(f"extract:{pattern}", node, pattern, True) for pattern in node]
+        found = {}
+        for name, parent, key, value in places:
+            if key in parent and (where := self.position(parent, key, value=value)) is not None:
+                found[name] = where
+        return found
+
+    def _extract(self, spec: dict) -> tuple[tuple[str, str], ...]:
+        """pybabel's mapping file as a YAML mapping: file pattern -> extraction method, in order (the
+        source kind says whether it takes one and which methods exist)."""
         node = spec.get("extract")
         if node is None:
             return ()
-        if kind != "labels":
-            raise self.error("`extract` applies to labels catalogs (articles are read as Markdown)", spec, "extract")
         if not isinstance(node, dict) or not node:
             raise self.error("`extract` must map file patterns to babel methods, e.g. `\"app/**.py\": python`",
                              spec, "extract", value=True)
         for pattern, method in node.items():
-            if not isinstance(method, str) or not (method in EXTRACT_METHODS or _entry_point(method)):
-                raise self.error(f"unknown extraction method `{method}` for `{pattern}`", node, pattern, value=True,
-                                 hint="one of: " + ", ".join(EXTRACT_METHODS) + ", or a module:function extractor")
+            if not isinstance(method, str):
+                raise self.error(f"extraction method for `{pattern}` must be a name", node, pattern, value=True)
         return tuple((str(p), str(m)) for p, m in node.items())
 
     def _translation(self, top: dict) -> TranslationConfig:
@@ -405,9 +415,3 @@ class _Validator:
         files = self.patterns(node, "tmx", "a list of TMX file paths or globs", "TMX path",
                               hint="copy the file into the project, or `locflow tm import` it")
         return MemoryConfig(min_score=score, tmx=tuple(files))
-
-
-def _entry_point(method: str) -> bool:
-    """`package.module:function`, as pybabel's mapping files name a custom extractor."""
-    module, sep, func = method.partition(":")
-    return bool(sep) and all(part.isidentifier() for part in module.split(".")) and func.isidentifier()

@@ -13,6 +13,7 @@ from .errors import LocflowError
 if TYPE_CHECKING:
     from .glossary import Glossary
     from .shards import Shard
+    from .sources.kinds import SourceKind
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,10 @@ class CatalogFile:
 
 class Project:
     def __init__(self, config: Config) -> None:
+        from .sources.kinds import kind_of, validate
+
+        validate(config)  # an unknown kind, or options the kind does not take, stop every command here
+        self._kinds = {name: kind_of(spec) for name, spec in config.catalogs.items()}
         self.config = config
         self.root = config.root
         self._glossary: Glossary | None = None
@@ -70,13 +75,28 @@ class Project:
 
     # --- layout -----------------------------------------------------------------------------
 
+    def kind(self, catalog: CatalogConfig | str) -> "SourceKind":
+        """The source kind of a catalog (or of a workflow.yaml catalog name)."""
+        return self._kinds[catalog if isinstance(catalog, str) else catalog.name]
+
     def template_path(self, catalog: CatalogConfig, slug: str | None = None) -> Path:
-        base = self.config.locales_path / "templates"
-        return self.inside(base / catalog.name / f"{slug}.pot" if slug else base / f"{catalog.name}.pot")
+        return self.inside(self.kind(catalog).template_path(self.config.locales_path, catalog.name, slug))
 
     def po_path(self, catalog: CatalogConfig, language: str, slug: str | None = None) -> Path:
-        base = self.config.locales_path / language
-        return self.inside(base / catalog.name / f"{slug}.po" if slug else base / "LC_MESSAGES" / f"{catalog.name}.po")
+        return self.inside(self.kind(catalog).po_path(self.config.locales_path, language, catalog.name, slug))
+
+    def catalog_at(self, path: Path) -> CatalogFile | None:
+        """The catalog a PO path is (or would be) in the project's layout; None for any other path."""
+        locales = self.config.locales_path
+        for spec in self.config.catalogs.values():
+            kind = self.kind(spec)
+            for lang in self.config.languages:
+                if kind.per_source:
+                    if path.suffix == ".po" and path.parent == kind.po_path(locales, lang, spec.name, "-").parent:
+                        return CatalogFile(f"{spec.name}/{path.stem}", spec.name, lang, path, spec.publish)
+                elif path == kind.po_path(locales, lang, spec.name):
+                    return CatalogFile(spec.name, spec.name, lang, path, spec.publish)
+        return None
 
     def source_files(self, catalog: CatalogConfig) -> list[Path]:
         """Files matched by the catalog's globs, sorted; a glob matching nothing is an error."""
@@ -110,15 +130,10 @@ class Project:
         langs = languages or list(self.config.languages)
         result = []
         for cat in self.config.catalogs.values():
+            kind = self.kind(cat)
             for lang in langs:
-                if cat.kind == "labels":
-                    path = self.po_path(cat, lang)
-                    if path.is_file():
-                        result.append(CatalogFile(cat.name, cat.name, lang, path, cat.publish))
-                else:
-                    folder = self.config.locales_path / lang / cat.name
-                    for path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
-                        result.append(CatalogFile(f"{cat.name}/{path.stem}", cat.name, lang, path, cat.publish))
+                for name, path in kind.catalogs(self.config.locales_path, lang, cat.name):
+                    result.append(CatalogFile(name, cat.name, lang, path, cat.publish))
         for cat in result:
             self.inside(cat.path)  # a catalog symlinked out of the tree is refused, not read or written
         if catalogs:
@@ -151,11 +166,12 @@ class Project:
     def source_language(self, cat: CatalogFile, metadata: dict[str, str]) -> str:
         """The language a catalog is translated from.
 
-        Labels: workflow.yaml's source_language. Articles: the catalog's X-Source-Language
-        header, or, when an editor dropped it (babel does), the article's own front matter.
+        One catalog for all sources: workflow.yaml's source_language. Per source (articles): the
+        catalog's X-Source-Language header, or, when an editor dropped it (babel does), the
+        source's own front matter.
         """
         spec = self.config.catalogs.get(cat.group)
-        if spec is None or spec.kind != "articles":
+        if spec is None or not self.kind(spec).per_source:
             return self.config.source_language
         from .catalog import SOURCE_HEADER
 
@@ -163,27 +179,14 @@ class Project:
         if declared:
             return declared
         slug = cat.name.split("/", 1)[1] if "/" in cat.name else cat.name
-        found = self._article_languages(spec).get(slug)
+        if spec.name not in self._languages_by_slug:  # read lazily, once
+            paths = [p for pattern in spec.sources for p in self.root.glob(pattern)]
+            self._languages_by_slug[spec.name] = self.kind(spec).languages(paths)
+        found = self._languages_by_slug[spec.name].get(slug)
         if found:
             return found
-        raise LocflowError(f"catalog has no {SOURCE_HEADER} header and no article `{slug}` says its language",
+        raise LocflowError(f"catalog has no {SOURCE_HEADER} header and no source `{slug}` says its language",
                            path=self.display(cat.path), hint="run `locflow pull` to refresh it")
-
-    def _article_languages(self, spec: CatalogConfig) -> dict[str, str]:
-        """slug -> language from the articles' front matter (read lazily, once)."""
-        if spec.name not in self._languages_by_slug:
-            import re
-
-            found: dict[str, str] = {}
-            for pattern in spec.sources:
-                for path in self.root.glob(pattern):
-                    head = path.read_text(encoding="utf-8", errors="replace")[:4096]
-                    slug = re.search(r"(?m)^slug:[ \t]*[\"']?([a-z0-9-]+)", head)
-                    lang = re.search(r"(?m)^language:[ \t]*[\"']?([A-Za-z_]+)", head)
-                    if slug and lang:
-                        found[slug.group(1)] = lang.group(1)
-            self._languages_by_slug[spec.name] = found
-        return self._languages_by_slug[spec.name]
 
     @contextmanager
     def lock(self, waiting=None) -> Iterator[None]:

@@ -1,14 +1,14 @@
 """`locflow publish`: only what reached its catalog's publish state goes out.
 
-UI entries below the gate fall back to the source text; an article goes out in a language
-only when every one of its entries there passes the gate and the catalog is current with the
-article. Outputs are written only when their bytes change, and files a previous run published
+Each catalog goes out as its source kind says: a "messages" catalog (UI labels) as an MO and a
+JSON bundle per language, whose entries below the gate fall back to the source text; a "pages"
+catalog (articles) as its sources rebuilt per language, an article going out in a language only
+when every one of its entries there passes the gate and the catalog is current with the article. Outputs are written only when their bytes change, and files a previous run published
 that are no longer due are removed, so a held-back article can never linger.
 """
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from .states import STATE_ORDER, State, msgstr_forms, nplurals_of, state_of
 if TYPE_CHECKING:
     import polib
 
+    from .config import CatalogConfig
     from .sources.articles import Article
 
 MANIFEST = "manifest.json"
@@ -55,10 +56,12 @@ class PublishResult:
     manifest: dict
     problems: tuple[str, ...] = ()  # findings of the run: labels held back, a site without templates
     languages: tuple[str, ...] = ()  # published by this run; the manifest keeps the others' last figures
+    pages: tuple[str, ...] = ()  # the catalogs published as pages (their manifest sections list held_back)
 
     @property
     def held_back(self) -> int:
-        return sum(len(self.manifest["languages"][lang]["articles"]["held_back"]) for lang in self.languages)
+        return sum(len(self.manifest["languages"][lang][name]["held_back"])
+                   for lang in self.languages for name in self.pages)
 
 
 def _state_counts(entries, nplurals: int | None = None) -> dict[str, int]:
@@ -68,48 +71,45 @@ def _state_counts(entries, nplurals: int | None = None) -> dict[str, int]:
     return counts
 
 
-def label_bundle(project: Project, language: str) -> LabelBundle:
-    """UI entries of one language at or above the labels catalog's publish state."""
+def label_bundle(project: Project, catalog: "CatalogConfig", language: str) -> LabelBundle:
+    """A messages catalog's entries in one language at or above its publish state."""
     from .catalog import plural_forms
 
     bundle = LabelBundle(language, plural_forms(language)[1])
-    for catalog in project.config.catalogs.values():
-        if catalog.kind != "labels":
-            continue
-        path = project.po_path(catalog, language)
-        if not path.is_file():
-            # No catalog in this language at all: every label of the template shows its source text.
-            template = project.template_path(catalog)
-            if template.is_file():
-                bundle.fallback += sum(1 for e in read_po(template, display=project.display(template))
-                                       if not e.obsolete)
-            continue
-        po = read_po(path, display=project.display(path))
-        bundle.plural_forms = po.metadata.get("Plural-Forms", bundle.plural_forms)
-        from .plurals import catalog_nplurals, parse_rule
+    path = project.po_path(catalog, language)
+    if not path.is_file():
+        # No catalog in this language at all: every label of the template shows its source text.
+        template = project.template_path(catalog)
+        if template.is_file():
+            bundle.fallback += sum(1 for e in read_po(template, display=project.display(template))
+                                   if not e.obsolete)
+        return bundle
+    po = read_po(path, display=project.display(path))
+    bundle.plural_forms = po.metadata.get("Plural-Forms", bundle.plural_forms)
+    from .plurals import catalog_nplurals, parse_rule
 
-        try:
-            parse_rule(bundle.plural_forms)  # a rule gettext cannot use would break every page that reads the MO
-        except LocflowError as exc:
-            raise LocflowError(exc.message, path=project.display(path), line=1,
-                               hint="fix the Plural-Forms header (`locflow plurals show` gives the language's rule)"
-                               ) from None
-        gate = State(catalog.publish)
-        active = [e for e in po if not e.obsolete]
-        nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), language)
-        for name, n in _state_counts(active, nplurals).items():
-            bundle.counts[name] = bundle.counts.get(name, 0) + n
-        broken = _placeholder_errors(project, catalog.name, language, po)
-        for key in _unsafe_entries(po):
-            broken.setdefault(key, ["it adds markup, a link target or control characters the source does not have"])
-        for e in active:
-            if state_of(e, nplurals).rank >= gate.rank and (e.msgctxt, e.msgid) not in broken:
-                bundle.messages[(e.msgctxt, e.msgid)] = e
-            else:
-                bundle.fallback += 1
-                if (e.msgctxt, e.msgid) in broken and state_of(e, nplurals).rank >= gate.rank:
-                    bundle.held.append(f"{project.display(path)}:{e.linenum}: {e.msgid!r} goes out in the source "
-                                       f"language: {'; '.join(broken[(e.msgctxt, e.msgid)])}")
+    try:
+        parse_rule(bundle.plural_forms)  # a rule gettext cannot use would break every page that reads the MO
+    except LocflowError as exc:
+        raise LocflowError(exc.message, path=project.display(path), line=1,
+                           hint="fix the Plural-Forms header (`locflow plurals show` gives the language's rule)"
+                           ) from None
+    gate = State(catalog.publish)
+    active = [e for e in po if not e.obsolete]
+    nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), language)
+    for name, n in _state_counts(active, nplurals).items():
+        bundle.counts[name] = bundle.counts.get(name, 0) + n
+    broken = _placeholder_errors(project, catalog.name, language, po)
+    for key in _unsafe_entries(po):
+        broken.setdefault(key, ["it adds markup, a link target or control characters the source does not have"])
+    for e in active:
+        if state_of(e, nplurals).rank >= gate.rank and (e.msgctxt, e.msgid) not in broken:
+            bundle.messages[(e.msgctxt, e.msgid)] = e
+        else:
+            bundle.fallback += 1
+            if (e.msgctxt, e.msgid) in broken and state_of(e, nplurals).rank >= gate.rank:
+                bundle.held.append(f"{project.display(path)}:{e.linenum}: {e.msgid!r} goes out in the source "
+                                   f"language: {'; '.join(broken[(e.msgctxt, e.msgid)])}")
     return bundle
 
 
@@ -182,11 +182,11 @@ def bundle_json(bundle: LabelBundle) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def article_outcome(project: Project, article: "Article", language: str) -> tuple[ArticleOutcome, dict | None]:
+def article_outcome(project: Project, catalog: "CatalogConfig", article: "Article",
+                    language: str) -> tuple[ArticleOutcome, dict | None]:
     """Whether the article may go out in `language`, and its translations if so."""
     if language == article.language:
         return ArticleOutcome(article.slug, language, True, "source language"), {}
-    catalog = next(c for c in project.config.catalogs.values() if c.kind == "articles")
     path = project.po_path(catalog, language, article.slug)
     if not path.is_file():
         return ArticleOutcome(article.slug, language, False, "no catalog: run `locflow pull`"), None
@@ -222,70 +222,54 @@ def added_targets(article: "Article", text: str) -> list[str]:
     return [t for t in dict.fromkeys(link_targets(text)) if t not in have]
 
 
-def translated_article(article: "Article", language: str, translations: dict[str, str]) -> str:
-    """The article's Markdown in `language`: units replaced, front matter `language` set."""
-    from .sources.articles import assemble
-
-    text = assemble(article, lambda u: translations.get(u.msgid))
-    return re.sub(r"(?m)^(language:[ \t]*)\S+", lambda m: m.group(1) + language, text, count=1)
-
-
 def publish(project: Project, languages: list[str] | None = None, out: Path | None = None) -> PublishResult:
     with project.lock():
         return _publish(project, languages, out)
 
 
 def _publish(project: Project, languages: list[str] | None, out: Path | None) -> PublishResult:
-    from .pull import load_articles
+    from .pull import load_pages
     from .site import render_site
 
     project.check_languages(languages)
     out_dir = out or project.root / "build"
     langs = languages or list(project.config.languages)
-    catalog = next((c for c in project.config.catalogs.values() if c.kind == "articles" and c.sources), None)
-    articles = load_articles(project, catalog) if catalog else []
+    specs = list(project.config.catalogs.values())
+    messages = [c for c in specs if project.kind(c).bundle == "messages"]
+    pages = [c for c in specs if project.kind(c).bundle == "pages" and c.sources]
+    sources = {c.name: load_pages(project, c) for c in pages}
     files: dict[str, bytes] = {}
     manifest: dict = {"site": project.config.site, "languages": {}}
     published: dict[str, list[tuple[Article, str]]] = {}
     problems: list[str] = []
+    bundles: dict[str, list[bytes]] = {}
     for lang in langs:
-        bundle = label_bundle(project, lang)
-        problems += bundle.held
-        files[f"{lang}/LC_MESSAGES/ui.mo"] = write_mo(bundle)
-        files[f"{lang}/ui.json"] = bundle_json(bundle)
-        outcomes = []
-        for article in articles:
-            outcome, translations = article_outcome(project, article, lang)
-            outcomes.append(outcome)
-            if outcome.published and lang != article.language:
-                text = translated_article(article, lang, translations)
-                if added := added_targets(article, text):
-                    outcome = ArticleOutcome(article.slug, lang, False, f"the translation has {len(added)} link "
-                                             "targets the source does not have", outcome.states)
-                    outcomes[-1] = outcome
-            if outcome.published:
-                text = article.text if lang == article.language else text
-                files[f"{lang}/articles/{article.slug}.md"] = text.encode("utf-8")
-                published.setdefault(lang, []).append((article, text))
-        manifest["languages"][lang] = {
-            "ui": {"published": len(bundle.messages), "fallback_to_source": bundle.fallback,
-                   "states": bundle.counts},
-            "articles": {
+        sections: dict[str, dict] = {}
+        for catalog in messages:
+            bundle = label_bundle(project, catalog, lang)
+            problems += bundle.held
+            files[f"{lang}/LC_MESSAGES/{catalog.name}.mo"] = write_mo(bundle)
+            files[f"{lang}/{catalog.name}.json"] = bundle_json(bundle)
+            bundles.setdefault(lang, []).append(files[f"{lang}/LC_MESSAGES/{catalog.name}.mo"])
+            sections[catalog.name] = {"published": len(bundle.messages), "fallback_to_source": bundle.fallback,
+                                      "states": bundle.counts}
+        for catalog in pages:
+            outcomes = [_page(project, catalog, page, lang, files, published) for page in sources[catalog.name]]
+            sections[catalog.name] = {
                 "published": sorted(o.slug for o in outcomes if o.published),
                 "held_back": [{"slug": o.slug, "reason": o.reason, "states": o.states}
                               for o in sorted(outcomes, key=lambda o: o.slug) if not o.published],
-            },
-        }
+            }
+        manifest["languages"][lang] = sections
     if out_dir.exists() and not out_dir.is_dir():
         raise LocflowError("output path is not a folder", path=str(out_dir))
     _refuse_symlinks(out_dir)
     previous = _previous_manifest(out_dir)
     # The language switcher also offers what earlier runs published in the other languages.
-    elsewhere = {lang: set(info.get("articles", {}).get("published", []))
+    elsewhere = {lang: {slug for c in pages for slug in info.get(c.name, {}).get("published", [])}
                  for lang, info in previous.get("languages", {}).items()
                  if lang not in langs and lang in project.config.languages}
-    files.update(render_site(project, langs, published, {lang: files[f"{lang}/LC_MESSAGES/ui.mo"] for lang in langs},
-                             elsewhere, problems))
+    files.update(render_site(project, langs, published, bundles, elsewhere, problems))
     # Publishing some languages leaves the others' files and manifest entries as they were.
     kept = [f for f in previous.get("files", []) if f.split("/", 1)[0] not in langs and f not in files]
     for lang, info in previous.get("languages", {}).items():
@@ -297,7 +281,24 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
     files[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
     ledger = Ledger(project, out_dir)
     written, removed = _write(out_dir, files, previous.get("files", []), set(kept), ledger)
-    return PublishResult(out_dir, tuple(written), tuple(removed), manifest, tuple(problems), tuple(langs))
+    return PublishResult(out_dir, tuple(written), tuple(removed), manifest, tuple(problems), tuple(langs),
+                         tuple(c.name for c in pages))
+
+
+def _page(project: Project, catalog: "CatalogConfig", page: "Article", lang: str, files: dict[str, bytes],
+          published: dict[str, list[tuple["Article", str]]]) -> ArticleOutcome:
+    """Publish one source of a pages catalog in `lang` when its translation passed the gate."""
+    outcome, translations = article_outcome(project, catalog, page, lang)
+    text = page.text
+    if outcome.published and lang != page.language:
+        text = project.kind(catalog).render(page, lang, translations)
+        if added := added_targets(page, text):
+            outcome = ArticleOutcome(page.slug, lang, False, f"the translation has {len(added)} link "
+                                     "targets the source does not have", outcome.states)
+    if outcome.published:
+        files[f"{lang}/{catalog.name}/{page.slug}.md"] = text.encode("utf-8")
+        published.setdefault(lang, []).append((page, text))
+    return outcome
 
 
 def _refuse_symlinks(out_dir: Path) -> None:

@@ -14,7 +14,7 @@ from .pullstate import PullState
 if TYPE_CHECKING:
     import polib
 
-    from .sources.articles import Article
+    from .sources.extracted import Extracted
 
 
 @dataclass(frozen=True)
@@ -145,8 +145,8 @@ def _orphans(project: Project, units: list[_Unit]) -> list[Path]:
     planned = {path for u in units for path in u.paths(str(project.root))}
     found: list[Path] = []
     for catalog in project.config.catalogs.values():
-        if catalog.kind != "articles" or not catalog.sources:
-            continue
+        if not catalog.sources or not project.kind(catalog).per_source:
+            continue  # one catalog for all sources is never orphaned: its sources are a glob that must match
         base = project.config.locales_path
         for folder in [base / "templates" / catalog.name] + [base / lang / catalog.name
                                                               for lang in project.config.languages]:
@@ -183,10 +183,10 @@ def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = Fal
             continue
         sources = project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
         try:
-            if catalog.kind == "labels":
-                units.append(_plan_labels(project, catalog, sources, purge_obsolete, state, errors))
+            if project.kind(catalog).per_source:
+                units += _plan_per_source(project, catalog, sources, purge_obsolete, state, errors)
             else:
-                units += _plan_articles(project, catalog, sources, purge_obsolete, state, errors)
+                units.append(_plan_whole(project, catalog, sources, purge_obsolete, state, errors))
         except LocflowError as exc:
             _skip(errors, exc)
     return units
@@ -238,7 +238,7 @@ def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit |
         return None
     warnings: tuple = ()
     if found.get("warnings"):
-        from .sources.templates import ExtractWarning
+        from .sources.extracted import ExtractWarning
 
         warnings = tuple(ExtractWarning(*w) for w in found["warnings"])
     return _Unit(key, inputs, [], {k: v for k, v in found.items() if k != "outputs"}, known=True,
@@ -276,31 +276,42 @@ def _merged(project: Project, template: "polib.POFile", rendered: bytes, path: P
     return Planned(path, None if same else data, same=same)
 
 
-def _plan_labels(project: Project, catalog: CatalogConfig, sources: list[Path], purge: bool, state: PullState,
-                 errors: list[LocflowError] | None = None) -> _Unit:
-    from .sources.templates import extract_templates
+def extract_unit(project: Project, catalog: CatalogConfig, files: list[Path]) -> "Extracted":
+    """The strings of one unit of `catalog` (all its sources, or one source of a per-source kind)."""
+    return project.kind(catalog).extract(files, [project.display(p) for p in files], project.root, catalog,
+                                         project.config.languages)
 
+
+def template_of(project: Project, extracted: "Extracted") -> "polib.POFile":
+    """The POT of an extracted unit: its messages in order, with their comments, places and flags."""
     import polib
 
-    key, inputs = catalog.name, state.inputs(sources)
-    known = None if custom_extractor(catalog) else _known(project, key, inputs, state)
-    if known is not None:
-        return known
-    warnings: list = []
-    messages = extract_templates(project.root, sources, warnings, catalog.extract)
     pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
-    for m in messages:
+    for m in extracted.messages:
         entry = polib.POEntry(msgid=m.msgid, msgctxt=m.msgctxt, occurrences=[(f, str(n)) for f, n in m.locations],
-                              comment="\n".join(m.comments), flags=_format_flags(m.msgid, m.msgid_plural))
+                              comment="\n".join(m.comments), flags=list(m.flags))
         if m.msgid_plural:
             entry.msgid_plural = m.msgid_plural
             entry.msgstr_plural = {0: "", 1: ""}
         pot.append(entry)
+    return pot
+
+
+def _plan_whole(project: Project, catalog: CatalogConfig, sources: list[Path], purge: bool, state: PullState,
+                errors: list[LocflowError] | None = None) -> _Unit:
+    """One template and one catalog per language for all of the catalog's sources (labels)."""
+    key, inputs = catalog.name, state.inputs(sources)
+    known = None if custom_extractor(catalog) else _known(project, key, inputs, state)
+    if known is not None:
+        return known
+    extracted = extract_unit(project, catalog, sources)
+    pot = template_of(project, extracted)
     rendered = render(pot)
-    unit = _Unit(key, inputs, [Planned(project.template_path(catalog), rendered, warnings=tuple(warnings))],
+    warnings = extracted.warnings
+    unit = _Unit(key, inputs, [Planned(project.template_path(catalog), rendered, warnings=warnings)],
                  {"warnings": [[w.path, w.line, w.message] for w in warnings]})
     for lang in project.config.languages:
-        _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang), lang, purge)
+        _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang), lang, purge, extracted.language)
     _skip_unmerged(errors, [unit])
     return unit
 
@@ -326,34 +337,22 @@ def _fields(exc: LocflowError) -> dict:
             "exit_code": exc.exit_code}
 
 
-def load_articles(project: Project, catalog: CatalogConfig,
-                  errors: list[LocflowError] | None = None) -> list["Article"]:
-    """All articles of a catalog, validated: known language, unique slug (with `errors`, a bad one is
-    recorded there and left out)."""
-    articles: list[Article] = []
+def load_pages(project: Project, catalog: CatalogConfig, errors: list[LocflowError] | None = None) -> list:
+    """Every source of a pages catalog (articles), read for publishing, with a unique slug (with
+    `errors`, a bad one is recorded there and left out)."""
+    kind = project.kind(catalog)
+    pages = []
     seen: dict[str, str] = {}
     for path in project.source_files(catalog):
+        shown = project.display(path)
         try:
-            article = _load_article(project, path)
-            _unique(seen, article.slug, project.display(path))
+            page = kind.read(path, shown, project.config.languages)
+            _unique(seen, page.slug, shown)
         except LocflowError as exc:
             _skip(errors, exc)
             continue
-        articles.append(article)
-    return articles
-
-
-def _load_article(project: Project, path: Path) -> "Article":
-    """One article, with its language checked against the site's."""
-    from .sources.articles import load_article
-
-    shown = project.display(path)
-    article = load_article(path, shown)
-    if article.language not in project.config.languages:
-        line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
-        raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
-                           path=shown, line=line, hint="languages: " + ", ".join(project.config.languages))
-    return article
+        pages.append(page)
+    return pages
 
 
 def _unique(seen: dict[str, str], slug: str, shown: str) -> None:
@@ -362,28 +361,10 @@ def _unique(seen: dict[str, str], slug: str, shown: str) -> None:
     seen[slug] = shown
 
 
-def article_template(project: Project, article: "Article") -> "polib.POFile":
-    import polib
-
-    pot = new_pofile(catalog_metadata(project.config.site, None), default_header(project.config.site, None))
-    shown = project.display(article.path)
-    by_id: dict[str, polib.POEntry] = {}
-    for unit in article.units:
-        entry = by_id.get(unit.msgid)
-        if entry is None:
-            # Article prose is no format string: "50% of" must not be flagged python-format.
-            entry = by_id[unit.msgid] = polib.POEntry(msgid=unit.msgid, comment=unit.kind)
-            pot.append(entry)
-        elif unit.kind not in entry.comment.split(", "):
-            entry.comment += ", " + unit.kind
-        entry.occurrences.append((shown, str(unit.line)))
-    return pot
-
-
-def _plan_articles(project: Project, catalog: CatalogConfig, paths: list[Path], purge: bool, state: PullState,
-                   errors: list[LocflowError] | None = None) -> list[_Unit]:
-    """One unit per article, in source order; with `errors`, an article that cannot be read (or a
-    catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
+def _plan_per_source(project: Project, catalog: CatalogConfig, paths: list[Path], purge: bool, state: PullState,
+                     errors: list[LocflowError] | None = None) -> list[_Unit]:
+    """One unit per source (article), in source order; with `errors`, a source that cannot be read (or
+    a catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
     from .parallel import run_all
 
     units: list[_Unit | dict | None] = []
@@ -394,9 +375,9 @@ def _plan_articles(project: Project, catalog: CatalogConfig, paths: list[Path], 
         units.append(unit)
         if unit is None:
             todo.append((i, key, inputs, path))
-    # Each article's extraction and merges are independent: on every core, in batches, in order.
+    # Each source's extraction and merges are independent: on every core, in batches, in order.
     weight = sum(path.stat().st_size for *_, path in todo) * len(project.config.languages)
-    results = run_all(_article_job, [str(path) for *_, path in todo], weight=weight,
+    results = run_all(_source_job, [str(path) for *_, path in todo], weight=weight,
                       context=(project, catalog, purge))
     for (i, key, inputs, _), result in zip(todo, results):
         if isinstance(result, _Unit):
@@ -418,35 +399,26 @@ def _plan_articles(project: Project, catalog: CatalogConfig, paths: list[Path], 
     return planned
 
 
-def _article_job(path: str) -> "_Unit | dict":
-    """Template and catalogs of one article (in a worker process when the run is big)."""
+def _source_job(path: str) -> "_Unit | dict":
+    """Template and catalogs of one source (in a worker process when the run is big)."""
     from .parallel import shared
 
     project, catalog, purge = shared()
     try:
-        article = _load_article(project, Path(path))
+        extracted = extract_unit(project, catalog, [Path(path)])
     except LocflowError as exc:
         return _fields(exc)
-    pot = article_template(project, article)
+    pot = template_of(project, extracted)
     rendered = render(pot)
-    unit = _Unit("", "", [], {"slug": article.slug, "language": article.language})
-    target = project.template_path(catalog, article.slug)
-    unit.plans.append(Planned(target, rendered) if _read(target, unit.observed) != rendered
-                      else Planned(target, None, same=True))
+    extra = {"slug": extracted.slug, "language": extracted.language}
+    if extracted.warnings:
+        extra["warnings"] = [[w.path, w.line, w.message] for w in extracted.warnings]
+    unit = _Unit("", "", [], extra)
+    target = project.template_path(catalog, extracted.slug)
+    unit.plans.append(Planned(target, rendered, warnings=extracted.warnings) if _read(target, unit.observed) != rendered
+                      else Planned(target, None, same=True, warnings=extracted.warnings))
     for lang in project.config.languages:
-        if lang != article.language:
-            _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang, article.slug), lang, purge,
-                        article.language)
+        if lang != extracted.language:
+            _merge_into(unit, project, pot, rendered, project.po_path(catalog, lang, extracted.slug), lang, purge,
+                        extracted.language)
     return unit
-
-
-def _format_flags(msgid: str, plural: str | None) -> list[str]:
-    """`python-format` and `python-brace-format` exactly where pybabel writes them (babel's own rules).
-
-    babel flags "100% independent" too (`% i` reads as a directive); the checks, MT masking and the
-    renderer still treat only a label's named directives as placeholders (labelformat).
-    """
-    from babel.messages.catalog import Message
-
-    flags = Message((msgid, plural) if plural else msgid).flags
-    return sorted(f for f in flags if f in ("python-format", "python-brace-format"))

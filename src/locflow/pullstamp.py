@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .project import Project
-    from .sources.templates import ExtractWarning
+    from .sources.extracted import ExtractWarning
 
 NAME = "pull-stamp.json"
 

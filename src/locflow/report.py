@@ -24,17 +24,17 @@ class Report:
 def build_report(project: Project, languages: list[str] | None = None) -> Report:
     from .checks.runner import run_checks
     from .publish import article_outcome
-    from .pull import load_articles
+    from .pull import load_pages
     from .status import rollup, status
 
     rows = rollup(status(project, languages))
     checks = run_checks(project, languages)
-    catalog = next((c for c in project.config.catalogs.values() if c.kind == "articles" and c.sources), None)
-    articles = load_articles(project, catalog) if catalog else []
+    pages = [(c, page) for c in project.config.catalogs.values() if project.kind(c).bundle == "pages" and c.sources
+             for page in load_pages(project, c)]
     blocked = []
     for lang in languages or project.config.languages:
-        for article in articles:
-            outcome, _ = article_outcome(project, article, lang)
+        for catalog, article in pages:
+            outcome, _ = article_outcome(project, catalog, article, lang)
             if not outcome.published:
                 blocked.append({"language": lang, "slug": article.slug, "title": article.meta["title"],
                                 "reason": outcome.reason})

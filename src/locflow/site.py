@@ -198,13 +198,23 @@ def _native(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def _translations(bundles: list[bytes]) -> gettext.NullTranslations:
+    """The language's messages catalogs as one gettext chain (none: every label in the source text)."""
+    chain: gettext.NullTranslations = gettext.NullTranslations()
+    for data in reversed(bundles):
+        tr = gettext.GNUTranslations(io.BytesIO(data))
+        tr.add_fallback(chain)
+        chain = tr
+    return chain
+
+
 def render_site(project: Project, languages: list[str], published: dict[str, list[tuple["Article", str]]],
-                mo: dict[str, bytes], elsewhere: dict[str, set[str]] | None = None,
+                mo: dict[str, list[bytes]], elsewhere: dict[str, set[str]] | None = None,
                 problems: list[str] | None = None) -> dict[str, bytes]:
     """Pages per language: index.html and one page per published article.
 
-    `mo` holds each language's published UI catalog (publish's own ui.mo bytes, so the pages say
-    exactly what the bundle says); `elsewhere` maps languages not rendered now to the slugs
+    `mo` holds each language's published messages catalogs, in workflow.yaml's order (publish's own
+    MO bytes, so the pages say exactly what the bundles say; the first that has a label wins); `elsewhere` maps languages not rendered now to the slugs
     already published in them; `problems` collects what the run must report (a label that fell
     back to its source, a site without templates).
     """
@@ -245,7 +255,7 @@ def _template_position(project: Project, exc: BaseException) -> tuple[str | None
 
 
 def _render(project: Project, env, languages: list[str], published: dict[str, list[tuple["Article", str]]],
-            mo: dict[str, bytes], elsewhere: dict[str, set[str]] | None, problems: list[str]) -> dict[str, bytes]:
+            mo: dict[str, list[bytes]], elsewhere: dict[str, set[str]] | None, problems: list[str]) -> dict[str, bytes]:
     from babel.dates import format_date
 
     files: dict[str, bytes] = {"static/style.css": STYLE.encode("utf-8")}
@@ -253,7 +263,7 @@ def _render(project: Project, env, languages: list[str], published: dict[str, li
     available.update(elsewhere or {})
     switchable = [code for code in project.config.languages if code in available]
     for lang in languages:
-        tr = gettext.GNUTranslations(io.BytesIO(mo[lang]))
+        tr = _translations(mo.get(lang, []))
         fallbacks: list[str] = []
         _install(env, tr, fallbacks)
         views = sorted((_view(a, text, lang, tr) for a, text in published.get(lang, [])),

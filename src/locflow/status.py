@@ -122,7 +122,9 @@ def status(project: Project, languages: list[str] | None = None,
         if c is None:
             continue
         spec = project.config.catalogs.get(cat.group)
-        source = spec is not None and spec.kind == "labels" and cat.language == project.config.source_language
+        # One catalog for all sources has one in the source language too: its strings are the source itself.
+        source = (spec is not None and not project.kind(spec).per_source
+                  and cat.language == project.config.source_language)
         rows.append(summarize(cat.name, cat.language, project.display(cat.path), {s: c[s.value] for s in STATE_ORDER},
                               c["obsolete"], State(cat.publish), source))
     if missing:
@@ -137,7 +139,7 @@ def _missing(project: Project, languages: list[str] | None, catalogs: list[str] 
 
     rows = []
     for spec in project.config.catalogs.values():
-        if spec.kind != "labels" or (catalogs and not any(spec.name == c or fnmatch.fnmatchcase(spec.name, c)
+        if project.kind(spec).per_source or (catalogs and not any(spec.name == c or fnmatch.fnmatchcase(spec.name, c)
                                                           for c in catalogs)):
             continue
         template = project.template_path(spec)

@@ -2,7 +2,9 @@
 
 Entry checks take (context, entry) and yield messages; catalog checks take the context and
 yield (line, message) pairs. Register with `@entry_check` / `@catalog_check`; the docstring's
-first paragraph is the description `locflow check --list` prints.
+first paragraph is the description `locflow check --list` prints. A check decided over the whole
+project rather than one catalog (`stale`: a planned pull) registers with `@project_check` from
+the layer that knows how (pull), so this module sits below pull and imports none of it.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ if TYPE_CHECKING:
     import polib
 
     from ..project import CatalogFile, Project
+    from ..shards import Shard
 
 @dataclass(frozen=True)
 class Finding:
@@ -53,6 +56,38 @@ def _register(check_id: str, severity: str, scope: str) -> Callable:
         # The first paragraph, its lines joined: a description wrapped in the source is still one sentence.
         first = (func.__doc__ or "").strip().split("\n\n")[0]
         REGISTRY[check_id] = Check(check_id, severity, scope, func, " ".join(first.split()) or check_id)
+        return func
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a run of `check` covers: a project-wide check reports only findings inside it."""
+
+    files: list  # the CatalogFiles checked
+    languages: list[str] | None
+    catalogs: list[str] | None
+    shard: "Shard | None" = None
+
+
+@dataclass(frozen=True)
+class ProjectCheck:
+    """Checks decided over the whole project at once: their ids (id -> (severity, description)),
+    the function giving their findings, and a fingerprint of every file it reads (the cache key)."""
+
+    ids: dict[str, tuple[str, str]]
+    run: Callable[["Project", Scope, dict[str, str]], list[Finding]]
+    fingerprint: Callable[["Project", Callable], str]
+
+
+PROJECT_CHECKS: list[ProjectCheck] = []
+
+
+def project_check(ids: dict[str, tuple[str, str]], fingerprint: Callable) -> Callable:
+    """Register `run(project, scope, active) -> findings` for `ids`; `fingerprint(project, hash_file)`."""
+    def wrap(func: Callable) -> Callable:
+        PROJECT_CHECKS.append(ProjectCheck(ids, func, fingerprint))
         return func
 
     return wrap

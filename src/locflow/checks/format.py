@@ -77,7 +77,7 @@ def _bare_percent(text: str) -> str | None:
 def _newstyle(ctx: CatalogContext) -> bool:
     """True for a labels catalog: its strings are Jinja2 newstyle gettext labels (see labelformat)."""
     spec = ctx.project.config.catalogs.get(ctx.file.group)
-    return spec is not None and spec.kind == "labels"
+    return spec is not None and ctx.project.kind(spec).labels
 
 
 def _conversions(source: str, text: str, index: int | None) -> list[str]:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..errors import LocflowError
 from ..project import CatalogFile, Project
-from .base import Finding, catalog_context
-from .suite import SPECIAL, check_catalog as catalog_rules, check_entry, severities
+from .base import PROJECT_CHECKS, Finding, Scope, catalog_context
+from .suite import check_catalog as catalog_rules, check_entry, severities
 
 if TYPE_CHECKING:
     from ..shards import Shard
@@ -96,16 +96,18 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
             if cache is not None and miss is not None:
                 cache.store(miss, rows)
             findings += [Finding(**row) for row in rows]
-        if "stale" in active or "empty-msgid" in active:
+        scope = Scope(files, languages, catalogs, shard)
+        for check in PROJECT_CHECKS:
+            wanted = sorted(k for k in check.ids if k in active)
+            if not wanted:
+                continue
             if cache is None:
-                findings += _stale(project, files, active, languages, catalogs, shard)
-            else:
-                key = "@stale:" + json.dumps([languages, catalogs, sorted(k for k in SPECIAL if k in active),
-                                              str(shard) if shard else None])
-                rows = cache.value(key, _stale_fingerprint(project, cache),
-                                   lambda: [f.to_json() for f in _stale(project, files, active, languages,
-                                                                         catalogs, shard)])
-                findings += [Finding(**row) for row in rows]
+                findings += check.run(project, scope, active)
+                continue
+            key = "@project:" + json.dumps([wanted, languages, catalogs, str(shard) if shard else None])
+            rows = cache.value(key, check.fingerprint(project, cache.hash),
+                               lambda check=check: [f.to_json() for f in check.run(project, scope, active)])
+            findings += [Finding(**row) for row in rows]
     finally:
         if cache is not None:
             cache.save()
@@ -129,22 +131,6 @@ def _signature(project: Project, active: dict[str, str]) -> str:
         parts.append((project.root / project.config.glossary).read_bytes())
     parts.append(json.dumps(sorted(active.items())).encode())
     return digest(b"\0".join(parts))
-
-
-def _stale_fingerprint(project: Project, cache) -> str:
-    """Hashes of every file a pull reads: sources, existing catalogs and templates."""
-    from ..cache import digest
-
-    paths: set = set()
-    for catalog in project.config.catalogs.values():
-        if catalog.sources:
-            try:
-                paths.update(project.source_files(catalog))
-            except LocflowError:
-                return "unreadable-sources"  # never cached as clean; _stale reports the problem
-    paths.update(p for p in project.config.locales_path.rglob("*.po*") if p.is_file())
-    rows = sorted(f"{project.display(p)}={cache.hash(p)}" for p in paths)
-    return digest("\n".join(rows).encode())
 
 
 def check_catalog(project: Project, cat: CatalogFile, active: dict[str, str], data: bytes | None = None) -> list[Finding]:
@@ -171,67 +157,3 @@ def _read(path, shown: str, data: bytes | None):
     from ..potokens import parse
 
     return parse(data if data is not None else path.read_bytes(), shown)
-
-
-def _stale(project: Project, files: list[CatalogFile], active: dict[str, str], languages, catalogs,
-           shard: "Shard | None" = None) -> list[Finding]:
-    """The `stale` and `empty-msgid` findings: both come from one planned pull."""
-    from ..pull import plan
-
-    severity = active.get("stale", SPECIAL["stale"][0])
-    skipped: list[LocflowError] = []
-    try:
-        plans = plan(project, errors=skipped)  # a catalog that does not parse is skipped; the rest is planned
-    except LocflowError as exc:
-        skipped, plans = [exc], []
-    # A catalog that does not parse is the po-syntax finding's (once, at its line), not a second error here.
-    catalogs_read = {project.display(f.path) for f in project.catalog_files()}
-    out = [Finding("stale", severity, "", "", exc.path or project.display(project.config.path), exc.line,
-                   None, None, f"cannot plan a pull: {exc.message}")
-           for exc in skipped if exc.path not in catalogs_read]
-    if "empty-msgid" in active:
-        out += [Finding("empty-msgid", active["empty-msgid"], "", "", w.path, w.line, None, None, w.message)
-                for p in plans for w in p.warnings]
-    if "stale" not in active:
-        return out
-    wanted = {f.path for f in files}
-    known = {f.path for f in project.catalog_files()}
-    for item in plans:
-        if item.path.suffix == ".pot":
-            continue
-        in_scope = item.path in wanted or (item.path not in known and _in_scope(project, item.path, languages,
-                                                                                 catalogs, shard))
-        if not in_scope:
-            continue
-        if not item.changes:
-            continue
-        rel = project.display(item.path)
-        lang = item.path.relative_to(project.config.locales_path).parts[0]
-        name = _catalog_name(project, item.path)
-        if item.path.is_file():
-            from ..plandiff import catalog_changes
-
-            message = f"out of date with its sources ({catalog_changes(project, item).summary()}): run `locflow pull`"
-        else:
-            message = "missing: run `locflow pull` to create it"
-        out.append(Finding("stale", severity, name, lang, rel, None, None, None, message))
-    return out
-
-
-def _catalog_name(project: Project, path) -> str:
-    parts = path.relative_to(project.config.locales_path).parts
-    return path.stem if parts[1] == "LC_MESSAGES" else f"{parts[1]}/{path.stem}"
-
-
-def _in_scope(project: Project, path, languages, catalogs, shard: "Shard | None" = None) -> bool:
-    import fnmatch
-
-    if shard is not None and not shard.holds(project.display(path)):
-        return False
-    lang = path.relative_to(project.config.locales_path).parts[0]
-    name = _catalog_name(project, path)
-    if languages and lang not in languages:
-        return False
-    if catalogs and not any(name == c or name.split("/")[0] == c or fnmatch.fnmatchcase(name, c) for c in catalogs):
-        return False
-    return True

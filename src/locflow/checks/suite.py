@@ -9,27 +9,23 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from . import chars, consistency, format, glossary, language, markup  # noqa: F401  (registers the checks)
+from .. import pullcheck  # noqa: F401  (registers `stale` and `empty-msgid`, read off a planned pull)
 from ..errors import LocflowError
-from .base import REGISTRY, CatalogContext, ignored_checks
+from .base import PROJECT_CHECKS, REGISTRY, CatalogContext, ignored_checks
 
 if TYPE_CHECKING:
     import polib
 
     from ..config import Config
 
-# Checks that are not a function of one catalog: the runner decides them over the whole project.
-SPECIAL = {
-    "po-syntax": ("error", "The file does not parse as PO (file:line of the first problem)."),
-    "stale": ("error", "A `locflow pull` would change the catalogs: sources moved on since the last pull."),
-    "empty-msgid": ("warning", "A template calls gettext with an empty string, which gettext reserves for the "
-                               "catalog header; the call is left out of the catalog."),
-}
+# A catalog that cannot be read has no entries to check: the runner reports it as this check.
+PO_SYNTAX = ("po-syntax", "error", "The file does not parse as PO (file:line of the first problem).")
 
 
 def all_checks() -> list[tuple[str, str, str]]:
     """(id, default severity, description) of every check, sorted by id."""
-    rows = [(c.id, c.severity, c.description) for c in REGISTRY.values()]
-    rows += [(cid, sev, desc) for cid, (sev, desc) in SPECIAL.items()]
+    rows = [(c.id, c.severity, c.description) for c in REGISTRY.values()] + [PO_SYNTAX]
+    rows += [(cid, sev, desc) for check in PROJECT_CHECKS for cid, (sev, desc) in check.ids.items()]
     return sorted(rows)
 
 

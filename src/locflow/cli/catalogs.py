@@ -407,11 +407,14 @@ def publish(
         for problem in result.problems:
             make_console(stderr=True).print(f"[yellow]warning:[/] {escape(problem)}")
         for lang_code in result.languages:  # the others were not republished: their figures are not news
-            info = result.manifest["languages"][lang_code]
-            arts = info["articles"]
-            console.print(f"{lang_code}: UI {info['ui']['published']} strings "
-                          f"({info['ui']['fallback_to_source']} fall back to source), "
-                          f"{len(arts['published'])} articles published, {len(arts['held_back'])} held back")
+            parts = []
+            for name, info in result.manifest["languages"][lang_code].items():
+                if name in result.pages:
+                    parts.append(f"{name}: {len(info['published'])} published, {len(info['held_back'])} held back")
+                else:
+                    parts.append(f"{name}: {info['published']} strings ({info['fallback_to_source']} fall back to "
+                                 "source)")
+            console.print(f"{lang_code}: " + "; ".join(parts))
         if result.written or result.removed:
             console.print(f"wrote {len(result.written)} files, removed {len(result.removed)} in {project.display(target)}")
         else:

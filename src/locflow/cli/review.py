@@ -114,59 +114,43 @@ def _print_action(result) -> None:
               + (" (dry run: nothing written)" if result.dry_run else ""))
 
 
-@review_app.command("approve")
-def review_approve(
-    lang: Language,
-    catalog: Catalogs = None,
-    match: Match = None,
-    state_: States = None,
-    ids: Ids = None,
-    exact: Exact = False,
-    everything: Everything = False,
-    dry_run: DryRun = False,
-    reviewer: Reviewer = None,
-) -> None:
-    """Approve the selected entries (refused, with reasons, when a check finds an error). Example: locflow review approve --lang et --catalog ui --dry-run"""
-    from ..review import approve
-
-    _act(approve, lang, catalog, match, state_, ids, exact, everything, dry_run, signed_by=reviewer)
+# The selection every review action takes (README, "Review"), as typer reads it: name -> (type, default).
+_SELECTION = {"catalog": (Catalogs, None), "match": (Match, None), "state_": (States, None), "ids": (Ids, None),
+              "exact": (Exact, False), "everything": (Everything, False), "dry_run": (DryRun, False),
+              "reviewer": (Reviewer, None)}
+_REASON = typer.Option(..., "--reason", help="Why: stored as a translator comment.")
 
 
-@review_app.command("reject")
-def review_reject(
-    lang: Language,
-    reason: str = typer.Option(..., "--reason", help="Why: stored as a translator comment."),
-    catalog: Catalogs = None,
-    match: Match = None,
-    state_: States = None,
-    ids: Ids = None,
-    exact: Exact = False,
-    everything: Everything = False,
-    dry_run: DryRun = False,
-    reviewer: Reviewer = None,
-) -> None:
-    """Send translations back as fuzzy, with a reason. Example: locflow review reject --lang ru --match Киев --reason "Style book: Kyiv" """
-    from ..review import reject
+def _review_command(name: str, action: str, doc: str, *, reason: bool = False) -> None:
+    """Register `locflow review <name>` over `review.<action>` with the shared selection options."""
+    import inspect
 
-    _act(reject, lang, catalog, match, state_, ids, exact, everything, dry_run, signed_by=reviewer, reason=reason)
+    def command(lang: str, reason: Optional[str] = None, **selection) -> None:
+        from .. import review
+
+        extra = {"reason": reason} if reason is not None else {}
+        _act(getattr(review, action), lang, *(selection[key] for key in list(_SELECTION)[:-1]),
+             signed_by=selection["reviewer"], **extra)
+
+    kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    params = [inspect.Parameter("lang", kind, annotation=Language)]
+    if reason:
+        params.append(inspect.Parameter("reason", kind, default=_REASON, annotation=str))
+    params += [inspect.Parameter(key, kind, default=default, annotation=hint)
+               for key, (hint, default) in _SELECTION.items()]
+    command.__signature__ = inspect.Signature(params)  # typer reads the options from this signature
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = doc
+    command.__name__ = f"review_{name}"
+    review_app.command(name)(command)
 
 
-@review_app.command("reopen")
-def review_reopen(
-    lang: Language,
-    catalog: Catalogs = None,
-    match: Match = None,
-    state_: States = None,
-    ids: Ids = None,
-    exact: Exact = False,
-    everything: Everything = False,
-    dry_run: DryRun = False,
-    reviewer: Reviewer = None,
-) -> None:
-    """Withdraw approvals (approved entries become reviewed). Example: locflow review reopen --lang et --catalog articles/kyiv-disinformation-response"""
-    from ..review import reopen
-
-    _act(reopen, lang, catalog, match, state_, ids, exact, everything, dry_run, signed_by=reviewer)
+_review_command("approve", "approve", "Approve the selected entries (refused, with reasons, when a check finds an "
+                "error). Example: locflow review approve --lang et --catalog ui --dry-run")
+_review_command("reject", "reject", "Send translations back as fuzzy, with a reason. Example: locflow review reject "
+                "--lang ru --match Киев --reason \"Style book: Kyiv\"", reason=True)
+_review_command("reopen", "reopen", "Withdraw approvals (approved entries become reviewed). Example: locflow review "
+                "reopen --lang et --catalog articles/kyiv-disinformation-response")
 
 
 def _act(action, lang: str, catalog, match, state_, ids, exact: bool, everything: bool, dry_run: bool, *,

@@ -307,7 +307,7 @@ def _segments(project: Project, catalogs: list[_Catalog], unique: dict) -> dict:
         item, j = users[0]
         cat = catalogs[item.catalog]
         spec = project.config.catalogs.get(cat.file.group)
-        near = around.around(cat.po, item.entry) if spec is not None and spec.kind == "articles" else None
+        near = around.around(cat.po, item.entry) if spec is not None and project.kind(spec).neighbours else None
         result[key] = build_segment(number, key, item.jobs[j][1], item.entry, glossary, near)
     return result
 

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..errors import LocflowError, decode_position
 from .blocks import Unit, body_units
+from .extracted import Extracted, Message
 
 REQUIRED_FIELDS = ("slug", "title", "language", "date", "section", "author", "summary")
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?")  # fullmatch: `$` would accept "baltic\n"
@@ -150,3 +151,46 @@ def assemble(article: Article, translate: Callable[[Unit], str | None]) -> str:
         pos = unit.end
     out.append(article.text[pos:])
     return "".join(out)
+
+
+def read_article(path: Path, shown: str, languages: tuple[str, ...]) -> Article:
+    """An article whose language is one of the site's."""
+    article = load_article(path, shown)
+    if article.language not in languages:
+        line = next((i + 1 for i, t in enumerate(article.text.splitlines()) if t.startswith("language:")), 2)
+        raise LocflowError(f"article language `{article.language}` is not one of the site's languages",
+                           path=shown, line=line, hint="languages: " + ", ".join(languages))
+    return article
+
+
+def languages_by_slug(paths: list[Path]) -> dict[str, str]:
+    """slug -> language from each article's front matter, by a look at its first lines (no parse)."""
+    found: dict[str, str] = {}
+    for path in paths:
+        head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+        slug = re.search(r"(?m)^slug:[ \t]*[\"']?([a-z0-9-]+)", head)
+        lang = re.search(r"(?m)^language:[ \t]*[\"']?([A-Za-z_]+)", head)
+        if slug and lang:
+            found[slug.group(1)] = lang.group(1)
+    return found
+
+
+def extract_article(path: Path, shown: str, languages: tuple[str, ...]) -> Extracted:
+    """The articles kind's template: one entry per distinct unit text, its kinds as the comment."""
+    article = read_article(path, shown, languages)
+    by_id: dict[str, Message] = {}
+    for unit in article.units:
+        message = by_id.get(unit.msgid)
+        if message is None:
+            # Article prose is no format string: "50% of" must not be flagged python-format.
+            message = by_id[unit.msgid] = Message(msgid=unit.msgid, comments=[unit.kind])
+        elif unit.kind not in message.comments[0].split(", "):
+            message.comments[0] += ", " + unit.kind
+        message.locations.append((shown, unit.line))
+    return Extracted(tuple(by_id.values()), slug=article.slug, language=article.language)
+
+
+def translated(article: Article, language: str, translations: dict[str, str]) -> str:
+    """The article's Markdown in `language`: units replaced, front matter `language` set."""
+    text = assemble(article, lambda u: translations.get(u.msgid))
+    return re.sub(r"(?m)^(language:[ \t]*)\S+", lambda m: m.group(1) + language, text, count=1)

@@ -10,10 +10,10 @@ import io
 import re
 import tokenize
 from contextlib import redirect_stderr
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import LocflowError, decode_position
+from .extracted import Extracted, ExtractWarning, Message
 
 COMMENT_TAGS = ("Translators:", "TRANSLATORS:")
 # babel's defaults already map pgettext/npgettext to (context, message) arguments.
@@ -21,26 +21,8 @@ COMMENT_TAGS = ("Translators:", "TRANSLATORS:")
 # which a merge would then turn into obsolete entries.
 # newstyle_gettext: the renderer's own setting, so a `{% trans %}` block's msgid is the one it looks up.
 JINJA_OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true", "silent": "false", "newstyle_gettext": "true"}
-JINJA = "jinja2.ext:babel_extract"  # config.EXTRACT_METHODS's `jinja2`; babel knows the other short names
+JINJA = "jinja2.ext:babel_extract"  # kinds.EXTRACT_METHODS's `jinja2`; babel knows the other short names
 _EMPTY_MSGID = re.compile(r"^(?P<file>.*):(?P<line>\d+): warning: Empty msgid\.", re.M)
-
-
-@dataclass
-class Message:
-    msgid: str
-    msgid_plural: str | None = None
-    msgctxt: str | None = None
-    locations: list[tuple[str, int]] = field(default_factory=list)
-    comments: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ExtractWarning:
-    """Something in a template that is no error but drops a string (`_("")`), with its file:line."""
-
-    path: str
-    line: int
-    message: str
 
 
 def method_for(rel: str, methods: tuple[tuple[str, str], ...]) -> str:
@@ -112,6 +94,27 @@ def extract_templates(root: Path, files: list[Path], warnings: list[ExtractWarni
                 if comment not in entry.comments:
                     entry.comments.append(comment)
     return list(found.values())
+
+
+def extract_labels(files: list[Path], root: Path, methods: tuple[tuple[str, str], ...] = ()) -> Extracted:
+    """The labels kind's template: every message with pybabel's format flags."""
+    warnings: list[ExtractWarning] = []
+    messages = extract_templates(root, files, warnings, methods)
+    for m in messages:
+        m.flags = format_flags(m.msgid, m.msgid_plural)
+    return Extracted(tuple(messages), tuple(warnings))
+
+
+def format_flags(msgid: str, plural: str | None) -> list[str]:
+    """`python-format` and `python-brace-format` exactly where pybabel writes them (babel's own rules).
+
+    babel flags "100% independent" too (`% i` reads as a directive); the checks, MT masking and the
+    renderer still treat only a label's named directives as placeholders (labelformat).
+    """
+    from babel.messages.catalog import Message as BabelMessage
+
+    flags = BabelMessage((msgid, plural) if plural else msgid).flags
+    return sorted(f for f in flags if f in ("python-format", "python-brace-format"))
 
 
 def _python_syntax_error(path: Path, rel: str) -> LocflowError:
