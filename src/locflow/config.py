@@ -17,7 +17,7 @@ TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
 CATALOG_KEYS = ("kind", "sources", "publish", "extract")
 # translation's own keys; any other key is a provider's section, kept as read and checked against
-# the provider registry (mt/registry.py) when a command loads the project
+# the provider registry (mt/providers.check_translation) when a command loads the project
 TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", "memory")
 SECRET_KEYS = ("api_key", "key", "secret")
 MEMORY_KEYS = ("min_score", "tmx")
@@ -43,7 +43,7 @@ class TranslationConfig:
     retries: int = 4
     backoff: float = 0.5  # seconds; doubled on every retry, plus jitter
     # every other key of `translation`: a provider's section as read (names, shapes and options are
-    # checked by the provider registry, mt/registry.py `check_translation`, on load)
+    # checked against the provider registry by mt/providers.py `check_translation` on load)
     options: dict[str, Any] = field(default_factory=dict)
     # "section" and "section.key" (their values), "section:" and "section.key:" (the keys) -> (line, col),
     # so the registry's errors point at the file
