@@ -113,3 +113,15 @@ def test_a_sharded_json_says_what_it_covered(sample):
     assert part["scope"]["shard"] == "1/2" and "placeholders" in part["scope"]["checks"]
     assert part["scope"]["languages"] == ["en", "et", "lv", "lt", "pl", "ro", "ru", "uk"]
     assert "scope" not in json.loads(run_locflow("check", "--format", "json", cwd=sample).stdout)
+
+
+def test_merged_status_table_keeps_the_notes(faulty, tmp_path):
+    """The notes of status's table (the source language's catalog, a catalog not created yet) are not
+    in the JSON; merge-shards finds them again, so its table is the one a single run prints."""
+    (faulty / "locales/lv/LC_MESSAGES/ui.po").unlink()
+    whole = run_locflow("status", cwd=faulty)
+    outputs = [write(tmp_path / f"s{k}.json", run_locflow("status", "--format", "json", "--shard", f"{k}/2",
+                                                            cwd=faulty).stdout) for k in (1, 2)]
+    merged = run_locflow("merge-shards", *outputs, cwd=faulty)
+    assert "(source language)" in whole.stdout and "no catalog yet" in whole.stdout
+    assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout)

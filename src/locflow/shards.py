@@ -19,7 +19,9 @@ from .errors import LocflowError
 if TYPE_CHECKING:
     from .checks.runner import CheckResult
     from .project import Project
-    from .status import CatalogStatus
+    from dataclasses import replace
+
+    from .status import CatalogStatus, table_note
 
 _SPEC = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 
@@ -101,12 +103,15 @@ def _merge_check(docs: list[dict]) -> "CheckResult":
 
 
 def _merge_status(project: "Project", docs: list[tuple[Path, dict]]) -> "list[CatalogStatus]":
-    from .status import CatalogStatus
+    from dataclasses import replace
+
+    from .status import CatalogStatus, table_note
 
     rows: dict[str, CatalogStatus] = {}
     for path, doc in docs:
         for row in doc["catalogs"]:
             item = CatalogStatus(**row)
+            item = replace(item, note=table_note(project, item))
             if item.path in rows:
                 raise LocflowError(f"{item.path} is in two of the outputs", path=str(path),
                                    hint="merge the outputs of one run's shards, each once")

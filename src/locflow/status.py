@@ -73,6 +73,17 @@ def summarize(name: str, language: str, path: str, counts: dict[State, int], obs
     )
 
 
+def table_note(project: Project, row: CatalogStatus) -> str:
+    """The note the table shows beside a row that came back from JSON (merge-shards), where it is not
+    kept: the source language's own catalog, or a catalog that does not exist yet."""
+    cat = project.catalog_at(project.root / row.path)
+    if cat is not None and not cat.path.is_file():
+        return "no catalog yet"
+    if cat is not None and not project.kind(cat.group).per_source and cat.language == project.config.source_language:
+        return "source"
+    return ""
+
+
 def status(project: Project, languages: list[str] | None = None,
            catalogs: list[str] | None = None, shard: "Shard | None" = None,
            missing: bool = False, errors: list[LocflowError] | None = None) -> list[CatalogStatus]:
