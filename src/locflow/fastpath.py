@@ -158,10 +158,9 @@ def _compute(project, request: Request, out) -> int:
 
     languages, catalogs = request.get("--lang", "-l"), request.get("--catalog")
     shard = parse_shard((request.values.get("--shard") or [None])[-1])
-    if project.config.checks:  # as cli.common.load_project: a typo'd check id stops every command
-        from .checks.suite import severities
+    from .validate import check_registries
 
-        severities(project.config)
+    check_registries(project.config)  # as cli.common.load_project: a typo'd check id or provider stops every command
     if request.command == "status":
         from .render import status_json, status_table
         from .status import rollup, status

@@ -60,15 +60,13 @@ def handle_errors() -> Iterator[None]:
 
 
 def load_project():
-    """The project, its whole workflow.yaml validated before any command writes or sends anything:
-    check ids are known to the check registry, not to config.py, so they are checked here."""
+    """The project, its whole workflow.yaml validated before any command writes or sends anything
+    (see validate.py)."""
     from ..project import Project
+    from ..validate import check_registries
 
     project = Project.load(state.config)
-    if project.config.checks:
-        from ..checks.suite import severities
-
-        severities(project.config)
+    check_registries(project.config)
     return project
 
 
