@@ -10,6 +10,7 @@ from locflow.config import find_config, load_config
 from locflow.errors import LocflowError
 from locflow.project import Project
 from locflow.pull import pull
+from locflow.validate import check_registries
 
 
 def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
@@ -22,7 +23,12 @@ def position(text: str, needle: str, nth: int = 1) -> tuple[int, int]:
     return line, col
 
 
-def load_error(tmp_path: Path, text: str | bytes, loader=load_config) -> LocflowError:
+def load_checked(path: Path) -> None:
+    """workflow.yaml loaded as every command loads it: config.py, then the registries."""
+    check_registries(load_config(path))
+
+
+def load_error(tmp_path: Path, text: str | bytes, loader=load_checked) -> LocflowError:
     path = write(tmp_path / "workflow.yaml", text)
     with pytest.raises(LocflowError) as info:
         loader(path)
@@ -55,7 +61,7 @@ def test_valid_config_is_typed(tmp_path):
 
 def test_optional_keys_have_defaults(tmp_path):
     path = write(tmp_path / "workflow.yaml", "site: S\nsource_language: en\nlanguages: [en, et]\n"
-                 "catalogs:\n  ui: {sources: 'site/*.html'}\n")
+                 "catalogs:\n  ui: {kind: labels, sources: 'site/*.html'}\n")
     cfg = load_config(path)
     assert cfg.locales_dir == "locales"
     assert cfg.glossary is None
@@ -167,11 +173,41 @@ def test_unknown_provider_and_formality_fail_at_load_with_their_position(tmp_pat
     assert (err.line, err.col) == position(text, "polite")
 
 
-def test_the_config_knows_every_registered_provider():
-    from locflow.config import PROVIDERS
-    from locflow.mt.providers import REGISTRY
+def test_a_provider_is_known_by_registering_alone(tmp_path):
+    """config.py lists no provider: a provider that registers with its schema is a valid name and
+    section at once, and its own options are checked at their line."""
+    from locflow.mt.providers import REGISTRY, Option, register
 
-    assert sorted(set(PROVIDERS) - {"memory"}) == sorted(REGISTRY)  # memory is the engine's own
+    register("echo-test", {"flavour": Option(str, "plain", choices=("plain", "salted"))})(lambda config, ctx: None)
+    try:
+        base = WORKFLOW + "translation:\n  providers: [memory, echo-test]\n"
+        path = write(tmp_path / "workflow.yaml", base + "  echo-test: {flavour: salted}\n")
+        check_registries(load_config(path))
+        text = base + "  echo-test: {flavour: sweet}\n"
+        err = load_error(tmp_path, text)
+        assert "`sweet`" in err.message and "salted" in err.hint
+        assert (err.line, err.col) == position(text, "sweet")
+        text = base + "  echo-test: {flavor: plain}\n"
+        err = load_error(tmp_path, text)
+        assert "`flavor`" in err.message and err.hint == "did you mean `flavour`?"
+        assert (err.line, err.col) == position(text, "flavor")
+    finally:
+        del REGISTRY["echo-test"]
+    text = WORKFLOW + "translation:\n  providers: [memory, echo-test]\n"
+    err = load_error(tmp_path, text)
+    assert "unknown translation provider `echo-test`" in err.message
+    assert (err.line, err.col) == position(text, "echo-test")
+
+
+def test_an_unknown_provider_section_and_a_section_that_is_no_mapping(tmp_path):
+    text = WORKFLOW + "translation:\n  providers: [memory]\n  deepel: {api_key_env: DEEPL_API_KEY}\n"
+    err = load_error(tmp_path, text)
+    assert err.message == "unknown key `deepel` in translation" and err.hint == "did you mean `deepl`?"
+    assert (err.line, err.col) == position(text, "deepel")
+    text = WORKFLOW + "translation:\n  deepl: DEEPL_API_KEY\n"
+    err = load_error(tmp_path, text)
+    assert err.message == "`deepl` must be a mapping"
+    assert (err.line, err.col) == position(text, "DEEPL_API_KEY")
 
 
 def test_unknown_key_without_close_match_lists_valid_keys(tmp_path):
@@ -351,3 +387,39 @@ def test_deep_flow_nesting_is_refused_before_ruamel_scans_it():
     # Brackets inside quotes and comments are text, not nesting.
     quoted = "a: '" + "[" * 500 + "'\nb: \"" + "{" * 500 + "\"\n# " + "[" * 500 + "\n"
     assert load_yaml(quoted, "workflow.yaml")["a"] == "[" * 500
+
+
+@pytest.mark.parametrize(("old", "typo", "says", "hint"), [
+    ("google]", "gogle]", "unknown translation provider `gogle`", "did you mean `google`?"),
+    ("deepl: ", "deepel:", "unknown key `deepel` in translation", "did you mean `deepl`?"),
+    ("region:", "regoin:", "unknown key `regoin` in translation.microsoft", "did you mean `region`?"),
+])
+def test_a_provider_typo_stops_every_command_before_it_writes(sample, run_cli, old, typo, says, hint):
+    """The provider registry, not config.py, knows the names: every command still asks it on load,
+    the fast path and a pull that finds its stamp included, before it pulls, translates or caches."""
+    import subprocess
+    import sys
+
+    from .conftest import edit_file
+
+    def locflow(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "locflow", *args], cwd=sample, capture_output=True, text=True)
+
+    assert locflow("pull").returncode == 0  # a current tree: the pull stamp is written
+    assert locflow("status", "--format", "json").returncode == 0  # ... and the fast path's cache
+    text = (sample / "workflow.yaml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    text = text.replace(old, typo)
+    (sample / "workflow.yaml").write_text(text, encoding="utf-8")
+    where = "workflow.yaml:{}:{}:".format(*position(text, typo.rstrip(":]")))
+    edit_file(sample, "site/templates/article.html", '{{ _("Share") }}', '{{ _("Share") }} {{ _("Share this story") }}')
+    before = {p: p.read_bytes() for p in (sample / "locales").rglob("*.po*")}
+    for args in (["sync"], ["pull"], ["translate", "--lang", "et"], ["check"], ["status"], ["review", "list"]):
+        result = run_cli(*args, cwd=sample)
+        assert result.exit_code == 2, (args, result.stdout, result.stderr)
+        assert says in result.stderr and hint in result.stderr and where in result.stderr, (args, result.stderr)
+    for args in (["status", "--format", "json"], ["check"], ["pull"]):  # the fast path, the stamped pull
+        proc = locflow(*args)
+        assert proc.returncode == 2 and says in proc.stderr and where in proc.stderr, (args, proc.stderr)
+        assert proc.stdout == "" and "Traceback" not in proc.stderr
+    assert {p: p.read_bytes() for p in (sample / "locales").rglob("*.po*")} == before

@@ -254,6 +254,12 @@ def test_an_empty_msgid_is_a_finding_not_raw_stderr(tmp_path, run_cli):
     assert "It is reserved by GNU gettext" not in checked.output
     found = [f for f in json.loads(checked.stdout)["findings"] if f["check"] == "empty-msgid"]
     assert [(f["path"], f["line"], f["severity"]) for f in found] == [("site/templates/page.html", 12, "warning")]
+    # It belongs to the template's catalog: --catalog selects it, another catalog's run does not list it.
+    assert found[0]["catalog"] == "ui"
+    others = run_cli("check", "--format", "json", "--only", "empty-msgid", "--catalog", "articles", cwd=root)
+    assert json.loads(others.stdout)["findings"] == []
+    mine = run_cli("check", "--format", "json", "--only", "empty-msgid", "--catalog", "ui", "--lang", "et", cwd=root)
+    assert [f["line"] for f in json.loads(mine.stdout)["findings"]] == [12]
 
 
 # --- `extract:` per file pattern, as pybabel's mapping file ------------------------------------

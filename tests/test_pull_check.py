@@ -71,6 +71,16 @@ def test_stale_findings_name_the_strings_that_differ(pulled: Path, run_cli):
         '"All rights reserved, 2026."; removed "Stay In Touch"): run `locflow pull`')
 
 
+def test_a_change_at_the_end_of_a_long_string_is_shown_where_it_is():
+    """Two long strings cut at the same width looked the same; the cut follows the first difference."""
+    from locflow.plandiff import CatalogChanges
+
+    old = "A new detachment of allied fighter jets has taken over NATO air policing and landed at Ämari."
+    new = old.replace("landed", "touched down")
+    summary = CatalogChanges("x.po", False, changed=((old, new),)).summary()
+    assert summary == 'changed "…TO air policing and landed at Ämari." -> "…TO air policing and touched down at Ämari."'
+
+
 def test_the_pre_commit_hook_runs_pull_check():
     from ruamel.yaml import YAML
 

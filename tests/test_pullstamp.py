@@ -126,3 +126,12 @@ def test_a_file_changed_while_the_pull_ran_is_never_stamped_current(stamped):
     assert pullstamp.lookup(stamped / "workflow.yaml") is None
     pullstamp.record(project, stamp["templates"], stamp["catalogs"], ())  # a pull that began after the save
     assert pullstamp.lookup(stamped / "workflow.yaml") is not None
+
+
+def test_sync_with_nothing_to_do_leaves_the_stamp_alone(stamped):
+    """`sync` runs the full pull path (no fast path answers it); finding the tree current, it keeps the
+    stamp it found instead of writing the same stamp with a new time."""
+    before = (stamped / STAMP).read_bytes(), (stamped / STAMP).stat().st_mtime_ns
+    result = run_locflow("sync", cwd=stamped)
+    assert result.returncode == 0, result.stderr
+    assert ((stamped / STAMP).read_bytes(), (stamped / STAMP).stat().st_mtime_ns) == before

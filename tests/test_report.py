@@ -305,7 +305,7 @@ def test_json_format_has_the_documented_keys(built: Built):
         assert isinstance(row["publishable"], bool)
     assert {r["language"] for r in data["coverage"]} == set(LANGUAGES)
     for b in data["blocked_articles"]:
-        assert set(b) == {"language", "slug", "title", "reason"}
+        assert set(b) == {"language", "catalog", "slug", "title", "reason"}
     for f in data["findings"] + data["glossary_violations"]:
         assert set(f) == FINDING_KEYS
     assert set(data["summary"]) == {"error", "warning"}

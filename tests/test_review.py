@@ -244,6 +244,19 @@ def listed(run_cli, root: Path, *args: str) -> list[dict]:
     return json.loads(result.stdout)["entries"]
 
 
+def test_a_second_lang_is_refused_not_silently_the_only_one(run_cli, proj):
+    """Click keeps the last of a repeated single option: `approve --lang et --lang ru` approved ru alone."""
+    from .conftest import snapshot
+
+    before = snapshot(proj)
+    for command in (["review", "approve", "--all"], ["review", "reopen", "--all"],
+                    ["review", "reject", "--all", "--reason", "x"], ["export", "out.xlf"]):
+        result = run_cli(*command, "--lang", "et", "--lang", "ru", cwd=proj)
+        assert result.exit_code == 2, command
+        assert "give one language (got et, ru)" in result.output
+    assert snapshot(proj) == before
+
+
 def test_several_match_options_select_any_of_them(run_cli, proj):
     """A repeated --match once kept only the last one, silently."""
     both = listed(run_cli, proj, "--lang", "et", "--catalog", "ui", "--match", "home", "--match", "picks")
@@ -1001,18 +1014,23 @@ def test_a_held_lock_fails_after_lock_timeout(proj):
 
 
 def test_a_held_lock_is_waited_for_within_lock_timeout(proj):
-    write(proj / "workflow.yaml", WORKFLOW + "lock_timeout: 30\n")
-    holder = hold_lock(proj, 3)
+    """The holder lets go only once the command says it is waiting: no race with a slow start on a
+    loaded machine (the holder used to let go after 3 s, sometimes before the command even asked)."""
+    write(proj / "workflow.yaml", WORKFLOW + "lock_timeout: 60\n")
+    holder = hold_lock(proj, 120)
+    before = (proj / ET_UI_PATH).read_bytes()
     try:
-        start = time.monotonic()
-        proc = run_locflow("review", "approve", "--lang", "et", "--match", "Our Picks", "--reviewer", "Mari Tamm",
-                           cwd=proj)
-        elapsed = time.monotonic() - start
+        proc = subprocess.Popen([sys.executable, "-m", "locflow", "review", "approve", "--lang", "et", "--match",
+                                 "Our Picks", "--reviewer", "Mari Tamm"], cwd=proj, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, env=dict(os.environ, NO_COLOR="1"))
+        first = proc.stderr.readline()  # blocks until the command reports the wait
+        assert "waiting" in first, first
+        assert (proj / ET_UI_PATH).read_bytes() == before  # nothing written while the lock is held
     finally:
+        holder.kill()
         holder.wait(timeout=30)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "waiting" in proc.stderr
-    assert elapsed >= 1.5
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, out + err
     assert_approved_by(find(proj, ET_UI_PATH, "Our Picks"), "Mari Tamm")
 
 

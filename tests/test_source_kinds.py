@@ -204,3 +204,73 @@ def test_a_catalog_without_its_source_language_header_asks_the_kind(sample: Path
     orphan = type(cat)("articles/no-such-article", "articles", "lv", gone, cat.publish)
     with pytest.raises(LocflowError, match="no source `no-such-article` says its language"):
         project.source_language(orphan, {})
+
+
+def test_a_catalog_without_a_kind_is_an_error_not_a_labels_catalog(project: Path):
+    """Without `kind:` a folder of Markdown was read as Jinja2 templates and quietly gave nothing."""
+    text = WORKFLOW.replace("    kind: memos\n", "")
+    (project / "workflow.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["pull"])
+    assert result.exit_code == 2
+    assert "workflow.yaml:9:3: catalog `memos` has no `kind`" in result.stderr
+    assert "labels" in result.stderr and "articles" in result.stderr  # the hint lists the kinds
+    assert not (project / "locales").exists()
+
+
+ARTICLE = """---
+slug: {slug}
+title: Harbour drill
+language: en
+date: 2026-11-02
+section: Defence
+author: Kadri Tamm
+summary: A drill in the harbour.
+---
+
+The drill starts at dawn.
+"""
+
+
+def _two_article_catalogs(root: Path, slug: str, other: str) -> None:
+    (root / "workflow.yaml").write_text(
+        "site: Test Press\nsource_language: en\nlanguages: [en, et]\ncatalogs:\n"
+        "  articles: {kind: articles, sources: [\"news/*.md\"], publish: reviewed}\n"
+        "  opinion: {kind: articles, sources: [\"opinion/*.md\"], publish: reviewed}\n", encoding="utf-8")
+    for folder, name in (("news", slug), ("opinion", other)):
+        (root / folder).mkdir(exist_ok=True)
+        (root / folder / f"{name}.md").write_text(ARTICLE.format(slug=name), encoding="utf-8")
+
+
+def test_a_slug_is_unique_across_article_catalogs(tmp_path: Path, monkeypatch):
+    """Every article's page is <lang>/<slug>.html, whatever its catalog: two catalogs sharing a slug
+    would overwrite each other's page and send the language switcher to the other article."""
+    monkeypatch.chdir(tmp_path)
+    _two_article_catalogs(tmp_path, "harbour-drill", "harbour-drill")
+    for command in ("pull", "publish"):
+        result = runner.invoke(app, [command])
+        assert result.exit_code == 2, (command, result.output)
+        assert "opinion/harbour-drill.md:2: slug `harbour-drill` is also used by news/harbour-drill.md" in result.stderr
+    assert not (tmp_path / "build").exists()
+
+
+def test_slug_index_is_reserved_for_the_front_page(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _two_article_catalogs(tmp_path, "index", "harbour-drill")
+    result = runner.invoke(app, ["pull"])
+    assert result.exit_code == 2
+    assert "news/index.md:2:7: slug `index` is reserved" in result.stderr
+
+
+def test_two_article_catalogs_publish_apart(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _two_article_catalogs(tmp_path, "harbour-drill", "drill-debate")
+    assert runner.invoke(app, ["pull"]).exit_code == 0
+    result = runner.invoke(app, ["publish"])
+    assert result.exit_code == 0, result.output
+    assert "en: articles: 1 published, 0 held back; opinion: 1 published, 0 held back" in result.output
+    assert (tmp_path / "build/en/articles/harbour-drill.md").is_file()
+    assert (tmp_path / "build/en/opinion/drill-debate.md").is_file()
+    assert runner.invoke(app, ["report", "--format", "json", "--out", "report.json"]).exit_code == 0
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert {(b["catalog"], b["slug"]) for b in report["blocked_articles"]} == {("articles", "harbour-drill"),
+                                                                                ("opinion", "drill-debate")}

@@ -16,11 +16,10 @@ TOP_KEYS = ("site", "source_language", "languages", "locales_dir", "glossary", "
             "lock_timeout")
 CHECK_SEVERITIES = ("error", "warning", "info", "off")
 CATALOG_KEYS = ("kind", "sources", "publish", "extract")
-PROVIDER_SECTIONS = ("google", "libre", "deepl", "microsoft", "mymemory", "openai")
-# mt/providers.py registers exactly these, each with the schema of its section (checked by the provider)
-PROVIDERS = ("memory", "pseudo", *PROVIDER_SECTIONS)
-DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
-TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", "memory", *PROVIDER_SECTIONS)
+# translation's own keys; any other key is a provider's section, kept as read and checked against
+# the provider registry (mt/providers.check_translation) when a command loads the project
+TRANSLATION_KEYS = ("providers", "concurrency", "timeout", "retries", "backoff", "memory")
+SECRET_KEYS = ("api_key", "key", "secret")
 MEMORY_KEYS = ("min_score", "tmx")
 
 
@@ -43,9 +42,13 @@ class TranslationConfig:
     timeout: float = 20.0
     retries: int = 4
     backoff: float = 0.5  # seconds; doubled on every retry, plus jitter
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # "section.key" (or "section") -> (line, col), so a provider's own option errors point at the file
+    # every other key of `translation`: a provider's section as read (names, shapes and options are
+    # checked against the provider registry by mt/providers.py `check_translation` on load)
+    options: dict[str, Any] = field(default_factory=dict)
+    # "section" and "section.key" (their values), "section:" and "section.key:" (the keys) -> (line, col),
+    # so the registry's errors point at the file
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    provider_positions: tuple[tuple[int, int] | None, ...] = field(default=(), compare=False)  # per `providers` item
     memory: "MemoryConfig" = field(default_factory=lambda: MemoryConfig())
 
 
@@ -309,7 +312,7 @@ class _Validator:
             if not isinstance(name, str) or not name.replace("_", "").replace("-", "").isalnum():
                 raise self.error(f"catalog name `{name}` must be letters, digits, - or _", node, name)
             spec = self.mapping(spec, f"catalog `{name}`", CATALOG_KEYS, node, name)
-            kind = spec.get("kind", "labels")
+            kind = spec.get("kind", "")  # required: the source kinds' registry says it is missing, at the name
             if not isinstance(kind, str):
                 raise self.error("`kind` must be the name of a source kind", spec, "kind", value=True)
             sources = self.patterns(spec, "sources", "a list of glob patterns", "source pattern")
@@ -326,7 +329,8 @@ class _Validator:
                 positions.append((line + 1, col + 1))
             result[name] = CatalogConfig(name=name, kind=kind, sources=tuple(sources), publish=publish,
                                          source_positions=tuple(positions), extract=self._extract(spec),
-                                         positions=self._catalog_positions(spec))
+                                         positions={**self._catalog_positions(spec),
+                                                    "name": self.position(node, name) or (0, 0)})
         return result
 
     def _catalog_positions(self, spec: dict) -> dict[str, tuple[int, int]]:
@@ -359,40 +363,29 @@ class _Validator:
         node = top.get("translation")
         if node is None:
             return TranslationConfig()
-        node = self.mapping(node, "translation", TRANSLATION_KEYS, top, "translation")
+        if not isinstance(node, dict):
+            raise self.error("translation must be a mapping", top, "translation", value=True)
         providers = node.get("providers", ["memory", "google"])
         if isinstance(providers, str):
             providers = [providers]
         if not isinstance(providers, list) or not all(isinstance(p, str) for p in providers):
             raise self.error("`providers` must be a list of provider names", node, "providers", value=True)
-        for index, name in enumerate(providers):
-            if name not in PROVIDERS:
-                import difflib
-
-                close = difflib.get_close_matches(name, PROVIDERS, n=1)
-                where = node["providers"] if isinstance(node.get("providers"), list) else node
-                raise self.error(f"unknown translation provider `{name}`", where,
-                                 index=index if where is not node else None,
-                                 hint=f"did you mean `{close[0]}`?" if close else "one of: " + ", ".join(PROVIDERS))
-        options: dict[str, dict[str, Any]] = {}
+        where = node["providers"] if isinstance(node.get("providers"), list) else node
+        provider_positions = tuple(self.position(where, "providers" if where is node else None, value=True,
+                                                 index=i if where is not node else None)
+                                   for i in range(len(providers)))
+        options: dict[str, Any] = {}
         positions: dict[str, tuple[int, int]] = {}
-        for name in PROVIDER_SECTIONS:
-            if name in node:
-                opts = node[name]
-                if not isinstance(opts, dict):
-                    raise self.error(f"`{name}` must be a mapping", node, name, value=True)
+        for name, opts in node.items():
+            if name in TRANSLATION_KEYS:
+                continue
+            if isinstance(opts, dict):
                 for key in opts:
-                    if key in ("api_key", "key", "secret"):
+                    if key in SECRET_KEYS:  # whatever the section, a key in the file is a leak
                         raise self.error(f"`{name}.{key}`: secrets must not be written in the config", opts, key,
                                          hint="name an environment variable with `api_key_env` instead")
-                if "price_per_million" in opts:
-                    self.number(opts, "price_per_million", 0, minimum=0, maximum=1_000_000, integer=False)
-                options[name] = {str(k): v for k, v in opts.items()}
-                positions.update(self._positions(node, name, opts))
-        formality = options.get("deepl", {}).get("formality", "default")
-        if formality not in DEEPL_FORMALITY:
-            raise self.error(f"deepl formality `{formality}` is not one of DeepL's", node["deepl"], "formality",
-                             value=True, hint="one of: " + ", ".join(DEEPL_FORMALITY))
+            options[str(name)] = {str(k): v for k, v in opts.items()} if isinstance(opts, dict) else opts
+            positions.update(self._positions(node, name, opts))
         return TranslationConfig(
             providers=tuple(providers),
             concurrency=self.number(node, "concurrency", 8, minimum=1, maximum=64, integer=True),
@@ -401,21 +394,18 @@ class _Validator:
             backoff=float(self.number(node, "backoff", 0.5, minimum=0, maximum=60, integer=False)),
             options=options,
             positions=positions,
+            provider_positions=provider_positions,
             memory=self._memory(node),
         )
 
-    @staticmethod
-    def _positions(node: Any, name: str, opts: Any) -> dict[str, tuple[int, int]]:
-        found = {}
-        try:
-            line, col = node.lc.value(name)
-            found[name] = (line + 1, col + 1)
-            for key in opts:
-                line, col = opts.lc.value(key)
-                found[f"{name}.{key}"] = (line + 1, col + 1)
-        except (AttributeError, KeyError, TypeError):
-            pass  # a mapping built in code has no positions
-        return found
+    def _positions(self, node: Any, name: str, opts: Any) -> dict[str, tuple[int, int]]:
+        """Where a provider section's key, its value and each of its options' values are (none for a
+        mapping built in code)."""
+        found = {f"{name}:": self.position(node, name), name: self.position(node, name, value=True)}
+        if isinstance(opts, dict):
+            found.update({f"{name}.{key}": self.position(opts, key, value=True) for key in opts})
+            found.update({f"{name}.{key}:": self.position(opts, key) for key in opts})
+        return {where: at for where, at in found.items() if at is not None}
 
     def _memory(self, translation: dict) -> MemoryConfig:
         node = translation.get("memory")

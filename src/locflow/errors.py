@@ -38,7 +38,7 @@ class LocflowError(Exception):
         """`file:line:col` as far as it is known."""
         if self.path is None:
             return ""
-        parts = [self.path]
+        parts = [_shown(self.path)]
         if self.line is not None:
             parts.append(str(self.line))
             if self.col is not None:
@@ -67,3 +67,16 @@ def stop_on_closed_pipe() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     raise SystemExit(EXIT_PIPE_CLOSED)
+
+
+def _shown(path: str) -> str:
+    """A path inside the working folder as the user would type it (`workflow.yaml`, not /home/…/workflow.yaml)."""
+    import os
+
+    if not os.path.isabs(path):
+        return path
+    try:
+        here = os.getcwd()
+    except OSError:
+        return path
+    return os.path.relpath(path, here) if path.startswith(here.rstrip("/") + "/") else path

@@ -146,12 +146,10 @@ def _pull(config: str | None, purge: bool, dry_run: bool, check: bool) -> int:
     from .project import Project
     from .pull import pull
     from .render import print_pull, show_waiting
+    from .validate import check_registries
 
     project = Project.load(config)
-    if project.config.checks:  # as cli.common.load_project: a typo'd check id stops every command
-        from .checks.suite import severities
-
-        severities(project.config)
+    check_registries(project.config)  # as cli.common.load_project: a typo'd check id or provider stops every command
     result = pull(project, purge_obsolete=purge, dry_run=dry_run, waiting=show_waiting)
     print_pull(result, dry_run, echo)
     if result.exit_code:
@@ -215,10 +213,9 @@ def _compute(project, request: Request, out) -> int:
 
     languages, catalogs = request.get("--lang", "-l"), request.get("--catalog")
     shard = parse_shard((request.values.get("--shard") or [None])[-1])
-    if project.config.checks:  # as cli.common.load_project: a typo'd check id stops every command
-        from .checks.suite import severities
+    from .validate import check_registries
 
-        severities(project.config)
+    check_registries(project.config)  # as cli.common.load_project: a typo'd check id or provider stops every command
     if request.command == "status":
         from .render import status_json, status_table
         from .status import rollup, status

@@ -41,7 +41,7 @@ class CatalogChanges:
         source_of = self.prefilled_from
         for kind, items in (("added", [_quote(a) + (f" (fuzzy from {_quote(source_of[a])})" if a in source_of else "")
                                        for a in self.added]),
-                            ("changed", [f"{_quote(a)} -> {_quote(b)}" for a, b in self.changed]),
+                            ("changed", [_quote_change(a, b) for a, b in self.changed]),
                             ("removed", [_quote(r) for r in self.removed])):
             if items:
                 more = f" and {len(items) - limit} more" if len(items) > limit else ""
@@ -58,9 +58,21 @@ def _label(msgctxt: str | None, msgid: str) -> str:
     return f"[{msgctxt}] {msgid}" if msgctxt else msgid
 
 
-def _quote(text: str, width: int = 60) -> str:
+def _quote(text: str, width: int = 60, start: int = 0) -> str:
+    """`text` in quotes, cut to `width` characters from `start` (an ellipsis marks each cut)."""
     shown = text.replace("\n", "\\n")
-    return '"' + (shown if len(shown) <= width else shown[:width - 1] + "…") + '"'
+    head = "…" if start > 0 else ""
+    shown = shown[start:]
+    return '"' + head + (shown if len(shown) <= width else shown[:width - 1] + "…") + '"'
+
+
+def _quote_change(old: str, new: str, width: int = 60) -> str:
+    """`"old" -> "new"`, both cut to show where they differ: two long strings that differ only at
+    the end must not look alike."""
+    a, b = old.replace("\n", "\\n"), new.replace("\n", "\\n")
+    same = next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    start = max(0, same - 20) if same > width - 20 else 0
+    return f"{_quote(old, width, start)} -> {_quote(new, width, start)}"
 
 
 def catalog_changes(project: "Project", item: "Planned") -> CatalogChanges:

@@ -237,7 +237,8 @@ def _publish(project: Project, languages: list[str] | None, out: Path | None) ->
     specs = list(project.config.catalogs.values())
     messages = [c for c in specs if project.kind(c).bundle == "messages"]
     pages = [c for c in specs if project.kind(c).bundle == "pages" and c.sources]
-    sources = {c.name: load_pages(project, c) for c in pages}
+    slugs: dict[str, str] = {}
+    sources = {c.name: load_pages(project, c, seen=slugs) for c in pages}
     files: dict[str, bytes] = {}
     manifest: dict = {"site": project.config.site, "languages": {}}
     published: dict[str, list[tuple[Article, str]]] = {}

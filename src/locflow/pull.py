@@ -181,13 +181,14 @@ def plan(project: Project, *, purge_obsolete: bool = False, errors: list[Locflow
 def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = False,
                errors: list[LocflowError] | None = None) -> list[_Unit]:
     units: list[_Unit] = []
+    slugs: dict[str, str] = {}  # across catalogs: the site publishes every page at <lang>/<slug>.html
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
         sources = project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
         try:
             if project.kind(catalog).per_source:
-                units += _plan_per_source(project, catalog, sources, purge_obsolete, state, errors)
+                units += _plan_per_source(project, catalog, sources, purge_obsolete, state, errors, slugs)
             else:
                 units.append(_plan_whole(project, catalog, sources, purge_obsolete, state, errors))
         except LocflowError as exc:
@@ -340,12 +341,14 @@ def _fields(exc: LocflowError) -> dict:
             "exit_code": exc.exit_code}
 
 
-def load_pages(project: Project, catalog: CatalogConfig, errors: list[LocflowError] | None = None) -> list:
+def load_pages(project: Project, catalog: CatalogConfig, errors: list[LocflowError] | None = None,
+               seen: dict[str, str] | None = None) -> list:
     """Every source of a pages catalog (articles), read for publishing, with a unique slug (with
-    `errors`, a bad one is recorded there and left out)."""
+    `errors`, a bad one is recorded there and left out). `seen` carries the slugs of the catalogs
+    read before: pages of every catalog share the site's <lang>/<slug>.html."""
     kind = project.kind(catalog)
     pages = []
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen
     for path in project.source_files(catalog):
         shown = project.display(path)
         try:
@@ -365,7 +368,7 @@ def _unique(seen: dict[str, str], slug: str, shown: str) -> None:
 
 
 def _plan_per_source(project: Project, catalog: CatalogConfig, paths: list[Path], purge: bool, state: PullState,
-                     errors: list[LocflowError] | None = None) -> list[_Unit]:
+                     errors: list[LocflowError] | None = None, seen: dict[str, str] | None = None) -> list[_Unit]:
     """One unit per source (article), in source order; with `errors`, a source that cannot be read (or
     a catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
     from .parallel import run_all
@@ -389,7 +392,7 @@ def _plan_per_source(project: Project, catalog: CatalogConfig, paths: list[Path]
         units[i] = result
     # Errors in source order, as a sequential pull meets them.
     planned: list[_Unit] = []
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen
     for path, unit in zip(paths, units):
         try:
             if isinstance(unit, dict):

@@ -92,9 +92,26 @@ def record(project: "Project", templates: int, catalogs: int, warnings: tuple["E
             "templates": templates, "catalogs": catalogs,
             "warnings": [[w.path, w.line, w.message] for w in warnings],
         }
+        if _still_valid(_folder(root) / NAME, payload):
+            return  # a run with nothing to do writes nothing, not even its stamp
         atomic_write(_folder(root) / NAME, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     except OSError:
         return
+
+
+def _still_valid(path: Path, payload: dict) -> bool:
+    """The stamp on disk says what `payload` says and none of its files was racy when it was written."""
+    from .cache import RACY_SECONDS
+
+    try:
+        old = json.loads(path.read_bytes())
+        if {k: v for k, v in old.items() if k != "written_at"} != {k: v for k, v in payload.items()
+                                                                   if k != "written_at"}:
+            return False
+        limit = (old["written_at"] - RACY_SECONDS) * 1e9
+        return not any(mtime >= limit for stats in (old["tree"], old["sources"]) for _, mtime in stats.values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
 
 
 def lookup(config: Path) -> dict | None:

@@ -29,14 +29,16 @@ def build_report(project: Project, languages: list[str] | None = None) -> Report
 
     rows = rollup(status(project, languages))
     checks = run_checks(project, languages)
+    slugs: dict[str, str] = {}
     pages = [(c, page) for c in project.config.catalogs.values() if project.kind(c).bundle == "pages" and c.sources
-             for page in load_pages(project, c)]
+             for page in load_pages(project, c, seen=slugs)]
     blocked = []
     for lang in languages or project.config.languages:
         for catalog, article in pages:
             outcome, _ = article_outcome(project, catalog, article, lang)
             if not outcome.published:
-                blocked.append({"language": lang, "slug": article.slug, "title": article.meta["title"],
+                blocked.append({"language": lang, "catalog": catalog.name, "slug": article.slug,
+                                "title": article.meta["title"],
                                 "reason": outcome.reason})
     findings = [f.to_json() for f in checks.findings if f.severity in ("error", "warning")]
     by_check: dict[str, dict[str, int]] = {}

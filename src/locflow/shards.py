@@ -93,8 +93,9 @@ def _merge_check(docs: list[dict]) -> "CheckResult":
         languages += [lang for lang in scope.get("languages", ()) if lang not in languages]
         for row in doc["findings"]:
             finding = Finding(**row)
-            if not finding.catalog:
-                # Not about one catalog (sources that cannot be extracted): every shard reports it.
+            if not finding.language:
+                # Not about one catalog file (sources that cannot be extracted, a template's empty
+                # msgid): every shard plans the whole pull and reports it.
                 if finding in project_wide:
                     continue
                 project_wide.add(finding)

@@ -61,15 +61,13 @@ def handle_errors() -> Iterator[None]:
 
 
 def load_project():
-    """The project, its whole workflow.yaml validated before any command writes or sends anything:
-    check ids are known to the check registry, not to config.py, so they are checked here."""
+    """The project, its whole workflow.yaml validated before any command writes or sends anything
+    (see validate.py)."""
     from ..project import Project
+    from ..validate import check_registries
 
     project = Project.load(state.config)
-    if project.config.checks:
-        from ..checks.suite import severities
-
-        severities(project.config)
+    check_registries(project.config)
     return project
 
 
@@ -93,7 +91,16 @@ FORMAT_HELP = "Output format: text or json."
 
 # Options that mean the same in every command, declared once.
 Languages = Annotated[Optional[List[str]], typer.Option("--lang", "-l", help="Only these languages.")]
-Language = Annotated[str, typer.Option("--lang", "-l", help="Language.")]
+def one_language(values: List[str]) -> List[str]:
+    """A command that works on one language refuses a second `--lang` (click would keep the last one
+    quietly, and `review approve --lang et --lang lv` would approve lv only); it reads `lang[0]`."""
+    if len(values) > 1:
+        raise typer.BadParameter(f"give one language (got {', '.join(values)}): run the command once per language")
+    return values
+
+
+Language = Annotated[List[str], typer.Option("--lang", "-l", help="Language.", metavar="<str>",
+                                             callback=one_language)]
 Catalogs = Annotated[Optional[List[str]],
                      typer.Option("--catalog", help="Only these catalogs (name, group or glob).")]
 TextOrJson = Annotated[str, typer.Option("--format", "-f", help=FORMAT_HELP)]

@@ -24,8 +24,8 @@ def export_command(
     with handle_errors():
         check_format(fmt, ("xliff",))
         project = load_project()
-        project.check_languages([lang])
-        result = export_xliff(project, lang, out, catalogs=split_values(catalog), version=version)
+        project.check_languages(lang)
+        result = export_xliff(project, lang[0], out, catalogs=split_values(catalog), version=version)
         typer.echo(f"wrote {result.units} units from {result.catalogs} catalogs to {result.path} (XLIFF {result.version})")
 
 

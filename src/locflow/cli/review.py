@@ -125,11 +125,11 @@ def _review_command(name: str, action: str, doc: str, *, reason: bool = False) -
     """Register `locflow review <name>` over `review.<action>` with the shared selection options."""
     import inspect
 
-    def command(lang: str, reason: Optional[str] = None, **selection) -> None:
+    def command(lang: List[str], reason: Optional[str] = None, **selection) -> None:
         from .. import review
 
         extra = {"reason": reason} if reason is not None else {}
-        _act(getattr(review, action), lang, *(selection[key] for key in list(_SELECTION)[:-1]),
+        _act(getattr(review, action), lang[0], *(selection[key] for key in list(_SELECTION)[:-1]),
              signed_by=selection["reviewer"], **extra)
 
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..shards import Shard
     from ..tm.memory import Match as TmMatch
     from ..tm.memory import Memory
-    from .providers import Provider
+    from .providers import Provider, ProviderContext
 
 BREAKER_THRESHOLD = 5  # consecutive failures that switch a provider off for the rest of the run
 MAX_GROWTH = 20  # a reply this many times longer than what was sent is garbage (or an attack), not a translation
@@ -151,9 +151,12 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
     from .providers import REGISTRY
 
     for name in chain:
-        if name != "memory" and name not in REGISTRY:
+        if name not in REGISTRY:
             raise LocflowError(f"unknown translation provider `{name}`",
-                               hint="known providers: " + ", ".join(sorted([*REGISTRY, "memory"])))
+                               hint="known providers: " + ", ".join(sorted(REGISTRY)))
+    # The chain's pre-passes (the translation memory) fill before any request; the rest send, in order.
+    prepasses = [name for name in chain if REGISTRY[name].prepass]
+    machine_chain = [name for name in chain if not REGISTRY[name].prepass]
     today = opts.today or _dt.date.today().isoformat()
 
     files = project.catalog_files(opts.languages, opts.catalogs, opts.shard)
@@ -169,7 +172,8 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
         if src != cat.language:
             catalogs.append(_Catalog(cat, po, src))
 
-    memory = _memory(project) if "memory" in chain else None
+    memory_name = prepasses[0] if prepasses else ""
+    memory = _memory(project, memory_name, opts) if prepasses else None
     min_score = project.config.translation.memory.min_score
     dnt = project.dnt_terms()
     memory_hits = 0
@@ -186,14 +190,14 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
             forms = memory.exact.get(key) if memory is not None else None
             if forms is not None and len(forms) == nforms:
                 if not opts.dry_run:
-                    _fill(cat, entry, forms, "memory", today)
+                    _fill(cat, entry, forms, memory_name, today)
                 memory_hits += 1
                 bands.add(100, entry, exact=True)
                 continue
             match = _fuzzy_match(memory, entry, cat, nforms, min_score) if memory is not None else None
             if match is not None:
                 if not opts.dry_run:
-                    _fill(cat, entry, list(match.forms), "memory", today,
+                    _fill(cat, entry, list(match.forms), memory_name, today,
                           memory=MemoryFill(match.score, match.unit.where))
                 bands.add(match.score, entry)
                 continue
@@ -210,7 +214,6 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
                 jobs.append((None, masked, (cat.source, cat.file.language, masked.text)))
             pending.append(_Entry(index, entry, jobs))
 
-    machine_chain = [name for name in chain if name != "memory"]
     unique: dict[tuple, list[tuple[_Entry, int]]] = {}
     for item in pending:
         for j, (_, masked, key) in enumerate(item.jobs):
@@ -221,7 +224,7 @@ def _translate(project: Project, opts: TranslateOptions) -> TranslateResult:
 
     left = 0
     if unique and not machine_chain:
-        # A memory-only chain (or `--provider memory`): reuse what the project has, request nothing.
+        # A chain of pre-passes only (or `--provider memory`): reuse what the project has, request nothing.
         left = sum(1 for item in pending if len(item.results) < len(item.jobs))
         unique = {}
     segments = _segments(project, catalogs, unique)
@@ -314,10 +317,10 @@ def _wanted(entry: "polib.POEntry", retranslate_machine: bool) -> bool:
     return state is State.UNTRANSLATED or (retranslate_machine and state is State.MACHINE)
 
 
-def _memory(project: Project) -> "Memory":
-    from ..tm.memory import project_memory
+def _memory(project: Project, name: str, opts: TranslateOptions) -> "Memory":
+    from .providers import make_prepass
 
-    return project_memory(project)
+    return make_prepass(name, project.config, _context(project, opts, offline=opts.dry_run))
 
 
 def _fuzzy_match(memory: "Memory", entry: "polib.POEntry", cat: _Catalog, nforms: int,
@@ -503,11 +506,9 @@ def _estimate(project: Project, segments: dict, chain: list[str], memory_hits: i
     """What a real run would send, after every check it makes before sending: each provider of the
     chain is built as the run builds it (keys, URLs), and a language pair no provider of the chain
     can translate is an error."""
-    from .providers import ProviderContext, make_provider
+    from .providers import make_provider
 
-    ctx = ProviderContext(project.config.translation.timeout, project.config.translation.retries,
-                          environ=opts.environ if opts.environ is not None else _environ(), offline=True,
-                          project=project)
+    ctx = _context(project, opts, offline=True)
     if not segments:  # nothing to send (everything from memory, or a chain with no machine provider)
         return TranslateResult(memory_hits=memory_hits, elapsed=time.monotonic() - started, dry_run=True)
     providers = [make_provider(name, project.config, ctx) for name in chain]
@@ -543,21 +544,25 @@ def _batches(keys: list[tuple], size: int) -> list[tuple[tuple[str, str], list[t
     return [(pair, group[i:i + size]) for pair, group in pairs.items() for i in range(0, len(group), size)]
 
 
-def _environ() -> dict[str, str]:
+def _context(project: Project, opts: TranslateOptions, offline: bool) -> "ProviderContext":
+    """What every provider of a run is built with (a dry run's are offline: no key is required)."""
     import os
 
-    return dict(os.environ)
+    from .providers import ProviderContext
+
+    cfg = project.config.translation
+    return ProviderContext(cfg.timeout, cfg.retries, cfg.backoff, offline=offline, project=project,
+                           environ=opts.environ if opts.environ is not None else dict(os.environ))
 
 
 class _Runner:
     """Daemon worker threads: a stalled request can never keep the process alive after Ctrl-C."""
 
     def __init__(self, project: Project, chain: list[str], opts: TranslateOptions) -> None:
-        from .providers import ProviderContext, make_provider
+        from .providers import make_provider
 
         cfg = project.config.translation
-        ctx = ProviderContext(cfg.timeout, cfg.retries, cfg.backoff,
-                              environ=opts.environ if opts.environ is not None else _environ(), project=project)
+        ctx = _context(project, opts, offline=False)
         self.providers: list[Provider] = [make_provider(name, project.config, ctx) for name in chain]
         self.concurrency = cfg.concurrency
         self.results: queue.Queue = queue.Queue()

@@ -17,9 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..errors import LocflowError
-from .protect import Masked
 from .registry import Cost, Option, Provider, ProviderContext, ProviderError, Segment, options, register, secret
-from .terms import findings
 
 if TYPE_CHECKING:
     from .http import RetryingRequests
@@ -58,9 +56,13 @@ class ChatProvider(Provider):
 
     def translate(self, text: str, source: str, target: str) -> str:
         tokens = tuple(dict.fromkeys(_TOKEN.findall(text)))
+        from .protect import Masked  # here, not on top: every command loads this module to check workflow.yaml
+
         return self.translate_segments([Segment("1", Masked(text, tokens, "", ""))], source, target)[0]
 
     def translate_segments(self, segments: list[Segment], source: str, target: str) -> list[str]:
+        from .terms import findings  # the termbase's matcher: loaded when something is translated
+
         system = self.system(source, target)
         user = self.payload(segments, source, target)
         replies = self._ask([{"role": "system", "content": system}, {"role": "user", "content": user}], segments)

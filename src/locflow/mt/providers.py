@@ -11,25 +11,62 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
-from ..config import DEEPL_FORMALITY, Config
+from ..config import TRANSLATION_KEYS, Config
 from ..errors import LocflowError
-from .registry import (COMMON_OPTIONS, REGISTRY, Cost, Option, Provider, ProviderContext, ProviderError, Segment,
-                       options, register, secret)
+from .registry import (COMMON_OPTIONS, REGISTRY, Cost, Option, Provider, ProviderContext, ProviderError, Registered,
+                       Segment, options, register, secret)
 from . import llm  # noqa: F401,I001  (registers `openai`)
 
-if TYPE_CHECKING:  # requests loads only when a provider is built: config reads the registry cheaply
+if TYPE_CHECKING:  # requests loads only when a provider is built: checking the config on load stays cheap
+    from ..tm.memory import Memory
     from .http import RetryingRequests
 
 __all__ = ["COMMON_OPTIONS", "REGISTRY", "Cost", "Option", "Provider", "ProviderContext", "ProviderError", "Segment",
-           "make_provider", "options", "register", "secret"]
+           "check_translation", "make_prepass", "make_provider", "options", "register", "secret"]
+
+DEEPL_FORMALITY = ("default", "more", "less", "prefer_more", "prefer_less")
 
 
-def make_provider(name: str, config: Config, ctx: ProviderContext) -> Provider:
-    """Every adapter is imported above, so the registry is complete here."""
+def check_translation(config: Config) -> None:
+    """workflow.yaml's `translation:` against the registry, which is complete here (every adapter is
+    imported above): each name in `providers` is registered, each other key is a registered
+    provider's section that fits its schema. Every command runs this on load (cli.common.load_project,
+    the fast path), so a typo stops it before it writes or sends anything, at its line."""
+    import difflib
+
+    given = config.translation
+    for index, name in enumerate(given.providers):
+        if name not in REGISTRY:
+            close = difflib.get_close_matches(name, list(REGISTRY), n=1)
+            at = given.provider_positions[index] if index < len(given.provider_positions) else None
+            line, col = at or (None, None)
+            raise LocflowError(f"unknown translation provider `{name}`", path=str(config.path), line=line, col=col,
+                               hint=f"did you mean `{close[0]}`?" if close else "one of: " + ", ".join(sorted(REGISTRY)))
+    keys = list(dict.fromkeys([*TRANSLATION_KEYS, *REGISTRY]))
+    for name in given.options:
+        if name not in REGISTRY:
+            close = difflib.get_close_matches(name, keys, n=1)
+            line, col = given.positions.get(f"{name}:", (None, None))
+            raise LocflowError(f"unknown key `{name}` in translation", path=str(config.path), line=line, col=col,
+                               hint=f"did you mean `{close[0]}`?" if close else "valid keys: " + ", ".join(keys))
+        options(config, name)
+
+
+def _registered(name: str, config: Config) -> Registered:
     if name not in REGISTRY:
         raise LocflowError(f"unknown translation provider `{name}`",
                            path=str(config.path), hint="known providers: " + ", ".join(sorted(REGISTRY)))
-    return REGISTRY[name](config, ctx)
+    return REGISTRY[name]
+
+
+def make_provider(name: str, config: Config, ctx: ProviderContext) -> Provider:
+    """A provider that sends: every adapter is imported above, so the registry is complete here."""
+    return _registered(name, config).factory(config, ctx)
+
+
+def make_prepass(name: str, config: Config, ctx: ProviderContext) -> "Memory":
+    """What a pre-pass provider (`prepass=True`) fills from: the project's translation memory."""
+    return _registered(name, config).factory(config, ctx)
 
 
 @dataclass
@@ -152,7 +189,7 @@ def _libre(config: Config, ctx: ProviderContext) -> Provider:
 
 @register("deepl", {"api_key_env": Option(str), "formality": Option(str, "default", choices=DEEPL_FORMALITY),
                     "free_api": Option(bool, True), "url": Option(str), "glossary": Option(bool),
-                    "price_per_million": Option((int, float), 25.0, minimum=0)})
+                    "price_per_million": Option((int, float), 25.0, minimum=0, maximum=1_000_000)})
 def _deepl(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import deepl
 
@@ -187,7 +224,7 @@ def _deepl(config: Config, ctx: ProviderContext) -> Provider:
 
 
 @register("microsoft", {"api_key_env": Option(str), "region": Option(str),
-                        "price_per_million": Option((int, float), 10.0, minimum=0)})
+                        "price_per_million": Option((int, float), 10.0, minimum=0, maximum=1_000_000)})
 def _microsoft(config: Config, ctx: ProviderContext) -> Provider:
     from deep_translator import microsoft
 
@@ -241,3 +278,13 @@ class PseudoProvider(Provider):
 def _pseudo(config: Config, ctx: ProviderContext) -> Provider:
     return PseudoProvider("pseudo")
 
+
+
+@register("memory", prepass=True)
+def _memory(config: Config, ctx: ProviderContext) -> "Memory":
+    """The translation memory: the project's reviewed and approved translations and its TMX files,
+    exact matches and fuzzy ones at `translation.memory.min_score` (config reads that section: the
+    review screens and `tm` commands use it too). It fills before any request and sends nothing."""
+    from ..tm.memory import project_memory
+
+    return project_memory(ctx.project)

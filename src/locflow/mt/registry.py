@@ -9,12 +9,14 @@ import abc
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..config import Config
 from ..errors import LocflowError
-from .protect import Masked
-from .terms import ForbiddenTerm, SegmentTerm
+
+if TYPE_CHECKING:  # every command loads the registry to check workflow.yaml: only what that needs
+    from .protect import Masked
+    from .terms import ForbiddenTerm, SegmentTerm
 
 _QUERY = re.compile(r"((?:https?://|/)[^\s?'\"]*)\?[^\s'\")]*")
 
@@ -112,9 +114,6 @@ class Provider(abc.ABC):
         return None
 
 
-REGISTRY: dict[str, Callable[[Config, "ProviderContext"], Provider]] = {}
-
-
 @dataclass(frozen=True)
 class Option:
     """One key of a provider's workflow.yaml section: its type, default and allowed values."""
@@ -124,12 +123,27 @@ class Option:
     choices: tuple[Any, ...] = ()
     minimum: float | None = None
     required: bool = False
+    maximum: float | None = None
 
 
-# Every provider accepts these; each adds its own keys when it registers.
-COMMON_OPTIONS = {"price_per_million": Option((int, float), 0.0, minimum=0),
+# Every provider that sends accepts these; each adds its own keys when it registers.
+COMMON_OPTIONS = {"price_per_million": Option((int, float), 0.0, minimum=0, maximum=1_000_000),
                   "currency": Option(str, "USD")}  # of price_per_million, named in --dry-run totals
-SCHEMAS: dict[str, dict[str, Option]] = {}
+
+
+@dataclass(frozen=True)
+class Registered:
+    """A provider as it joined the registry: how to build it, its section's schema, what it is."""
+
+    factory: Callable[[Config, "ProviderContext"], Any]
+    schema: dict[str, Option]
+    # A pre-pass fills entries from the project's own translations before any request and sends
+    # nothing: its factory builds that source of fills (the translation memory), not a Provider, and
+    # the engine runs it ahead of the chain's machine providers, whatever its place in the chain.
+    prepass: bool = False
+
+
+REGISTRY: dict[str, Registered] = {}
 
 
 @dataclass
@@ -142,11 +156,11 @@ class ProviderContext:
     project: Any = None  # the Project, for providers that read the termbase
 
 
-def register(name: str, options: dict[str, Option] | None = None) -> Callable:
-    """Add a provider factory with the schema of its workflow.yaml section."""
-    def wrap(factory: Callable[[Config, ProviderContext], Provider]) -> Callable:
-        REGISTRY[name] = factory
-        SCHEMAS[name] = {**COMMON_OPTIONS, **(options or {})}
+def register(name: str, options: dict[str, Option] | None = None, *, prepass: bool = False) -> Callable:
+    """Add a provider factory with the schema of its workflow.yaml section (`translation.<name>`)."""
+    def wrap(factory: Callable[[Config, ProviderContext], Any]) -> Callable:
+        common = {} if prepass else COMMON_OPTIONS  # a pre-pass sends nothing, so it has no price
+        REGISTRY[name] = Registered(factory, {**common, **(options or {})}, prepass)
         return factory
 
     return wrap
@@ -154,19 +168,22 @@ def register(name: str, options: dict[str, Option] | None = None) -> Callable:
 
 def options(config: Config, name: str) -> dict[str, Any]:
     """The provider's section, checked against the schema it registered, defaults filled in."""
-    given = dict(config.translation.options.get(name, {}))
-    schema = SCHEMAS.get(name, COMMON_OPTIONS)
+    given = config.translation.options.get(name, {})
+    schema = REGISTRY[name].schema if name in REGISTRY else COMMON_OPTIONS
 
     def error(message: str, key: str | None, hint: str | None = None) -> LocflowError:
+        """At the value of `key` ("flavour:" for the key itself), or at the section's."""
         line, col = config.translation.positions.get(f"{name}.{key}" if key else name, (None, None))
         return LocflowError(message, path=str(config.path), line=line, col=col, hint=hint)
 
+    if not isinstance(given, dict):
+        raise error(f"`{name}` must be a mapping", None)
     for key in given:
         if key not in schema:
             import difflib
 
             close = difflib.get_close_matches(key, list(schema), n=1)
-            raise error(f"unknown key `{key}` in translation.{name}", key,
+            raise error(f"unknown key `{key}` in translation.{name}", f"{key}:",
                         f"did you mean `{close[0]}`?" if close else "valid keys: " + ", ".join(schema))
     result: dict[str, Any] = {}
     for key, option in schema.items():
@@ -182,7 +199,9 @@ def options(config: Config, name: str) -> dict[str, Any]:
         if option.choices and value not in option.choices:
             raise error(f"translation.{name}.{key} `{value}` is not allowed", key,
                         "one of: " + ", ".join(map(str, option.choices)))
-        if option.minimum is not None and value < option.minimum:
+        if option.maximum is not None and (value != value or not option.minimum <= value <= option.maximum):
+            raise error(f"translation.{name}.{key} must be from {option.minimum:g} to {option.maximum:g}", key)
+        if option.minimum is not None and (value != value or value < option.minimum):
             raise error(f"translation.{name}.{key} must be >= {option.minimum}", key)
         result[key] = value
     return result

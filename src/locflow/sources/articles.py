@@ -20,6 +20,7 @@ from .extracted import Extracted, Message
 
 REQUIRED_FIELDS = ("slug", "title", "language", "date", "section", "author", "summary")
 SLUG_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?")  # fullmatch: `$` would accept "baltic\n"
+RESERVED_SLUGS = ("index",)  # the site writes <lang>/index.html itself
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,10 @@ def _front_matter(yaml_text: str, shown: str) -> tuple[dict, dict[str, tuple[int
         line, col = positions["slug"]
         raise LocflowError(f"slug {slug!r} is not a safe file name", path=shown, line=line + 1, col=col + 1,
                            hint="use lowercase letters, digits and hyphens, e.g. `baltic-air-policing`")
+    if slug in RESERVED_SLUGS:
+        line, col = positions["slug"]
+        raise LocflowError(f"slug `{slug}` is reserved: the site's front page is <lang>/{slug}.html", path=shown,
+                           line=line + 1, col=col + 1, hint="give the article a slug of its own")
     for key in ("title", "summary", "language", "author", "section"):
         if not isinstance(meta[key], str) or not meta[key].strip():
             line, col = positions[key]

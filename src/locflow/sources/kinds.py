@@ -97,6 +97,9 @@ def validate(config: "Config") -> None:
 
     for spec in config.catalogs.values():
         kind = KINDS.get(spec.kind)
+        if not spec.kind:
+            raise _error(config, spec, "name", f"catalog `{spec.name}` has no `kind`",
+                         "add `kind:` with one of: " + ", ".join(KINDS) + " (Markdown articles are `articles`)")
         if kind is None:
             close = difflib.get_close_matches(spec.kind, KINDS, n=1)
             raise _error(config, spec, "kind", f"unknown catalog kind `{spec.kind}`",
