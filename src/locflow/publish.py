@@ -97,8 +97,7 @@ def label_bundle(project: Project, catalog: "CatalogConfig", language: str) -> L
     gate = State(catalog.publish)
     active = [e for e in po if not e.obsolete]
     nplurals = catalog_nplurals(po.metadata.get("Plural-Forms"), language)
-    for name, n in _state_counts(active, nplurals).items():
-        bundle.counts[name] = bundle.counts.get(name, 0) + n
+    bundle.counts = _state_counts(active, nplurals)
     broken = _placeholder_errors(project, catalog.name, language, po)
     for key in _unsafe_entries(po):
         broken.setdefault(key, ["it adds markup, a link target or control characters the source does not have"])
@@ -228,17 +227,15 @@ def publish(project: Project, languages: list[str] | None = None, out: Path | No
 
 
 def _publish(project: Project, languages: list[str] | None, out: Path | None) -> PublishResult:
-    from .pull import load_pages
+    from .pull import pages_by_catalog
     from .site import render_site
 
     project.check_languages(languages)
     out_dir = out or project.root / "build"
     langs = languages or list(project.config.languages)
-    specs = list(project.config.catalogs.values())
-    messages = [c for c in specs if project.kind(c).bundle == "messages"]
-    pages = [c for c in specs if project.kind(c).bundle == "pages" and c.sources]
-    slugs: dict[str, str] = {}
-    sources = {c.name: load_pages(project, c, seen=slugs) for c in pages}
+    messages = [c for c in project.config.catalogs.values() if project.kind(c).bundle == "messages"]
+    sources = pages_by_catalog(project)
+    pages = [project.config.catalogs[name] for name in sources]
     files: dict[str, bytes] = {}
     manifest: dict = {"site": project.config.site, "languages": {}}
     published: dict[str, list[tuple[Article, str]]] = {}

@@ -341,11 +341,19 @@ def _fields(exc: LocflowError) -> dict:
             "exit_code": exc.exit_code}
 
 
+def pages_by_catalog(project: Project) -> dict[str, list]:
+    """Every pages catalog with sources (articles) -> its sources read for publishing, in
+    workflow.yaml's order; a slug is unique across all of them, as every page is <lang>/<slug>.html."""
+    seen: dict[str, str] = {}
+    return {c.name: load_pages(project, c, seen=seen) for c in project.config.catalogs.values()
+            if c.sources and project.kind(c).bundle == "pages"}
+
+
 def load_pages(project: Project, catalog: CatalogConfig, errors: list[LocflowError] | None = None,
                seen: dict[str, str] | None = None) -> list:
     """Every source of a pages catalog (articles), read for publishing, with a unique slug (with
     `errors`, a bad one is recorded there and left out). `seen` carries the slugs of the catalogs
-    read before: pages of every catalog share the site's <lang>/<slug>.html."""
+    read before (`pages_by_catalog`)."""
     kind = project.kind(catalog)
     pages = []
     seen = {} if seen is None else seen

@@ -101,22 +101,27 @@ def record(project: "Project", templates: int, catalogs: int, warnings: tuple["E
 
 def _still_valid(path: Path, payload: dict) -> bool:
     """The stamp on disk says what `payload` says and none of its files was racy when it was written."""
-    from .cache import RACY_SECONDS
-
     try:
         old = json.loads(path.read_bytes())
         if {k: v for k, v in old.items() if k != "written_at"} != {k: v for k, v in payload.items()
                                                                    if k != "written_at"}:
             return False
-        limit = (old["written_at"] - RACY_SECONDS) * 1e9
-        return not any(mtime >= limit for stats in (old["tree"], old["sources"]) for _, mtime in stats.values())
+        return not _racy(old)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 
 
+def _racy(stamp: dict) -> bool:
+    """A file of the stamp changed within the racy window before it was written: its mtime proves nothing."""
+    from .cache import RACY_SECONDS
+
+    limit = (stamp["written_at"] - RACY_SECONDS) * 1e9
+    return any(mtime >= limit for stats in (stamp["tree"], stamp["sources"]) for _, mtime in stats.values())
+
+
 def lookup(config: Path) -> dict | None:
     """The stamped answer (templates, catalogs, warnings) when the tree is exactly as stamped, else None."""
-    from .cache import RACY_SECONDS, enabled, usable
+    from .cache import enabled, usable
     from .fingerprint import code_fingerprint
 
     root = config.parent
@@ -127,10 +132,8 @@ def lookup(config: Path) -> dict | None:
         if data["code"] != code_fingerprint() or data["config"] != os.path.abspath(config) \
                 or data["config_digest"] != _config_digest(config):
             return None
-        limit = (data["written_at"] - RACY_SECONDS) * 1e9
-        for stats in (data["tree"], data["sources"]):
-            if any(mtime >= limit for _, mtime in stats.values()):
-                return None  # changed too close to the stamp to trust its mtime
+        if _racy(data):
+            return None  # a file changed too close to the stamp to trust its mtime
         # The sources first: an edited article, the usual change, is found without walking the catalogs.
         if _sources(root, data["patterns"]) != data["sources"] or _tree(str(root / data["locales"])) != data["tree"]:
             return None

@@ -24,14 +24,13 @@ class Report:
 def build_report(project: Project, languages: list[str] | None = None) -> Report:
     from .checks.runner import run_checks
     from .publish import article_outcome
-    from .pull import load_pages
+    from .pull import pages_by_catalog
     from .status import rollup, status
 
     rows = rollup(status(project, languages))
     checks = run_checks(project, languages)
-    slugs: dict[str, str] = {}
-    pages = [(c, page) for c in project.config.catalogs.values() if project.kind(c).bundle == "pages" and c.sources
-             for page in load_pages(project, c, seen=slugs)]
+    pages = [(project.config.catalogs[name], page) for name, found in pages_by_catalog(project).items()
+             for page in found]
     blocked = []
     for lang in languages or project.config.languages:
         for catalog, article in pages:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import read_po
 from .errors import LocflowError
-from .project import Project
+from .project import CatalogFile, Project
 from .states import STATE_ORDER, State, nplurals_of, state_of
 
 if TYPE_CHECKING:
@@ -79,9 +79,13 @@ def table_note(project: Project, row: CatalogStatus) -> str:
     cat = project.catalog_at(project.root / row.path)
     if cat is not None and not cat.path.is_file():
         return "no catalog yet"
-    if cat is not None and not project.kind(cat.group).per_source and cat.language == project.config.source_language:
-        return "source"
-    return ""
+    return "source" if cat is not None and is_source_catalog(project, cat) else ""
+
+
+def is_source_catalog(project: Project, cat: CatalogFile) -> bool:
+    """One catalog for all sources has one in the source language too: its strings are the source itself."""
+    spec = project.config.catalogs.get(cat.group)
+    return spec is not None and not project.kind(spec).per_source and cat.language == project.config.source_language
 
 
 def status(project: Project, languages: list[str] | None = None,
@@ -132,12 +136,8 @@ def status(project: Project, languages: list[str] | None = None,
         c = counts.get(cat.path)
         if c is None:
             continue
-        spec = project.config.catalogs.get(cat.group)
-        # One catalog for all sources has one in the source language too: its strings are the source itself.
-        source = (spec is not None and not project.kind(spec).per_source
-                  and cat.language == project.config.source_language)
         rows.append(summarize(cat.name, cat.language, project.display(cat.path), {s: c[s.value] for s in STATE_ORDER},
-                              c["obsolete"], State(cat.publish), source))
+                              c["obsolete"], State(cat.publish), is_source_catalog(project, cat)))
     if missing:
         order = {code: i for i, code in enumerate(project.config.languages)}
         rows = sorted(rows + _missing(project, languages, catalogs, shard), key=lambda r: order.get(r.language, 0))

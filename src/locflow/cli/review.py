@@ -129,8 +129,7 @@ def _review_command(name: str, action: str, doc: str, *, reason: bool = False) -
         from .. import review
 
         extra = {"reason": reason} if reason is not None else {}
-        _act(getattr(review, action), lang[0], *(selection[key] for key in list(_SELECTION)[:-1]),
-             signed_by=selection["reviewer"], **extra)
+        _act(getattr(review, action), lang[0], **selection, **extra)
 
     kind = inspect.Parameter.POSITIONAL_OR_KEYWORD
     params = [inspect.Parameter("lang", kind, annotation=Language)]
@@ -153,14 +152,15 @@ _review_command("reopen", "reopen", "Withdraw approvals (approved entries become
                 "reopen --lang et --catalog articles/kyiv-disinformation-response")
 
 
-def _act(action, lang: str, catalog, match, state_, ids, exact: bool, everything: bool, dry_run: bool, *,
-         signed_by: Optional[str], **extra) -> None:
-    """One review action on the selected entries: print what changed (or would), exit 1 when some were
-    refused or nothing matched. `signed_by` is the --reviewer value (None: git's user.name)."""
+def _act(action, lang: str, *, catalog, match, state_, ids, exact: bool, everything: bool, dry_run: bool,
+         reviewer: Optional[str], **extra) -> None:
+    """One review action on the selected entries (the `_SELECTION` options): print what changed (or
+    would), exit 1 when some were refused or nothing matched. `reviewer` is the --reviewer value
+    (None: git's user.name)."""
     with handle_errors():
         project = load_project()
         project.check_languages([lang])
-        extra["reviewer"] = _reviewer(signed_by)
+        extra["reviewer"] = _reviewer(reviewer)
         result = action(project, lang, catalogs=split_values(catalog), match=match, states=split_values(state_),
                         ids=split_values(ids), exact=exact, all=everything, dry_run=dry_run, waiting=show_waiting, **extra)
         _print_action(result)
