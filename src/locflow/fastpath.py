@@ -143,13 +143,11 @@ def fast_pull(argv: list[str]) -> int | None:
 
 def _pull(config: str | None, purge: bool, dry_run: bool, check: bool) -> int:
     """The pull as `locflow pull` runs it through typer (cli/catalogs.py), printed the same way."""
-    from .project import Project
     from .pull import pull
     from .render import print_pull, show_waiting
-    from .validate import check_registries
+    from .validate import load_project
 
-    project = Project.load(config)
-    check_registries(project.config)  # as cli.common.load_project: a typo'd check id or provider stops every command
+    project = load_project(config)  # as the typer path: a typo'd check id or provider stops every command
     result = pull(project, purge_obsolete=purge, dry_run=dry_run, waiting=show_waiting)
     print_pull(result, dry_run, echo)
     if result.exit_code:

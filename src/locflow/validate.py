@@ -7,7 +7,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .config import Config
+    from .project import Project
+
+
+def load_project(config: "str | Path | None" = None) -> "Project":
+    """The project, its whole workflow.yaml validated before any command writes or sends anything."""
+    from .project import Project
+
+    project = Project.load(config)
+    check_registries(project.config)
+    return project
 
 
 def check_registries(config: "Config") -> None:

@@ -63,12 +63,9 @@ def handle_errors() -> Iterator[None]:
 def load_project():
     """The project, its whole workflow.yaml validated before any command writes or sends anything
     (see validate.py)."""
-    from ..project import Project
-    from ..validate import check_registries
+    from ..validate import load_project as load
 
-    project = Project.load(state.config)
-    check_registries(project.config)
-    return project
+    return load(state.config)
 
 
 def split_values(values: Optional[List[str]]) -> Optional[List[str]]:
