@@ -59,7 +59,7 @@ def pulled(tmp_path: Path) -> Path:
     age(root)
     first = pull(root)
     assert first.exit_code == 0 and "up to date" in first.stdout, first.output
-    assert list((root / ".locflow" / "cache").glob("pull-*.json"))
+    assert list((root / ".locflow" / "cache").glob("pull-*/*.json"))
     return root
 
 

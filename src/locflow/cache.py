@@ -94,17 +94,11 @@ class FileCache:
         self.entries[miss.rel] = {"size": miss.size, "mtime_ns": miss.mtime_ns, "hash": miss.hash, "value": value}
         self.dirty = True
 
-    def know_hash(self, path: Path, size: int, mtime_ns: int, hash: str) -> None:
-        """Record a hash the caller computed from content it read after taking this stat."""
-        rel = "#" + path.relative_to(self.root).as_posix()
-        self.entries[rel] = {"size": size, "mtime_ns": mtime_ns, "hash": hash}
-        self.dirty = True
-
     def hash(self, path: "Path | str", rel: str | None = None) -> str:
         """Content hash of a file, re-read only when its stat changed (`rel`: its path from the root, if known).
 
-        `lookup` and `store` inline, and the hash not stored twice: a pull on an archive asks this
-        of ~20,000 files and reads and writes all their entries.
+        `lookup` and `store` inline, and the hash not stored twice: the project checks fingerprint
+        every source file with it.
         """
         key = "#" + (rel or path.relative_to(self.root).as_posix())
         item = self.entries.get(key)
@@ -150,12 +144,17 @@ class FileCache:
         payload = {"code": code_fingerprint(), "written_at": time.time(), "files": self.entries}
         try:
             atomic_write(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            ignore = self.root / CACHE_DIR / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("*\n", encoding="utf-8")
+            ignore_state_folder(self.root)
         except OSError:
             return
         self.dirty = False
+
+
+def ignore_state_folder(root: Path) -> None:
+    """`.locflow/` keeps its own .gitignore: nothing in it is ever committed."""
+    ignore = root / CACHE_DIR / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
 
 
 def enabled() -> bool:

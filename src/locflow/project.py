@@ -11,6 +11,8 @@ from .config import CatalogConfig, Config, load_config
 from .errors import LocflowError
 
 if TYPE_CHECKING:
+    import os
+
     from .glossary import Glossary
     from .shards import Shard
     from .sources.kinds import SourceKind
@@ -54,22 +56,22 @@ class Project:
         except ValueError:
             return str(path)
 
-    def inside(self, path: Path) -> Path:
-        """Refuse paths (after following symlinks) that leave the project."""
-        resolved, root = self._resolve(path), str(self.root)
+    def inside(self, path: Path, link: bool | None = None) -> Path:
+        """Refuse paths (after following symlinks) that leave the project (`link`: see _resolve)."""
+        resolved, root = self._resolve(path, link), str(self.root)
         # `self.root in resolved.parents`, as text: pathlib walks every parent for each catalog
         if resolved != root and not resolved.startswith(root.rstrip("/") + "/"):
             raise LocflowError(f"{self.display(path)} points outside the project", path=self.display(path))
         return path
 
-    def _resolve(self, path: Path) -> str:
+    def _resolve(self, path: Path, link: bool | None = None) -> str:
         """`str(path.resolve())`, with each folder resolved once and no Path made per file: thousands of
-        catalogs (and articles) share a few folders."""
+        catalogs (and articles) share a few folders. `link`: whether the file is a symlink, if known."""
         import os
 
         text = str(path)
         head, sep, name = text.rpartition("/")
-        if name in ("", ".", "..") or os.path.islink(text):
+        if name in ("", ".", "..") or (os.path.islink(text) if link is None else link):
             return str(path.resolve())
         head = head or ("/" if sep else ".")
         folder = self._folders.get(head)
@@ -104,9 +106,27 @@ class Project:
 
     def source_files(self, catalog: CatalogConfig) -> list[Path]:
         """Files matched by the catalog's globs, sorted; a glob matching nothing is an error."""
-        found: set[Path] = set()
+        return [path for path, _ in self.source_stats(catalog)]
+
+    def source_stats(self, catalog: CatalogConfig) -> list[tuple[Path, "os.stat_result"]]:
+        """`source_files`, each with its stat, taken before anything read the file (the pull state
+        trusts it): one system call per source where is_file, islink and the state's stat took three."""
+        import os
+        import stat
+
+        found: dict[Path, os.stat_result] = {}
         for i, pattern in enumerate(catalog.sources):
-            matches = [p for p in self.root.glob(pattern) if p.is_file()]
+            matches = []
+            for path in self.root.glob(pattern):
+                try:
+                    st = os.lstat(path)
+                    link = stat.S_ISLNK(st.st_mode)
+                    if link:
+                        st = os.stat(path)
+                except OSError:
+                    continue  # a dangling link: no file
+                if stat.S_ISREG(st.st_mode):
+                    matches.append((path, link, st))
             if not matches:
                 line, col = catalog.source_positions[i] if i < len(catalog.source_positions) else (None, None)
                 raise LocflowError(
@@ -114,8 +134,8 @@ class Project:
                     path=str(self.config.path), line=line, col=col,
                     hint=self._no_sources_hint(pattern),
                 )
-            found.update(self.inside(p) for p in matches)
-        return sorted(found, key=self.display)
+            found.update((self.inside(path, link), st) for path, link, st in matches)
+        return sorted(found.items(), key=lambda item: self.display(item[0]))
 
     def _no_sources_hint(self, pattern: str) -> str:
         """A new project (`locflow init`) has empty source folders: say what to add, not only what to fix."""

@@ -68,7 +68,7 @@ class _Unit:
     """One unit of extraction (an article, or a labels catalog) and what it plans."""
 
     key: str
-    inputs: str
+    inputs: list  # pullstate records of the unit's sources
     plans: list[Planned]
     extra: dict = field(default_factory=dict)  # an article's slug and language
     known: bool = False  # taken from the pull state, not computed
@@ -87,9 +87,9 @@ class _Unit:
     def template_warnings(self) -> tuple:
         return self.warnings if self.known else tuple(w for p in self.plans for w in p.warnings)
 
-    def paths(self, root: str) -> list[str]:
-        """Every file of the unit, as text."""
-        return [root + "/" + rel for rel in self.outputs] if self.known else [str(p.path) for p in self.plans]
+    def files(self, project: Project) -> list[str]:
+        """Every file of the unit, as its path from the root (text: an archive has ~20,000)."""
+        return self.outputs if self.known else [project.display(p.path) for p in self.plans]
 
 
 def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = False,
@@ -114,21 +114,21 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
         with project.lock(waiting):
             state = PullState(project, purge_obsolete)
             units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
-            done = []
+            done: dict[Path, bytes] = {}
             for item in (p for u in units if not u.known for p in u.plans):  # a known unit has nothing to write
                 if item.changes:
                     if not item.path.exists():
                         created.append(project.display(item.path))
                     write_if_changed(item.path, item.data)
-                    done.append(item.path)
-            _settle(state, units, set(done))
+                    done[item.path] = item.data
+            _settle(state, units, done)
             written = [project.display(path) for path in done]
             # A skipped article's catalogs are no orphans: nothing is removed while one could not be read.
             orphans = _orphans(project, units) if not errors else []
             if purge_obsolete:
                 for path in orphans:
                     path.unlink()  # the whole catalog is obsolete: its article is gone (git keeps it)
-    files = [path for u in units for path in u.paths("")]
+    files = [path for u in units for path in u.files(project)]
     templates = sum(1 for path in files if path.endswith(".pot"))
     warnings = tuple(w for u in units for w in u.template_warnings())
     if not (written or orphans or errors or purge_obsolete
@@ -145,7 +145,7 @@ def _orphans(project: Project, units: list[_Unit]) -> list[Path]:
     """Article templates and catalogs whose article is no longer in the sources."""
     import os
 
-    planned = {path for u in units for path in u.paths(str(project.root))}
+    planned = {path for u in units for path in u.files(project)}
     found: list[Path] = []
     for catalog in project.config.catalogs.values():
         if not catalog.sources or not project.kind(catalog).per_source:
@@ -158,7 +158,7 @@ def _orphans(project: Project, units: list[_Unit]) -> list[Path]:
             except (FileNotFoundError, NotADirectoryError):
                 continue
             # Names as text: an archive's folders hold thousands of catalogs.
-            prefix = str(folder) + "/"
+            prefix = project.display(folder) + "/"
             found += [folder / name for name in names if name.endswith((".po", ".pot"))
                       and prefix + name not in planned and Path(name).suffix in (".po", ".pot")]
     return found
@@ -174,7 +174,7 @@ def plan(project: Project, *, purge_obsolete: bool = False, errors: list[Locflow
     """
     state = PullState(project, purge_obsolete)
     units = plan_units(project, state, purge_obsolete=purge_obsolete, errors=errors)
-    _settle(state, units, set())
+    _settle(state, units, {})
     return [p for u in units for p in u.planned(project)]
 
 
@@ -185,12 +185,13 @@ def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = Fal
     for catalog in project.config.catalogs.values():
         if not catalog.sources:
             continue
-        sources = project.source_files(catalog)  # a pattern matching nothing is a config error: it stops the run
+        found = project.source_stats(catalog)  # a pattern matching nothing is a config error: it stops the run
+        sources, stats = [path for path, _ in found], [st for _, st in found]
         try:
             if project.kind(catalog).per_source:
-                units += _plan_per_source(project, catalog, sources, purge_obsolete, state, errors, slugs)
+                units += _plan_per_source(project, catalog, sources, purge_obsolete, state, errors, slugs, stats)
             else:
-                units.append(_plan_whole(project, catalog, sources, purge_obsolete, state, errors))
+                units.append(_plan_whole(project, catalog, sources, purge_obsolete, state, errors, stats))
         except LocflowError as exc:
             _skip(errors, exc)
     return units
@@ -210,33 +211,29 @@ def _skip_unmerged(errors: list[LocflowError] | None, units: list[_Unit]) -> Non
             _skip(errors, LocflowError(**fields))
 
 
-def _settle(state: PullState, units: list[_Unit], written: set[Path]) -> None:
-    """Record the units whose every output is now current; forget the others."""
-    from .cache import digest
-
+def _settle(state: PullState, units: list[_Unit], written: dict[Path, bytes]) -> None:
+    """Record the units whose every output is now current (`written`: what this pull wrote); forget the others."""
     for unit in units:
         if unit.known:
             continue
         if unit.errors:
             state.forget(unit.key)  # a catalog could not be merged: plan the whole unit again next time
             continue
-        outputs: dict[str, str] = {}
+        outputs = []
         for item in unit.plans:
             if item.path in written:
-                outputs[state.project.display(item.path)] = digest(item.data)
+                outputs.append(state.output(item.path, data=written[item.path]))
             elif item.changes:
                 state.forget(unit.key)
                 break
-            elif item.path in unit.observed:
-                outputs[state.project.display(item.path)] = state.observed(item.path, *unit.observed[item.path])
             else:
-                outputs[state.project.display(item.path)] = state.file_hash(item.path)
+                outputs.append(state.output(item.path, observed=unit.observed.get(item.path)))
         else:
             state.record(unit.key, unit.inputs, outputs, unit.extra)
     state.save()
 
 
-def _known(project: Project, key: str, inputs: str, state: PullState) -> _Unit | None:
+def _known(project: Project, key: str, inputs: list, state: PullState) -> _Unit | None:
     found = state.current(key, inputs)
     if found is None:
         return None
@@ -302,9 +299,10 @@ def template_of(project: Project, extracted: "Extracted") -> "polib.POFile":
 
 
 def _plan_whole(project: Project, catalog: CatalogConfig, sources: list[Path], purge: bool, state: PullState,
-                errors: list[LocflowError] | None = None) -> _Unit:
+                errors: list[LocflowError] | None = None, stats: list | None = None) -> _Unit:
     """One template and one catalog per language for all of the catalog's sources (labels)."""
-    key, inputs = catalog.name, state.inputs(sources)
+    key = catalog.name
+    inputs = state.inputs(key, sources, stats=stats)
     known = None if custom_extractor(catalog) else _known(project, key, inputs, state)
     if known is not None:
         return known
@@ -376,7 +374,8 @@ def _unique(seen: dict[str, str], slug: str, shown: str) -> None:
 
 
 def _plan_per_source(project: Project, catalog: CatalogConfig, paths: list[Path], purge: bool, state: PullState,
-                     errors: list[LocflowError] | None = None, seen: dict[str, str] | None = None) -> list[_Unit]:
+                     errors: list[LocflowError] | None = None, seen: dict[str, str] | None = None,
+                     stats: list | None = None) -> list[_Unit]:
     """One unit per source (article), in source order; with `errors`, a source that cannot be read (or
     a catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
     from .parallel import run_all
@@ -385,7 +384,8 @@ def _plan_per_source(project: Project, catalog: CatalogConfig, paths: list[Path]
     todo: list[tuple[int, str, str, Path]] = []
     for i, path in enumerate(paths):
         shown = project.display(path)
-        key, inputs = f"{catalog.name}:{shown}", state.inputs([path], [shown])
+        key = f"{catalog.name}:{shown}"
+        inputs = state.inputs(key, [path], [shown], stats=[stats[i]] if stats else None)
         unit = _known(project, key, inputs, state)
         units.append(unit)
         if unit is None:

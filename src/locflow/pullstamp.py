@@ -88,7 +88,10 @@ def record(project: "Project", templates: int, catalogs: int, warnings: tuple["E
             "code": code_fingerprint(), "config": os.path.abspath(project.config.path),
             "config_digest": _config_digest(project.config.path), "written_at": written_at,
             "locales": project.config.locales_dir, "patterns": patterns,
-            "tree": _tree(str(project.config.locales_path)), "sources": _sources(root, patterns),
+            # The tree as text inside the stamp: a lookup that fails on an edited article (the usual
+            # change, found among the sources) does not decode the stat of every catalog.
+            "tree": json.dumps(_tree(str(project.config.locales_path)), sort_keys=True, separators=(",", ":")),
+            "sources": _sources(root, patterns),
             "templates": templates, "catalogs": catalogs,
             "warnings": [[w.path, w.line, w.message] for w in warnings],
         }
@@ -106,17 +109,17 @@ def _still_valid(path: Path, payload: dict) -> bool:
         if {k: v for k, v in old.items() if k != "written_at"} != {k: v for k, v in payload.items()
                                                                    if k != "written_at"}:
             return False
-        return not _racy(old)
+        return not _racy(old["written_at"], old["sources"], json.loads(old["tree"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
 
 
-def _racy(stamp: dict) -> bool:
+def _racy(written_at: float, *stats: dict[str, list[int]]) -> bool:
     """A file of the stamp changed within the racy window before it was written: its mtime proves nothing."""
     from .cache import RACY_SECONDS
 
-    limit = (stamp["written_at"] - RACY_SECONDS) * 1e9
-    return any(mtime >= limit for stats in (stamp["tree"], stamp["sources"]) for _, mtime in stats.values())
+    limit = (written_at - RACY_SECONDS) * 1e9
+    return any(max((mtime for _, mtime in found.values()), default=0) >= limit for found in stats)
 
 
 def lookup(config: Path) -> dict | None:
@@ -132,11 +135,12 @@ def lookup(config: Path) -> dict | None:
         if data["code"] != code_fingerprint() or data["config"] != os.path.abspath(config) \
                 or data["config_digest"] != _config_digest(config):
             return None
-        if _racy(data):
-            return None  # a file changed too close to the stamp to trust its mtime
         # The sources first: an edited article, the usual change, is found without walking the catalogs.
-        if _sources(root, data["patterns"]) != data["sources"] or _tree(str(root / data["locales"])) != data["tree"]:
+        if _sources(root, data["patterns"]) != data["sources"]:
             return None
+        tree = json.loads(data["tree"])
+        if _tree(str(root / data["locales"])) != tree or _racy(data["written_at"], data["sources"], tree):
+            return None  # changed, or a file changed too close to the stamp to trust its mtime
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     return data

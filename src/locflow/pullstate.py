@@ -1,77 +1,184 @@
 """What the last pull left current, so the next one re-extracts and re-merges only what changed.
 
-A unit of extraction is one article, or one labels catalog with all its templates. For each,
-`.locflow/cache/pull-*.json` keeps the hash of its inputs (the source files' bytes) and the
-hashes of the template and catalogs that were current for exactly those inputs. A unit whose
-inputs and outputs still hash the same is not extracted or merged again: a catalog edited by
-hand, a deleted template or an edited article sends its unit back to a full extraction. The
-state file is keyed by workflow.yaml, the purge option and locflow's own code (see cache.py), so
-any of those changing means one full pull. File hashes are trusted from size and mtime outside
-the racy window, as git does.
+A unit of extraction is one article, or one labels catalog with all its templates. For each, the
+state keeps its source files and the template and catalogs that were current for exactly those
+sources, each file as its path, size, mtime_ns and content hash. A unit whose files all still
+hash the same is not extracted or merged again: a catalog edited by hand, a deleted template or
+an edited article sends its unit back to a full extraction. A file's hash is trusted from its
+size and mtime outside the racy window around the state's write, as git trusts its index.
+
+The state lives in `.locflow/cache/pull-<key>/`, keyed by workflow.yaml, the purge option and
+locflow's own code (see fingerprint.py), so any of those changing means one full pull. Units are
+spread over a fixed number of shard files by a hash of their key: a pull after one edited article
+rewrites one shard, not the state of the whole archive. Each shard is written atomically and is
+whole on its own; a corrupt or foreign one is ignored (its units are pulled again), never an error.
 """
 from __future__ import annotations
 
+import json
+import os
+import time
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .cache import RACY_SECONDS, digest
 
 if TYPE_CHECKING:
     from .project import Project
 
+SHARDS = 64
+# A file as the state keeps it: "<path from the root> <size> <mtime_ns> <hash>". One string, not an
+# object: an archive's state holds ~20,000 of them, and decoding is most of reading it.
+Record = str
+
 
 class PullState:
     def __init__(self, project: "Project", purge_obsolete: bool) -> None:
-        from .cache import FileCache, digest, enabled
+        from .cache import CACHE_DIR, enabled, usable
+        from .fingerprint import code_fingerprint
 
         self.project = project
-        self.cache = None
-        if enabled():
-            signature = digest(project.config.path.read_bytes() + (b"\0purge" if purge_obsolete else b"\0keep"))
-            self.cache = FileCache(project.root, "pull", signature)
+        self.root = str(project.root)
+        self.enabled = enabled() and usable(project.root)
+        self.code = code_fingerprint()
+        signature = digest(project.config.path.read_bytes() + (b"\0purge" if purge_obsolete else b"\0keep"))
+        key = digest(f"{self.code}\0{signature}".encode())[:12]
+        self.folder = project.root / CACHE_DIR / "cache" / f"pull-{key}"
+        self.units: list[dict[str, list]] = [{} for _ in range(SHARDS)]
+        self.written_at = [0.0] * SHARDS  # per shard: a file is racy against the write of its own shard
+        self.dirty: set[int] = set()
+        if self.enabled:
+            self._load()
 
-    def inputs(self, paths: list[Path], shown: list[str] | None = None) -> str:
-        """One hash for a unit's source files: their names (`shown`, when the caller has them) and contents."""
-        from .cache import digest
-
-        if self.cache is None:
-            return ""
-        shown = shown or [self.project.display(p) for p in paths]
-        return digest("\n".join(f"{rel}={self.cache.hash(p, rel)}" for p, rel in zip(paths, shown)).encode())
-
-    def current(self, unit: str, inputs: str) -> dict[str, Any] | None:
-        """The recorded outputs of a unit when its inputs and every output are as recorded."""
-        if self.cache is None:
-            return None
-        known = self.cache.recall("@unit:" + unit, inputs)
-        if known is None:
-            return None
-        root = str(self.project.root)
-        for rel, expected in known["outputs"].items():
+    def _load(self) -> None:
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        for name in names:
+            stem, dot, ext = name.partition(".")
+            if ext != "json" or not stem.isdigit() or int(stem) >= SHARDS:
+                continue
             try:
-                if self.cache.hash(root + "/" + rel, rel) != expected:
-                    return None
+                data = json.loads((self.folder / name).read_bytes())
+                if data["code"] == self.code and isinstance(data["units"], dict):
+                    self.units[int(stem)] = data["units"]
+                    self.written_at[int(stem)] = float(data["written_at"])
+            except (OSError, ValueError, KeyError, TypeError):
+                continue
+
+    @staticmethod
+    def _shard(unit: str) -> int:
+        return zlib.crc32(unit.encode("utf-8")) % SHARDS
+
+    def inputs(self, unit: str, paths: list[Path], shown: list[str] | None = None,
+               stats: list[os.stat_result] | None = None) -> list[Record]:
+        """A unit's source files as records (`shown`: their paths from the root, `stats`: their stat, when
+        the caller has them); a file is read only when its stat differs from what this unit last recorded."""
+        if not self.enabled:
+            return []
+        shown = shown or [self.project.display(p) for p in paths]
+        i = self._shard(unit)
+        recorded = self.units[i].get(unit)
+        before = recorded[0] if recorded else []
+        found = []
+        for n, (path, rel) in enumerate(zip(paths, shown)):
+            old = before[n] if n < len(before) else None  # the same sources in the same order, usually
+            if old is not None and old.rsplit(" ", 3)[0] != rel:
+                old = next((r for r in before if r.rsplit(" ", 3)[0] == rel), None)
+            found.append(self._record(str(path), rel, old, self.written_at[i], stats[n] if stats else None))
+        return found
+
+    def current(self, unit: str, inputs: list[Record]) -> dict[str, Any] | None:
+        """The unit's outputs (paths from the root) and what its extraction said, when its sources are
+        the recorded ones and every output still hashes as recorded; else None."""
+        if not self.enabled:
+            return None
+        i = self._shard(unit)
+        recorded = self.units[i].get(unit)
+        if recorded is None or (inputs != recorded[0] and not _same_files(recorded[0], inputs)):
+            return None
+        limit, root = self.written_at[i] - RACY_SECONDS, self.root + "/"
+        outputs: list[str] = []
+        fresh = None  # the records again, only when a stat changed and the content did not
+        for n, old in enumerate(recorded[1]):  # ~20,000 files in an archive: the stat test inline
+            rel, size, mtime, h = old.rsplit(" ", 3)
+            outputs.append(rel)
+            try:
+                st = os.stat(root + rel)
+                if st.st_mtime < limit and st.st_size == int(size) and st.st_mtime_ns == int(mtime):
+                    continue
+                new = self._record(root + rel, rel, None, 0.0)
             except OSError:
                 return None  # deleted (or unreadable): extract again
-        return known
+            if new[-len(h):] != h:
+                return None
+            if new != old:  # touched, same content: trust the new stat next time
+                fresh = fresh or list(recorded[1])
+                fresh[n] = new
+        if fresh is not None or inputs != recorded[0]:
+            self.units[i][unit] = [inputs, fresh or recorded[1], recorded[2]]
+            self.dirty.add(i)
+        return {"outputs": outputs, **recorded[2]}
 
-    def record(self, unit: str, inputs: str, outputs: dict[str, str], extra: dict[str, Any]) -> None:
-        if self.cache is not None:
-            self.cache.remember("@unit:" + unit, inputs, {"outputs": outputs, **extra})
+    def _record(self, path: str, rel: str, old: Record | None, written_at: float,
+                st: os.stat_result | None = None) -> Record:
+        """The file's record, its hash taken from `old` when the stat (`st`, if taken already) matches
+        outside the racy window."""
+        st = st or os.stat(path)
+        if old is not None and st.st_mtime < written_at - RACY_SECONDS:
+            _, size, mtime, h = old.rsplit(" ", 3)
+            if int(size) == st.st_size and int(mtime) == st.st_mtime_ns:
+                return old
+        with open(path, "rb") as handle:
+            return f"{rel} {st.st_size} {st.st_mtime_ns} {digest(handle.read())}"
+
+    def output(self, path: Path, observed: tuple[int, int, str] | None = None, data: bytes | None = None) -> Record:
+        """An output's record: from what the planner read (`observed`: its stat before the read and
+        the hash of what it read), from what the pull just wrote (`data`), or read now."""
+        rel = self.project.display(path)
+        if observed is not None:
+            return f"{rel} {observed[0]} {observed[1]} {observed[2]}"
+        if data is not None:  # stat after the write: mtime is racy until the shard is older than it
+            st = os.stat(path)
+            return f"{rel} {st.st_size} {st.st_mtime_ns} {digest(data)}"
+        return self._record(str(path), rel, None, 0.0)
+
+    def record(self, unit: str, inputs: list[Record], outputs: list[Record], extra: dict[str, Any]) -> None:
+        if self.enabled:
+            i = self._shard(unit)
+            self.units[i][unit] = [inputs, outputs, extra]
+            self.dirty.add(i)
 
     def forget(self, unit: str) -> None:
-        if self.cache is not None:
-            self.cache.forget("@unit:" + unit)
-
-    def observed(self, path: Path, size: int, mtime_ns: int, hash: str) -> str:
-        """A hash the planner took while reading the file anyway: no second read."""
-        if self.cache is not None:
-            self.cache.know_hash(path, size, mtime_ns, hash)
-        return hash
-
-    def file_hash(self, path: Path) -> str:
-        from .cache import digest
-
-        return self.cache.hash(path) if self.cache is not None else digest(path.read_bytes())
+        if self.enabled:
+            i = self._shard(unit)
+            if self.units[i].pop(unit, None) is not None:
+                self.dirty.add(i)
 
     def save(self) -> None:
-        if self.cache is not None:
-            self.cache.save()
+        """The shards that changed (best effort: a read-only tree or a full disk only costs speed next time)."""
+        if not self.dirty:
+            return
+        from .cache import ignore_state_folder
+        from .catalog import atomic_write
+
+        now = time.time()
+        try:
+            for i in sorted(self.dirty):
+                payload = {"code": self.code, "written_at": now, "units": self.units[i]}
+                atomic_write(self.folder / f"{i:02d}.json",
+                             json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            ignore_state_folder(self.project.root)
+        except OSError:
+            return
+        self.dirty.clear()
+
+
+def _same_files(recorded: list[Record], inputs: list[Record]) -> bool:
+    """The same source files with the same content (their stat may differ)."""
+    return len(recorded) == len(inputs) and all(
+        a.rsplit(" ", 3)[0] == b.rsplit(" ", 3)[0] and a.rsplit(" ", 1)[1] == b.rsplit(" ", 1)[1]
+        for a, b in zip(recorded, inputs))
+
