@@ -69,3 +69,24 @@ def test_stale_follows_source_edits(sample):
     stale = run_checks(project, only=["stale"]).findings
     assert {f.language for f in stale} == {"et", "lv", "lt", "pl", "ro", "ru", "uk"}
     assert all(f.catalog == "articles/baltic-air-policing-rotation" for f in stale)
+
+
+def test_caches_of_other_code_versions_are_pruned(sample):
+    """A new code version's status cache keeps the three latest others (older versions, other check
+    selections) and removes the rest: nothing else would ever delete them."""
+    import os
+
+    from locflow.cache import KEEP_OTHERS
+
+    cache = sample / ".locflow" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    old = [cache / f"status-{n:012x}.json" for n in range(5)]
+    for n, path in enumerate(old):
+        path.write_text("{}", encoding="utf-8")
+        os.utime(path, (1000 + n, 1000 + n))
+    (cache / "check-000000000000.json").write_text("{}", encoding="utf-8")
+    status(Project.load(sample / "workflow.yaml"))
+    left = sorted(p.name for p in cache.glob("status-*.json"))
+    assert len(left) == KEEP_OTHERS + 1
+    assert [p.name for p in old if p.exists()] == [p.name for p in old[-KEEP_OTHERS:]]
+    assert (cache / "check-000000000000.json").exists()  # another kind of cache: not this one's to prune

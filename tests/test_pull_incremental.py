@@ -321,3 +321,97 @@ def test_a_custom_extractor_is_run_on_every_pull(tmp_path, monkeypatch):
     again = pull(root)
     assert again.exit_code == 0 and "updated locales/templates/ui.pot" in again.stdout, again.output
     assert 'msgid "FRONT PAGE"' in (root / "locales/et/LC_MESSAGES/ui.po").read_text(encoding="utf-8")
+
+
+def shards(root: Path) -> dict[str, int]:
+    """Each pull-state shard file -> its mtime_ns."""
+    return {p.name: p.stat().st_mtime_ns for p in (root / ".locflow" / "cache").glob("pull-*/*.json")}
+
+
+def test_an_edited_article_rewrites_one_shard_of_the_state(pulled):
+    """On an archive the state of 2,000 articles must not be rewritten for one: only the shard that
+    holds the edited article's unit changes."""
+    age(pulled)
+    pull(pulled)  # records the new stats
+    before = shards(pulled)
+    assert len(before) > 1  # the sample's units are spread over several shards
+    time.sleep(0.01)
+    edit_file(pulled, ARTICLE, "## Як працюватиме система", "## Як працюватиме нова система")
+    assert "updated" in pull(pulled).stdout
+    after = shards(pulled)
+    assert after.keys() == before.keys()
+    assert [name for name in after if after[name] != before[name]] == [f"{shard_of(f'articles:{ARTICLE}'):02d}.json"]
+
+
+def shard_of(unit: str) -> int:
+    import zlib
+
+    from locflow.pullstate import SHARDS
+
+    return zlib.crc32(unit.encode("utf-8")) % SHARDS
+
+
+@pytest.mark.parametrize("damage", ["not JSON", "another locflow's", "wrong shape", "emptied"])
+def test_a_damaged_shard_is_pulled_again_not_trusted(pulled, damage):
+    """A shard that cannot be read, or was written by other code, is ignored: its units are extracted
+    and merged again, and the result is what a full pull gives."""
+    import json
+
+    path = next(p for p in (pulled / ".locflow" / "cache").glob("pull-*/*.json")
+                if f'"articles:{ARTICLE}"' in p.read_text(encoding="utf-8"))
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if damage == "not JSON":
+        path.write_text('{"code": "', encoding="utf-8")
+    elif damage == "another locflow's":
+        path.write_text(json.dumps({**data, "code": "0" * 32}), encoding="utf-8")
+    elif damage == "wrong shape":
+        path.write_text(json.dumps({**data, "units": [1, 2]}), encoding="utf-8")
+    else:
+        path.write_text("", encoding="utf-8")
+
+    def change(root: Path) -> None:  # behind a trusted stat: only a re-extraction finds it
+        rel = f"locales/et/articles/{SLUG}.po"
+        st = (root / rel).stat()
+        blocks = (root / rel).read_text(encoding="utf-8").split("\n\n")
+        (root / rel).write_text("\n\n".join(blocks[:2] + blocks[3:]), encoding="utf-8")
+        os.utime(root / rel, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+    output, incremental = twins(pulled, change)
+    assert f"updated locales/et/articles/{SLUG}.po" in output
+    rewritten = json.loads((incremental / path.relative_to(pulled)).read_text(encoding="utf-8"))
+    assert rewritten["code"] == code_fingerprint() and f"articles:{ARTICLE}" in rewritten["units"]  # written anew
+
+
+def test_a_touched_file_is_hashed_once_then_trusted_again(pulled):
+    """Same bytes, new mtime (a checkout, `touch`): the content decides, nothing is re-extracted, and
+    the new stat is recorded so the next pull trusts it without reading."""
+    age(pulled)
+    pull(pulled)  # records the new stats
+    before = shards(pulled)
+    past = time.time() - 60
+    os.utime(pulled / f"locales/lv/articles/{SLUG}.po", (past, past))
+    assert "up to date" in pull(pulled).stdout
+    refreshed = shards(pulled)
+    assert [name for name in refreshed if refreshed[name] != before[name]] == \
+        [f"{shard_of(f'articles:{ARTICLE}'):02d}.json"]
+    assert "up to date" in pull(pulled).stdout
+    assert shards(pulled) == refreshed  # nothing new to record
+
+
+def test_states_of_other_versions_do_not_pile_up(tmp_path):
+    """Each code version and config writes its own state; a new one removes all but the latest other
+    (which may be `pull --purge-obsolete`'s), and the one-file state older locflows wrote."""
+    root = copy_sample(tmp_path / "site")
+    cache = root / ".locflow" / "cache"
+    cache.mkdir(parents=True)
+    for n, name in enumerate(["pull-aaaaaaaaaaaa", "pull-bbbbbbbbbbbb", "pull-cccccccccccc"]):
+        (cache / name).mkdir()
+        (cache / name / "00.json").write_text("{}", encoding="utf-8")
+        os.utime(cache / name, (1000 + n, 1000 + n))  # c is the latest of them
+    (cache / "pull-dddddddddddd.json").write_text("{}", encoding="utf-8")
+    os.utime(cache / "pull-dddddddddddd.json", (500, 500))
+    (cache / "pull-stamp.json").write_text("{}", encoding="utf-8")
+    assert pull(root).exit_code == 0
+    left = sorted(p.name for p in cache.iterdir() if p.name.startswith("pull-"))
+    assert len(left) == 3 and "pull-cccccccccccc" in left and "pull-stamp.json" in left, left
+    assert not (cache / "pull-dddddddddddd.json").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from .fingerprint import code_fingerprint
 
 CACHE_DIR = ".locflow"
 RACY_SECONDS = 2.0
+KEEP_OTHERS = 3  # caches of other code versions or selections kept besides the current one
 
 
 def usable(root: Path) -> bool:
@@ -49,6 +51,7 @@ class FileCache:
     def __init__(self, root: Path, name: str, signature: str = "") -> None:
         self.root = root
         key = digest(f"{code_fingerprint()}\0{signature}".encode())[:12]
+        self.name = name
         self.path = root / CACHE_DIR / "cache" / f"{name}-{key}.json"
         self.entries: dict[str, dict[str, Any]] = {}
         self.dirty = False
@@ -142,12 +145,36 @@ class FileCache:
         from .catalog import atomic_write
 
         payload = {"code": code_fingerprint(), "written_at": time.time(), "files": self.entries}
+        new = not self.path.exists()
         try:
             atomic_write(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             ignore_state_folder(self.root)
         except OSError:
             return
         self.dirty = False
+        if new:  # another code version's (or check selection's) cache may be left: keep a few
+            prune(self.path.parent, re.escape(self.name) + r"-[0-9a-f]{12}\.json", self.path, KEEP_OTHERS)
+
+
+def prune(folder: Path, pattern: str, keep: Path, spare: int) -> None:
+    """Delete the entries of `folder` whose name fully matches `pattern`, but `keep` and the `spare`
+    most recently written others. Every code version (and config) writes its own cache, and nothing
+    else ever removes the old ones: on an archive they are megabytes each. Best effort."""
+    import shutil
+
+    try:
+        found = [p for p in folder.iterdir() if re.fullmatch(pattern, p.name) and p.name != keep.name]
+        found.sort(key=lambda p: p.lstat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for path in found[spare:]:
+        try:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        except OSError:
+            continue
 
 
 def ignore_state_folder(root: Path) -> None:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .project import Project
 
 SHARDS = 64
+KEEP_OTHERS = 1  # the state of `pull --purge-obsolete` besides `pull`'s (their keys differ)
 # A file as the state keeps it: "<path from the root> <size> <mtime_ns> <hash>". One string, not an
 # object: an archive's state holds ~20,000 of them, and decoding is most of reading it.
 Record = str
@@ -161,10 +162,11 @@ class PullState:
         """The shards that changed (best effort: a read-only tree or a full disk only costs speed next time)."""
         if not self.dirty:
             return
-        from .cache import ignore_state_folder
+        from .cache import ignore_state_folder, prune
         from .catalog import atomic_write
 
         now = time.time()
+        new = not self.folder.is_dir()
         try:
             for i in sorted(self.dirty):
                 payload = {"code": self.code, "written_at": now, "units": self.units[i]}
@@ -174,6 +176,8 @@ class PullState:
         except OSError:
             return
         self.dirty.clear()
+        if new:  # other code versions' and configs' states (and the one-file state of older locflows)
+            prune(self.folder.parent, r"pull-[0-9a-f]{12}(\.json)?", self.folder, KEEP_OTHERS)
 
 
 def _same_files(recorded: list[Record], inputs: list[Record]) -> bool:
