@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import signal
 import shutil
 import statistics
 import subprocess
@@ -44,8 +45,10 @@ def run(cmd: list[str] | str, *, repeat: int, cwd: Path = CORPUS, before=None, t
         started = time.perf_counter()
         with tempfile.TemporaryFile() as err:
             try:
+                # Its own process group: on a timeout the whole pipeline goes (a shell's `xargs msgfmt`, a
+                # pull's workers), not only the shell.
                 proc = subprocess.Popen(cmd, cwd=cwd, shell=isinstance(cmd, str), stdout=subprocess.DEVNULL,
-                                        stderr=err, env={**os.environ, **(env or {})})
+                                        stderr=err, env={**os.environ, **(env or {})}, start_new_session=True)
             except FileNotFoundError as exc:
                 return Timing(None, None, f"not installed ({exc.filename})")
             deadline = started + timeout
@@ -54,7 +57,7 @@ def run(cmd: list[str] | str, *, repeat: int, cwd: Path = CORPUS, before=None, t
                 if pid:
                     break
                 if time.perf_counter() > deadline:
-                    proc.kill()
+                    os.killpg(proc.pid, signal.SIGKILL)
                     os.wait4(proc.pid, 0)
                     return Timing(None, None, f"did not finish in {timeout:.0f} s")
                 time.sleep(0.005)
