@@ -36,5 +36,26 @@ def run_all(func: Callable[[Any], Any], jobs: Sequence[Any], *, weight: int, con
 
 def _one_thread_each() -> None:
     """The processes already take every core; a library's own thread pool (lingua's rayon) in
-    each of them would only make them fight over the cores."""
+    each of them would only make them fight over the cores. And a worker ends with its parent: a
+    killed pull (SIGKILL, an OOM kill, a CI timeout) must not leave workers running its batches."""
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
+    _end_with_parent()
+
+
+def _end_with_parent() -> None:
+    """Linux: SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG); elsewhere a worker finds out
+    when its pipe closes."""
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the prctl took effect
+        os._exit(1)
