@@ -90,3 +90,34 @@ def test_caches_of_other_code_versions_are_pruned(sample):
     assert len(left) == KEEP_OTHERS + 1
     assert [p.name for p in old if p.exists()] == [p.name for p in old[-KEEP_OTHERS:]]
     assert (cache / "check-000000000000.json").exists()  # another kind of cache: not this one's to prune
+
+
+def test_a_cache_is_written_in_pieces_as_one_dump_would_write_it(tmp_path):
+    """The cache file is encoded one entry at a time (an archive's check cache is hundreds of MB);
+    the bytes are exactly json.dumps' of the whole, and they load back."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from locflow.cache import FileCache
+    from locflow.fingerprint import code_fingerprint
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(), st.floats(allow_nan=False))
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner,
+                                                                                                    max_size=3),
+                          max_leaves=8)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.dictionaries(st.text(), values, max_size=6), st.floats(min_value=0, max_value=2e9))
+    def agree(entries, written_at):
+        cache = FileCache(tmp_path, "pieces")
+        cache.entries = entries
+        whole = json.dumps({"code": code_fingerprint(), "written_at": written_at, "files": entries},
+                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        assert b"".join(cache._encoded(written_at)) == whole
+
+    agree()
+    cache = FileCache(tmp_path, "pieces")
+    cache.entries = {"a.po": {"size": 1, "mtime_ns": 2, "hash": "h", "value": ["ü"]}}
+    cache.dirty = True
+    cache.save()
+    assert FileCache(tmp_path, "pieces").entries == cache.entries

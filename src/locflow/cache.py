@@ -16,7 +16,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .fingerprint import code_fingerprint
 
@@ -138,22 +138,34 @@ class FileCache:
         if self.entries.pop(key, None) is not None:
             self.dirty = True
 
+    def _encoded(self, written_at: float) -> Iterator[bytes]:
+        """The cache file, one entry at a time: `json.dumps` of all of them at once would hold the
+        whole text (and its bytes) in memory, hundreds of megabytes after a cold check of an archive."""
+        yield f'{{"code":{json.dumps(code_fingerprint())},"written_at":{json.dumps(written_at)},"files":{{'.encode()
+        yield from _encoded_entries(self.entries)
+        yield b"}}"
+
     def save(self) -> None:
         """Best effort: a read-only tree or a full disk only costs speed next time."""
         if not self.dirty or not self.usable:
             return
         from .catalog import atomic_write
 
-        payload = {"code": code_fingerprint(), "written_at": time.time(), "files": self.entries}
         new = not self.path.exists()
         try:
-            atomic_write(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            atomic_write(self.path, self._encoded(time.time()))
             ignore_state_folder(self.root)
         except OSError:
             return
         self.dirty = False
         if new:  # another code version's (or check selection's) cache may be left: keep a few
             prune(self.path.parent, re.escape(self.name) + r"-[0-9a-f]{12}\.json", self.path, KEEP_OTHERS)
+
+
+def _encoded_entries(entries: dict[str, Any]) -> Iterator[bytes]:
+    for i, (key, value) in enumerate(entries.items()):
+        yield (("," if i else "") + json.dumps(key, ensure_ascii=False) + ":"
+               + json.dumps(value, ensure_ascii=False, separators=(",", ":"))).encode("utf-8")
 
 
 def prune(folder: Path, pattern: str, keep: Path, spare: int) -> None:

@@ -129,8 +129,11 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     return True
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename: readers see the old file or the new one."""
+def atomic_write(path: Path, data: "bytes | Iterable[bytes]") -> None:
+    """Temp file in the same folder, fsync, rename: readers see the old file or the new one.
+
+    `data` may come in pieces (a cache of an archive's findings is hundreds of megabytes: written
+    as it is encoded, it is never whole in memory)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -144,7 +147,11 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise WriteError(f"cannot write: {exc.strerror}", path=_shown(path), hint="the file was left as it was") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                handle.write(data)
+            else:
+                for piece in data:
+                    handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
