@@ -104,6 +104,15 @@ class Project:
                     return CatalogFile(spec.name, spec.name, lang, path, spec.publish)
         return None
 
+    def template_owner(self, path: Path) -> str | None:
+        """The workflow.yaml catalog a template path is (or would be) in the layout; None for any other path."""
+        for spec in self.config.catalogs.values():
+            kind = self.kind(spec)
+            template = self.template_path(spec, "-" if kind.per_source else None)
+            if path == template or (kind.per_source and path.parent == template.parent):
+                return spec.name
+        return None
+
     def source_files(self, catalog: CatalogConfig) -> list[Path]:
         """Files matched by the catalog's globs, sorted; a glob matching nothing is an error."""
         return [path for path, _ in self.source_stats(catalog)]

@@ -55,7 +55,7 @@ def stale(project: Project, scope: Scope, active: dict[str, str]) -> list[Findin
     if "empty-msgid" in active:
         # About a template, so about every language (reported whatever --lang), but about one catalog.
         for item in plans:
-            owner = _template_owner(project, item.path) if item.warnings else None
+            owner = project.template_owner(item.path) if item.warnings else None
             if owner is not None and (not scope.catalogs or any(owner == c or fnmatch.fnmatchcase(owner, c)
                                                                 for c in scope.catalogs)):
                 out += [Finding("empty-msgid", active["empty-msgid"], owner, "", w.path, w.line, None, None,
@@ -78,16 +78,6 @@ def stale(project: Project, scope: Scope, active: dict[str, str]) -> list[Findin
             message = "missing: run `locflow pull` to create it"
         out.append(Finding("stale", severity, cat.name, cat.language, rel, None, None, None, message))
     return out
-
-
-def _template_owner(project: Project, path) -> str | None:
-    """The workflow.yaml catalog a template belongs to."""
-    for spec in project.config.catalogs.values():
-        kind = project.kind(spec)
-        template = project.template_path(spec, "-" if kind.per_source else None)
-        if path == template or (kind.per_source and path.parent == template.parent):
-            return spec.name
-    return None
 
 
 def _in_scope(project: Project, cat, scope: Scope) -> bool:
