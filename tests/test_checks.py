@@ -884,3 +884,28 @@ def test_check_list_descriptions_are_whole_sentences(mixed, run_cli):
     assert rows["markup"].endswith("bare & where the source escapes.")
     assert rows["missing"].endswith("so it is not missing there).")
     assert all(text.endswith((".", ")")) for text in rows.values()), rows
+
+
+def test_the_json_report_streams_exactly_what_one_dump_writes():
+    """`check --format json` is written a finding at a time (an archive has hundreds of thousands);
+    the text is byte for byte `json.dumps(report, indent=2)`, for any findings (hypothesis)."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from locflow.checks.base import Finding
+    from locflow.checks.reporters import json_pieces
+    from locflow.checks.runner import CheckResult
+
+    text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+    findings = st.builds(Finding, st.sampled_from(["placeholders", "stale"]), st.sampled_from(["error", "warning"]),
+                         text, text, text, st.none() | st.integers(1, 10**6), st.none() | text, st.none() | text, text)
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.lists(findings, max_size=5), st.sampled_from(["", "2/4"]))
+    def agree(found, shard):
+        result = CheckResult(tuple(found), ("placeholders",), ("et",), shard)
+        assert "".join(json_pieces(result)) == json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+
+    agree()

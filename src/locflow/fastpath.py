@@ -10,14 +10,17 @@ computed from (re-checked by content when a file changed within the racy window,
 """
 from __future__ import annotations
 
-import io
 import json
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, LocflowError
+
+if TYPE_CHECKING:
+    from typing import Iterable, Iterator
 
 FORMATS = {"status": ("text", "json"), "check": ("text", "json", "junit", "github")}
 OPTIONS = {"status": {"--lang", "-l", "--catalog", "--format", "-f", "--shard"},
@@ -193,17 +196,36 @@ def answer(request: Request) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
         return code
-    buffer = io.StringIO() if not tty else None
+    # Not a terminal: the output goes to a temporary file first, then to stdout and the cache. A
+    # check of an archive writes hundreds of megabytes of JSON; in a StringIO they would be held
+    # whole, twice (and a third time encoded for the cache).
+    import tempfile
+
+    buffer = tempfile.TemporaryFile("w+", encoding="utf-8", newline="") if not tty else None
     from .render import console
 
     out = console(file=buffer) if buffer is not None else console()
-    code = _compute(project, request, out)
-    if buffer is not None:
-        text = buffer.getvalue()
-        sys.stdout.write(text)
-        if cache is not None and code != EXIT_USAGE:  # what went to stderr is not in the cache: never replay it
-            cache.store(text, code)
+    try:
+        code = _compute(project, request, out)
+        if buffer is not None:
+            buffer.flush()
+            sys.stdout.flush()
+            for piece in _read_back(buffer):
+                sys.stdout.buffer.write(piece)
+            if cache is not None and code != EXIT_USAGE:  # what went to stderr is not in the cache: never replay it
+                cache.store(_read_back(buffer), buffer.buffer.tell(), code)
+    finally:
+        if buffer is not None:
+            buffer.close()
     return code
+
+
+def _read_back(buffer) -> "Iterator[bytes]":
+    """What was written to a text temp file, as bytes, in pieces of a megabyte."""
+    raw = buffer.buffer
+    raw.seek(0)
+    while piece := raw.read(1 << 20):
+        yield piece
 
 
 def _compute(project, request: Request, out) -> int:
@@ -302,7 +324,8 @@ class OutputCache:
             return None
         return text, int(data["code"])
 
-    def store(self, text: str, code: int) -> None:
+    def store(self, pieces: "Iterable[bytes]", length: int, code: int) -> None:
+        """Keep the output (`pieces` of `length` bytes in all) and its exit code."""
         import time
 
         from .cache import enabled, usable
@@ -310,10 +333,9 @@ class OutputCache:
 
         if not enabled() or not usable(self.project.root):
             return
-        raw = text.encode("utf-8")
-        payload = {"stats": self._stats(), "written_at": time.time(), "length": len(raw), "code": code}
+        payload = {"stats": self._stats(), "written_at": time.time(), "length": length, "code": code}
         try:
-            atomic_write(self.text_path, raw)
+            atomic_write(self.text_path, pieces)
             atomic_write(self.path, json.dumps(payload).encode("utf-8"))
         except OSError:
             pass

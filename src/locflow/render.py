@@ -164,10 +164,14 @@ def status_table(rows, out) -> None:
 
 def check_output(result, fmt: str, out, show_info: bool) -> None:
     """Print a CheckResult in one of the check formats."""
-    from .checks.reporters import print_text, render_github, render_json, render_junit
+    from .checks.reporters import json_pieces, print_text, render_github, render_junit
 
-    renderers = {"json": render_json, "junit": render_junit, "github": render_github}
-    if fmt in renderers:
+    renderers = {"junit": render_junit, "github": render_github}
+    if fmt == "json":
+        for piece in json_pieces(result):
+            out.file.write(piece)
+        out.file.write("\n")
+    elif fmt in renderers:
         out.file.write(renderers[fmt](result) + "\n")
     else:
         print_text(result, out, show_info=show_info)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from itertools import groupby
+from typing import Iterator
 from xml.sax.saxutils import escape as xml_escape, quoteattr
 
 from ..textscan import visible
@@ -12,7 +13,25 @@ FORMATS = ("text", "json", "junit", "github")
 
 
 def render_json(result: CheckResult) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+    return "".join(json_pieces(result))
+
+
+def json_pieces(result: CheckResult) -> Iterator[str]:
+    """The JSON report one finding at a time, exactly as `json.dumps(result.to_json(), indent=2)`
+    writes it: a cold check of an archive reports hundreds of thousands of findings, and neither
+    their dicts nor the whole text need to be in memory at once."""
+    doc = result.to_json(findings=False)
+    whole = json.dumps({"findings": [], **doc}, ensure_ascii=False, indent=2)
+    head = '{\n  "findings": []'
+    assert whole.startswith(head)  # findings is the first key of the contract
+    if not result.findings:
+        yield whole
+        return
+    yield '{\n  "findings": ['
+    for i, finding in enumerate(result.findings):
+        text = json.dumps(finding.to_json(), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        yield (",\n    " if i else "\n    ") + text  # JSON strings hold no raw line break: only layout moves
+    yield "\n  ]" + whole[len(head):]
 
 
 def render_github(result: CheckResult) -> str:

@@ -30,8 +30,10 @@ class CheckResult:
     def exit_code(self) -> int:
         return 1 if self.summary["error"] else 0
 
-    def to_json(self) -> dict:
-        doc = {"findings": [f.to_json() for f in self.findings], "summary": self.summary}
+    def to_json(self, findings: bool = True) -> dict:
+        """The documented report (`findings=False`: all of it but the findings, for a streamed one)."""
+        doc: dict = {"findings": [f.to_json() for f in self.findings]} if findings else {}
+        doc["summary"] = self.summary
         if self.shard:
             doc["scope"] = {"shard": self.shard, "checks": list(self.ran), "languages": list(self.languages)}
         return doc
@@ -85,7 +87,7 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
         for cat in files:
             rows, miss = cache.lookup(cat.path) if cache is not None else (None, None)
             if cache is not None and miss is None:
-                findings += [Finding(**row) for row in rows]
+                findings += [Finding(*row) for row in rows]
             else:
                 misses.append((cat, miss))
         from ..parallel import run_all
@@ -95,7 +97,7 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
         for (cat, miss), rows in zip(misses, computed):
             if cache is not None and miss is not None:
                 cache.store(miss, rows)
-            findings += [Finding(**row) for row in rows]
+            findings += [Finding(*row) for row in rows]
         scope = Scope(files, languages, catalogs, shard)
         for check in PROJECT_CHECKS:
             wanted = sorted(k for k in check.ids if k in active)
@@ -106,8 +108,8 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
                 continue
             key = "@project:" + json.dumps([wanted, languages, catalogs, str(shard) if shard else None])
             rows = cache.value(key, check.fingerprint(project, cache.hash),
-                               lambda check=check: [f.to_json() for f in check.run(project, scope, active)])
-            findings += [Finding(**row) for row in rows]
+                               lambda check=check: [f.row() for f in check.run(project, scope, active)])
+            findings += [Finding(*row) for row in rows]
     finally:
         if cache is not None:
             cache.save()
@@ -115,11 +117,11 @@ def run_checks(project: Project, languages: list[str] | None = None, catalogs: l
                        tuple(languages or project.config.languages), str(shard) if shard else "")
 
 
-def _check_job(cat: CatalogFile) -> list[dict]:
+def _check_job(cat: CatalogFile) -> list[list]:
     from ..parallel import shared
 
     project, active = shared()
-    return [f.to_json() for f in check_catalog(project, cat, active)]
+    return [f.row() for f in check_catalog(project, cat, active)]
 
 
 def _signature(project: Project, active: dict[str, str]) -> str:
