@@ -212,8 +212,9 @@ def answer(request: Request) -> int:
             sys.stdout.flush()
             for piece in _read_back(buffer):
                 sys.stdout.buffer.write(piece)
+            length = buffer.buffer.tell()  # read back to its end
             if cache is not None and code != EXIT_USAGE:  # what went to stderr is not in the cache: never replay it
-                cache.store(_read_back(buffer), buffer.buffer.tell(), code)
+                cache.store(_read_back(buffer), length, code)
     finally:
         if buffer is not None:
             buffer.close()
