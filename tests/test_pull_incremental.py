@@ -351,7 +351,8 @@ def shard_of(unit: str) -> int:
     return zlib.crc32(unit.encode("utf-8")) % SHARDS
 
 
-@pytest.mark.parametrize("damage", ["not JSON", "another locflow's", "wrong shape", "emptied"])
+@pytest.mark.parametrize("damage", ["not JSON", "another locflow's", "wrong shape", "a unit's wrong shape",
+                                    "a record cut short", "emptied"])
 def test_a_damaged_shard_is_pulled_again_not_trusted(pulled, damage):
     """A shard that cannot be read, or was written by other code, is ignored: its units are extracted
     and merged again, and the result is what a full pull gives."""
@@ -366,6 +367,12 @@ def test_a_damaged_shard_is_pulled_again_not_trusted(pulled, damage):
         path.write_text(json.dumps({**data, "code": "0" * 32}), encoding="utf-8")
     elif damage == "wrong shape":
         path.write_text(json.dumps({**data, "units": [1, 2]}), encoding="utf-8")
+    elif damage == "a unit's wrong shape":
+        path.write_text(json.dumps({**data, "units": {**data["units"], f"articles:{ARTICLE}": "?"}}), encoding="utf-8")
+    elif damage == "a record cut short":
+        unit = data["units"][f"articles:{ARTICLE}"]
+        unit[1][0] = unit[1][0].rsplit(" ", 2)[0]
+        path.write_text(json.dumps(data), encoding="utf-8")
     else:
         path.write_text("", encoding="utf-8")
 

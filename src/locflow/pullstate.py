@@ -63,7 +63,7 @@ class PullState:
                 continue
             try:
                 data = json.loads((self.folder / name).read_bytes())
-                if data["code"] == self.code and isinstance(data["units"], dict):
+                if data["code"] == self.code and _well_formed(data["units"]):
                     self.units[int(stem)] = data["units"]
                     self.written_at[int(stem)] = float(data["written_at"])
             except (OSError, ValueError, KeyError, TypeError):
@@ -178,6 +178,15 @@ class PullState:
         self.dirty.clear()
         if new:  # other code versions' and configs' states (and the one-file state of older locflows)
             prune(self.folder.parent, r"pull-[0-9a-f]{12}(\.json)?", self.folder, KEEP_OTHERS)
+
+
+def _well_formed(units: Any) -> bool:
+    """A shard as `save` writes it (a file edited by hand is ignored, not a crash later on)."""
+    return isinstance(units, dict) and all(
+        isinstance(unit, list) and len(unit) == 3 and isinstance(unit[2], dict)
+        and all(isinstance(files, list) and all(isinstance(r, str) and r.count(" ") >= 3 for r in files)
+                for files in unit[:2])
+        for unit in units.values())
 
 
 def _same_files(recorded: list[Record], inputs: list[Record]) -> bool:
