@@ -352,7 +352,7 @@ def shard_of(unit: str) -> int:
 
 
 @pytest.mark.parametrize("damage", ["not JSON", "another locflow's", "wrong shape", "a unit's wrong shape",
-                                    "a record cut short", "emptied"])
+                                    "a record cut short", "a size that is no number", "emptied"])
 def test_a_damaged_shard_is_pulled_again_not_trusted(pulled, damage):
     """A shard that cannot be read, or was written by other code, is ignored: its units are extracted
     and merged again, and the result is what a full pull gives."""
@@ -369,6 +369,11 @@ def test_a_damaged_shard_is_pulled_again_not_trusted(pulled, damage):
         path.write_text(json.dumps({**data, "units": [1, 2]}), encoding="utf-8")
     elif damage == "a unit's wrong shape":
         path.write_text(json.dumps({**data, "units": {**data["units"], f"articles:{ARTICLE}": "?"}}), encoding="utf-8")
+    elif damage == "a size that is no number":
+        for unit in data["units"].values():
+            for files in unit[:2]:
+                files[:] = [" ".join([r.rsplit(" ", 3)[0], "big", *r.rsplit(" ", 2)[1:]]) for r in files]
+        path.write_text(json.dumps(data), encoding="utf-8")
     elif damage == "a record cut short":
         unit = data["units"][f"articles:{ARTICLE}"]
         unit[1][0] = unit[1][0].rsplit(" ", 2)[0]

@@ -111,8 +111,8 @@ class PullState:
                 if st.st_mtime < limit and st.st_size == int(size) and st.st_mtime_ns == int(mtime):
                     continue
                 new = self._record(root + rel, rel, None, 0.0)
-            except OSError:
-                return None  # deleted (or unreadable): extract again
+            except (OSError, ValueError):
+                return None  # deleted or unreadable (or a record edited by hand): extract again
             if new[-len(h):] != h:
                 return None
             if new != old:  # touched, same content: trust the new stat next time
@@ -130,7 +130,7 @@ class PullState:
         st = st or os.stat(path)
         if old is not None and st.st_mtime < written_at - RACY_SECONDS:
             _, size, mtime, h = old.rsplit(" ", 3)
-            if int(size) == st.st_size and int(mtime) == st.st_mtime_ns:
+            if size == str(st.st_size) and mtime == str(st.st_mtime_ns):
                 return old
         with open(path, "rb") as handle:
             return f"{rel} {st.st_size} {st.st_mtime_ns} {digest(handle.read())}"
