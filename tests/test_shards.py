@@ -125,3 +125,34 @@ def test_merged_status_table_keeps_the_notes(faulty, tmp_path):
     merged = run_locflow("merge-shards", *outputs, cwd=faulty)
     assert "(source language)" in whole.stdout and "no catalog yet" in whole.stdout
     assert (merged.returncode, merged.stdout) == (whole.returncode, whole.stdout)
+
+
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_broken_catalog_survives_the_status_merge(sample, tmp_path, fmt):
+    """One catalog that does not parse: one status run lists it at its line and exits 2; merged
+    shards say the same, on the same streams, with the same exit code."""
+    path = sample / "locales/pl/articles/kyiv-disinformation-response.po"
+    path.write_text(path.read_text(encoding="utf-8") + 'msgid "broken\n', encoding="utf-8")
+    whole = run_locflow("status", "--format", fmt, cwd=sample)
+    assert whole.returncode == 2 and "kyiv-disinformation-response.po" in whole.stderr
+    outputs = [write(tmp_path / f"s{k}.json", run_locflow("status", "--format", "json", "--shard", f"{k}/3",
+                                                          cwd=sample).stdout) for k in (1, 2, 3)]
+    merged = run_locflow("merge-shards", *outputs, "--format", fmt, cwd=sample)
+    assert (merged.returncode, merged.stdout, merged.stderr) == (whole.returncode, whole.stdout, whole.stderr)
+
+
+@pytest.mark.parametrize("command", ["check", "status"])
+def test_merge_takes_only_a_whole_set_of_shards(sample, tmp_path, command):
+    """A missing shard would hide its findings and a doubled one count them twice: both are refused,
+    as are shards of two splits and a whole run given with shards."""
+    def out(name: str, *shard: str) -> Path:
+        return write(tmp_path / name, run_locflow(command, "--format", "json", *shard, cwd=sample).stdout)
+
+    parts = [out(f"{k}.json", "--shard", f"{k}/3") for k in (1, 2, 3)]
+    whole, other = out("whole.json"), out("other.json", "--shard", "1/2")
+    cases = {"shard 3/3 is missing": parts[:2], "shard 2/3 is given twice": [parts[0], parts[1], parts[1], parts[2]],
+             "not sharded": [whole, *parts], "different splits": [*parts, other]}
+    for expected, files in cases.items():
+        result = run_locflow("merge-shards", *files, cwd=sample)
+        assert result.returncode == 2 and expected in result.stderr, (expected, result.stderr)
+    assert run_locflow("merge-shards", *parts, cwd=sample).returncode in (0, 1)

@@ -244,7 +244,7 @@ def _compute(project, request: Request, out) -> int:
         broken: list = []
         rows = status(project, languages, catalogs, shard, missing=True, errors=broken)
         if request.format == "json":
-            out.file.write(status_json(rows, broken) + "\n")
+            out.file.write(status_json(rows, broken, shard) + "\n")
         else:
             status_table(rows if catalogs else rollup(rows), out)
         if broken:

@@ -115,11 +115,14 @@ def print_error(exc: LocflowError) -> None:
         err.print(f"  [dim]hint:[/] {escape(exc.hint)}")
 
 
-def status_json(rows, errors=()) -> str:
-    """`errors`: catalogs that did not parse, left out of the rows (the key is there only then)."""
+def status_json(rows, errors=(), shard=None) -> str:
+    """`errors`: catalogs that did not parse, left out of the rows (the key is there only then);
+    `shard`: a sharded run says which shard it was (`scope`), so merge-shards can tell a set is whole."""
     data: dict = {"catalogs": [r.to_json() for r in rows]}
     if errors:
-        data["errors"] = [{"path": e.path, "line": e.line, "message": e.message} for e in errors]
+        data["errors"] = [{"path": e.path, "line": e.line, "message": e.message, "hint": e.hint} for e in errors]
+    if shard:
+        data["scope"] = {"shard": str(shard)}
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

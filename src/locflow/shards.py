@@ -55,6 +55,7 @@ class Merged:
     kind: str  # "check" or "status"
     check: "CheckResult | None" = None
     status: "list[CatalogStatus] | None" = None
+    errors: tuple[LocflowError, ...] = ()  # status: catalogs the shards could not read
 
 
 def merge_outputs(project: "Project", paths: list[Path]) -> Merged:
@@ -74,9 +75,60 @@ def merge_outputs(project: "Project", paths: list[Path]) -> Merged:
     kinds = {"check" if "findings" in doc else "status" for _, doc in docs}
     if len(kinds) != 1:
         raise LocflowError("cannot merge check and status outputs together", hint="merge each kind on its own")
+    _whole_set(docs)
     if kinds == {"check"}:
         return Merged("check", check=_merge_check([doc for _, doc in docs]))
-    return Merged("status", status=_merge_status(project, docs))
+    return Merged("status", status=_merge_status(project, docs), errors=_status_errors(project, docs))
+
+
+def _whole_set(docs: list[tuple[Path, dict]]) -> None:
+    """Shard outputs merge into one run's answer only as a whole set: every shard of one split,
+    each once. A missing shard would hide its findings, a doubled one count them twice."""
+    shards: list[tuple[Path, Shard | None]] = []
+    for path, doc in docs:
+        scope = doc.get("scope")
+        text = scope.get("shard") if isinstance(scope, dict) else None
+        try:
+            shards.append((path, parse_shard(text) if isinstance(text, str) else None))
+        except LocflowError:
+            raise LocflowError(f"not a shard: `{text}`", path=str(path)) from None
+    given = [s for _, s in shards if s is not None]
+    if not given:
+        return  # outputs of runs that were not sharded (or older ones): merged as given
+    if len(given) != len(shards):
+        whole = next(path for path, s in shards if s is None)
+        raise LocflowError("this output is of a run that was not sharded: it cannot be merged with shards",
+                           path=str(whole), hint="merge the outputs of one run's shards, each once")
+    counts = sorted({s.count for s in given})
+    if len(counts) > 1:
+        raise LocflowError(f"the outputs come from different splits ({', '.join(f'N={n}' for n in counts)})",
+                           hint="merge the outputs of one run's shards, each once")
+    seen: dict[int, Path] = {}
+    for path, shard in shards:
+        if shard.index in seen:
+            raise LocflowError(f"shard {shard} is given twice (also {seen[shard.index]})", path=str(path),
+                               hint="merge the outputs of one run's shards, each once")
+        seen[shard.index] = path
+    missing = [f"{k}/{counts[0]}" for k in range(1, counts[0] + 1) if k not in seen]
+    if missing:
+        raise LocflowError(f"shard {', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing",
+                           hint="a missing shard's findings would be left out: give every shard's output")
+
+
+def _status_errors(project: "Project", docs: list[tuple[Path, dict]]) -> tuple[LocflowError, ...]:
+    """The catalogs the shards could not read, each once, in the order one run lists them."""
+    found: dict[tuple, LocflowError] = {}
+    for path, doc in docs:
+        for item in doc.get("errors") or []:
+            if not isinstance(item, dict) or not isinstance(item.get("path"), str):
+                raise LocflowError("an `errors` item without a path", path=str(path))
+            key = (item["path"], item.get("line"), item.get("message"))
+            found.setdefault(key, LocflowError(str(item.get("message", "")), path=item["path"], line=item.get("line"),
+                                               hint=item.get("hint")))
+    if not found:
+        return ()
+    order = {project.display(cat.path): i for i, cat in enumerate(project.catalog_files())}
+    return tuple(found[key] for key in sorted(found, key=lambda k: (order.get(k[0], len(order)), k[0], k[1] or 0)))
 
 
 def _merge_check(docs: list[dict]) -> "CheckResult":

@@ -71,12 +71,13 @@ def status(
     with handle_errors():
         check_format(fmt)
         broken: list = []
-        rows = do_status(load_project(), split_values(lang), split_values(catalog), parse_shard(shard), missing=True,
+        split = parse_shard(shard)
+        rows = do_status(load_project(), split_values(lang), split_values(catalog), split, missing=True,
                          errors=broken)
         if fmt == "json":
             from ..render import status_json
 
-            typer.echo(status_json(rows, broken))
+            typer.echo(status_json(rows, broken, split))
         else:
             _status_table(rows if catalog else rollup(rows))
         _report_broken(broken)
@@ -287,11 +288,12 @@ def merge_shards(
             if fmt == "json":
                 from ..render import status_json
 
-                typer.echo(status_json(merged.status))
+                typer.echo(status_json(merged.status, merged.errors))
             else:
                 from ..status import rollup
 
                 _status_table(rollup(merged.status))
+            _report_broken(list(merged.errors))  # as the one run: each at its line, exit 2
             return
         # The shards' paths are already as their runs printed them (relative to the folder they ran in).
         _print_check(merged.check, fmt, show_info)
