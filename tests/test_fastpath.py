@@ -114,3 +114,36 @@ def test_fast_pull_errors_go_the_usual_way(sample):
     (sample / "workflow.yaml").write_text("site: x\nlanguages: [en, xx]\nsource_language: en\n")
     broken = fast(sample, "pull")
     assert broken.returncode == 2 and "workflow.yaml:2" in broken.stderr and "Traceback" not in broken.stderr
+
+
+@pytest.mark.parametrize("content", ["null", "[]", '{"length": "x"}', '{"files": {"a": 5}, "code": 1}'])
+def test_a_cache_file_edited_by_hand_is_recomputed_not_a_crash(sample, content):
+    """Any file under .locflow/cache/ that is not what locflow wrote is ignored: the answer is
+    computed again, the same as without a cache (never a traceback, never exit 1 for it)."""
+    for args in (["status", "--format", "json"], ["check", "--format", "json"]):
+        first = fast(sample, *args)
+        for path in (sample / ".locflow" / "cache").glob("*.json"):
+            path.write_text(content, encoding="utf-8")
+        again = fast(sample, *args)
+        assert (again.returncode, again.stdout) == (first.returncode, first.stdout), again.stderr
+        assert "Traceback" not in again.stderr
+
+
+def test_an_internal_error_is_one_line_and_exit_2(sample, tmp_path):
+    """A bug in locflow on the fast path reads as the typer path prints it: one line naming the
+    exception and how to see the traceback, exit 2 (never 1, which means findings)."""
+    shadow = tmp_path / "shadow" / "locflow"
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "src" / "locflow", shadow,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    status = shadow / "status.py"
+    status.write_text(status.read_text(encoding="utf-8").replace(
+        '    files = project.catalog_files(languages, catalogs, shard)\n',
+        '    files = project.catalog_files(languages, catalogs, shard)\n    raise ZeroDivisionError("boom")\n', 1),
+        encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(shadow.parent), "COLUMNS": "200"}
+    result = subprocess.run([sys.executable, "-m", "locflow", "status", "--format", "json"], cwd=sample,
+                            capture_output=True, text=True, env=env)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "internal error: ZeroDivisionError: boom" in result.stderr and "locflow --debug" in result.stderr

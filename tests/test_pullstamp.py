@@ -135,3 +135,16 @@ def test_sync_with_nothing_to_do_leaves_the_stamp_alone(stamped):
     result = run_locflow("sync", cwd=stamped)
     assert result.returncode == 0, result.stderr
     assert ((stamped / STAMP).read_bytes(), (stamped / STAMP).stat().st_mtime_ns) == before
+
+
+@pytest.mark.parametrize("field, value", [("warnings", "oops"), ("warnings", [{"a": 1}]), ("patterns", "site/*.md"),
+                                          ("patterns", ["/etc/*"]), ("templates", "many"), ("sources", {"a": 5}),
+                                          ("tree", 5), ("code", None)])
+def test_a_stamp_edited_by_hand_is_not_trusted(stamped, field, value):
+    """The stamp's answer is printed as it stands: one of another shape (edited by hand) is ignored
+    and the full pull answers, never an internal error."""
+    good = run_locflow("pull", cwd=stamped)
+    stamp = json.loads((stamped / STAMP).read_text(encoding="utf-8"))
+    (stamped / STAMP).write_text(json.dumps({**stamp, field: value}), encoding="utf-8")
+    again = run_locflow("pull", cwd=stamped)
+    assert (again.returncode, again.stdout, again.stderr) == (good.returncode, good.stdout, good.stderr)

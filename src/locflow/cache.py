@@ -62,9 +62,9 @@ class FileCache:
                 raise OSError("state folder is a symlink")
             data = json.loads(self.path.read_text(encoding="utf-8"))
             if data.get("code") == code_fingerprint():
-                self.entries = data.get("files", {})
+                self.entries = {key: item for key, item in data["files"].items() if _well_formed(key, item)}
                 self.written_at = float(data.get("written_at", 0.0))
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, KeyError, TypeError):
             self.entries = {}
 
     def get(self, path: "Path | str", compute: Callable[[bytes], Any], *, key: str | None = None) -> Any:
@@ -160,6 +160,12 @@ class FileCache:
         self.dirty = False
         if new:  # another code version's (or check selection's) cache may be left: keep a few
             prune(self.path.parent, re.escape(self.name) + r"-[0-9a-f]{12}\.json", self.path, KEEP_OTHERS)
+
+
+def _well_formed(key: str, item: Any) -> bool:
+    """An entry as `store`, `hash` or `remember` write it; one edited by hand is dropped (computed again)."""
+    return (isinstance(item, dict) and type(item.get("size")) is int and type(item.get("mtime_ns")) is int
+            and isinstance(item.get("hash"), str) and (key.startswith("#") or "value" in item))
 
 
 def _encoded_entries(entries: dict[str, Any]) -> Iterator[bytes]:

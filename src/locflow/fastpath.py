@@ -97,11 +97,19 @@ def main(argv: list[str] | None = None) -> int:
         print_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
+        from .render import INTERRUPTED, console
+
+        console(stderr=True).print(INTERRUPTED)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         from .errors import stop_on_closed_pipe
 
         stop_on_closed_pipe()
+    except Exception as exc:  # a bug in locflow: one line and exit 2, as the typer path (never exit 1, "findings")
+        from .render import internal_error
+
+        internal_error(exc)
+        return EXIT_USAGE
 
 
 PULL_FLAGS = {"--check", "--dry-run", "--purge-obsolete"}
@@ -311,6 +319,9 @@ class OutputCache:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(data, dict) or not isinstance(data.get("written_at"), (int, float)) \
+                or not isinstance(data.get("length"), int) or not isinstance(data.get("code"), int):
+            return None  # not what store writes (edited by hand, another tool): computed again
         stats = self._stats()
         if data.get("stats") != stats:
             return None

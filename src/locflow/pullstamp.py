@@ -122,6 +122,24 @@ def _racy(written_at: float, *stats: dict[str, list[int]]) -> bool:
     return any(max((mtime for _, mtime in found.values()), default=0) >= limit for found in stats)
 
 
+def _well_formed(data: object) -> bool:
+    """The stamp as `record` writes it: its answer is printed as it stands, so its shape is checked."""
+    def stats(found: object) -> bool:
+        return isinstance(found, dict) and all(isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)
+                                               for v in found.values())
+
+    return (isinstance(data, dict) and all(isinstance(data.get(k), str) for k in ("code", "config", "config_digest",
+                                                                                  "locales", "tree"))
+            and isinstance(data.get("written_at"), (int, float))
+            and isinstance(data.get("patterns"), list) and all(isinstance(p, str) and p and not p.startswith("/")
+                                                               for p in data["patterns"])
+            and stats(data.get("sources"))
+            and all(isinstance(data.get(k), int) and not isinstance(data[k], bool) for k in ("templates", "catalogs"))
+            and isinstance(data.get("warnings"), list)
+            and all(isinstance(w, list) and len(w) == 3 and isinstance(w[0], str) and isinstance(w[2], str)
+                    and (w[1] is None or isinstance(w[1], int)) for w in data["warnings"]))
+
+
 def lookup(config: Path) -> dict | None:
     """The stamped answer (templates, catalogs, warnings) when the tree is exactly as stamped, else None."""
     from .cache import enabled, usable
@@ -132,6 +150,8 @@ def lookup(config: Path) -> dict | None:
         return None
     try:
         data = json.loads((_folder(root) / NAME).read_bytes())
+        if not _well_formed(data):
+            return None  # not what `record` writes (edited by hand): the full pull decides
         if data["code"] != code_fingerprint() or data["config"] != os.path.abspath(config) \
                 or data["config_digest"] != _config_digest(config):
             return None

@@ -93,7 +93,7 @@ def internal_error(exc: BaseException) -> None:
     from rich.markup import escape
 
     console(stderr=True).print(f"[bold red]internal error:[/] {escape(type(exc).__name__)}: {escape(str(exc))}"
-                               " (a bug in locflow; rerun with --debug for the traceback and report it)")
+                               " (a bug in locflow; rerun as `locflow --debug <command> …` for the traceback and report it)")
 
 
 def show_waiting(message: str) -> None:
