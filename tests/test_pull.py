@@ -364,4 +364,6 @@ def test_catalogs_of_a_deleted_article_are_reported_and_purged_on_request(sample
     assert purged.exit_code == 0
     for rel in left:
         assert f"removed {rel}" in purged.stdout and not (sample / rel).exists()
-    assert "its article is gone" not in pull(sample).stdout
+    assert "up to date" not in purged.stdout  # it removed files: the tree was not up to date
+    again = pull(sample).stdout
+    assert "its article is gone" not in again and "up to date" in again

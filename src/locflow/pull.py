@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .catalog import catalog_metadata, default_header, merge, new_pofile, read_po, render, write_if_changed
+from .catalog import (WriteError, catalog_metadata, default_header, merge, new_pofile, read_po, render,
+                      write_if_changed)
 from .config import CatalogConfig
 from .errors import LocflowError
 from .project import Project
@@ -35,7 +36,8 @@ class PullResult:
 
     @property
     def up_to_date(self) -> bool:
-        return not self.written
+        """Nothing written, removed or failed: the tree was already as a pull leaves it."""
+        return not self.written and not (self.removed and self.orphaned) and not self.errors
 
 
 @dataclass(frozen=True)
@@ -117,9 +119,14 @@ def pull(project: Project, *, purge_obsolete: bool = False, dry_run: bool = Fals
             done: dict[Path, bytes] = {}
             for item in (p for u in units if not u.known for p in u.plans):  # a known unit has nothing to write
                 if item.changes:
-                    if not item.path.exists():
+                    new = not item.path.exists()
+                    try:
+                        write_if_changed(item.path, item.data)
+                    except WriteError as exc:  # a read-only folder, a full disk: say so, write the rest, report
+                        errors.append(exc)  # what was written (its unit is planned again next time)
+                        continue
+                    if new:
                         created.append(project.display(item.path))
-                    write_if_changed(item.path, item.data)
                     done[item.path] = item.data
             _settle(state, units, done)
             written = [project.display(path) for path in done]

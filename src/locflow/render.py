@@ -55,7 +55,7 @@ def print_pull(result, dry_run: bool, echo) -> None:
     for exc in result.errors:  # skipped; everything else was pulled
         print_error(exc)
     if result.errors:
-        echo(f"skipped {len(result.errors)} file(s) that could not be read (errors on stderr); "
+        echo(f"skipped {len(result.errors)} file(s) that could not be read or written (errors on stderr); "
              "the rest was pulled")
     for w in result.warnings:
         echo(pull_warning(w.path, w.line, w.message), err=True)
@@ -64,6 +64,8 @@ def print_pull(result, dry_run: bool, echo) -> None:
              f"{path}: its article is gone (`locflow pull --purge-obsolete` removes it)")
     if result.up_to_date:
         echo(pull_up_to_date(result.templates, result.catalogs))
+        return
+    if not result.written:  # only removed (purge) or skipped: the lines above said what
         return
     if dry_run:
         for change in result.changes:

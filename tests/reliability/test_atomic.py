@@ -268,3 +268,27 @@ def test_a_failed_write_is_reported_as_an_error_naming_the_file_not_as_a_bug(tmp
     assert "Traceback" not in proc.stderr
     assert "bug in locflow" not in proc.stderr, proc.stderr
     assert re.search(r"locales/\S+\.pot?\b", proc.stderr), f"the file that could not be written is not named: {proc.stderr}"
+
+
+def test_a_pull_that_cannot_write_some_files_says_which_it_wrote(tmp_path):
+    """Some writes fail (the file-size limit lets small catalogs through): the pull writes all it
+    can, lists exactly the files it wrote on stdout, names each one it could not write on stderr,
+    and exits 2; the next pull with room finishes the job."""
+    root = copy_sample(tmp_path / "sample")
+    add_label(root, "A label long enough to grow every catalog " * 60)  # the ui catalogs: too big to write
+    article = next((root / "site/articles").glob("*.md"))  # its catalogs: small enough
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text + "\nOne more short paragraph.\n", encoding="utf-8")
+    before = tree_bytes(root / "locales")
+    proc = subprocess.run([sys.executable, "-m", "locflow", "pull"], cwd=root, capture_output=True, text=True,
+                          timeout=60, preexec_fn=_limit_file_size(7168), env=dict(os.environ, NO_COLOR="1",
+                                                                                    COLUMNS="300"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    after = tree_bytes(root / "locales")
+    changed = {f"locales/{rel}" for rel in after if after[rel] != before.get(rel)}
+    listed = {line.split(" ", 1)[1] for line in proc.stdout.splitlines() if line.startswith(("updated ", "created "))}
+    failed = set(re.findall(r"(locales/\S+\.pot?):? cannot write", proc.stderr))
+    assert changed and failed, (proc.stdout, proc.stderr)
+    assert listed == changed  # the output tells what was written, no more, no less
+    assert not failed & changed
+    assert cli(root, "pull").exit_code == 0
