@@ -367,3 +367,23 @@ def test_catalogs_of_a_deleted_article_are_reported_and_purged_on_request(sample
     assert "up to date" not in purged.stdout  # it removed files: the tree was not up to date
     again = pull(sample).stdout
     assert "its article is gone" not in again and "up to date" in again
+
+
+def test_a_dangling_symlinked_article_is_an_error_not_a_deleted_article(sample):
+    """A link whose target is gone is no deleted article: its catalogs must not be listed as
+    orphans (which `--purge-obsolete` removes); the run stops at the link, writing nothing."""
+    drafts = sample / "site" / "drafts"
+    drafts.mkdir()
+    article = next((sample / "site" / "articles").glob("*.md"))
+    (drafts / article.name).write_bytes(article.read_bytes())
+    article.unlink()
+    article.symlink_to(Path("..") / "drafts" / article.name)
+    assert pull(sample).exit_code == 0
+    (drafts / article.name).unlink()
+    before = snapshot(sample)
+    for args in ([], ["--purge-obsolete"]):
+        result = pull(sample, *args)
+        assert result.exit_code == 2, result.output
+        assert f"site/articles/{article.name} is a symbolic link to a missing file" in result.stderr
+        assert "its article is gone" not in result.output
+        assert snapshot(sample) == before

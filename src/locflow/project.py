@@ -129,11 +129,17 @@ class Project:
             for path in self.root.glob(pattern):
                 try:
                     st = os.lstat(path)
-                    link = stat.S_ISLNK(st.st_mode)
-                    if link:
-                        st = os.stat(path)
                 except OSError:
-                    continue  # a dangling link: no file
+                    continue  # gone since the glob listed it
+                link = stat.S_ISLNK(st.st_mode)
+                if link:
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        # Not "no file": its catalogs would look orphaned, and --purge-obsolete remove them.
+                        raise LocflowError(f"{self.display(path)} is a symbolic link to a missing file",
+                                           path=self.display(path),
+                                           hint="restore what it points to, or remove the link") from None
                 if stat.S_ISREG(st.st_mode):
                     matches.append((path, link, st))
             if not matches:
