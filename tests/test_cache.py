@@ -117,7 +117,7 @@ def test_a_cache_is_written_in_pieces_as_one_dump_would_write_it(tmp_path):
 
     agree()
     cache = FileCache(tmp_path, "pieces")
-    cache.entries = {"a.po": {"size": 1, "mtime_ns": 2, "hash": "h", "value": ["ü"]}}
+    cache.entries = {"a.po": {"size": 1, "mtime_ns": 2, "ino": 3, "hash": "h", "value": ["ü"]}}
     cache.dirty = True
     cache.save()
     assert FileCache(tmp_path, "pieces").entries == cache.entries

@@ -372,7 +372,7 @@ def test_a_damaged_shard_is_pulled_again_not_trusted(pulled, damage):
     elif damage == "a size that is no number":
         for unit in data["units"].values():
             for files in unit[:2]:
-                files[:] = [" ".join([r.rsplit(" ", 3)[0], "big", *r.rsplit(" ", 2)[1:]]) for r in files]
+                files[:] = [" ".join([r.rsplit(" ", 4)[0], "big", *r.rsplit(" ", 3)[1:]]) for r in files]
         path.write_text(json.dumps(data), encoding="utf-8")
     elif damage == "a record cut short":
         unit = data["units"][f"articles:{ARTICLE}"]
@@ -427,3 +427,31 @@ def test_states_of_other_versions_do_not_pile_up(tmp_path):
     left = sorted(p.name for p in cache.iterdir() if p.name.startswith("pull-"))
     assert len(left) == 3 and "pull-cccccccccccc" in left and "pull-stamp.json" in left, left
     assert not (cache / "pull-dddddddddddd.json").exists()
+
+
+@pytest.mark.parametrize("stamp", [True, False])
+def test_a_source_swapped_for_one_of_the_same_size_and_mtime_is_seen(pulled, stamp):
+    """Size and mtime are not enough (git compares the inode too): an article link pointed at
+    another file of the same size and mtime, or a file replaced by `mv`, is another file."""
+    drafts = pulled / "site" / "drafts"
+    drafts.mkdir()
+    article = pulled / ARTICLE
+    shutil.move(article, drafts / "v1.md")
+    article.symlink_to(Path("..") / "drafts" / "v1.md")
+    text = (drafts / "v1.md").read_text(encoding="utf-8")
+    old, new = "## Як працюватиме система", "## Як працюватиме системи"
+    assert len(old.encode()) == len(new.encode())
+    (drafts / "v2.md").write_text(text.replace(old, new), encoding="utf-8")
+    age(pulled)  # both versions: the same size and the same mtime
+    assert "up to date" in pull(pulled).stdout  # the same text behind a link: the new stat is recorded
+    assert "up to date" in pull(pulled).stdout
+    if not stamp:
+        (pulled / ".locflow" / "cache" / "pull-stamp.json").unlink()
+    article.unlink()
+    article.symlink_to(Path("..") / "drafts" / "v2.md")
+    full = pulled.parent / "full"
+    shutil.copytree(pulled, full, symlinks=True)
+    shutil.rmtree(full / ".locflow")
+    inc_run, full_run = pull(pulled), pull(full)
+    assert "updated" in inc_run.stdout and (inc_run.exit_code, inc_run.output) == (full_run.exit_code, full_run.output)
+    assert tree(pulled) == tree(full)

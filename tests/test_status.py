@@ -463,7 +463,8 @@ def test_a_broken_catalog_is_reported_and_the_others_are_still_counted(tmp_path)
             assert proc.returncode == 2, proc.stderr
             data = json.loads(proc.stdout)
             assert data["errors"] == [{"path": "locales/lv/LC_MESSAGES/ui.po", "line": 24,
-                                       "message": "PO syntax error: unterminated string"}]
+                                       "message": "PO syntax error: unterminated string",
+                                       "hint": "fix the entry by hand or restore it from version control"}]
             assert "locales/lv/LC_MESSAGES/ui.po:24" in proc.stderr
             assert "locales/lv/LC_MESSAGES/ui.po" not in {row["path"] for row in data["catalogs"]}
     assert len(json.loads(run_locflow("status", "--format", "json", cwd=root).stdout)["catalogs"]) == healthy

@@ -2,7 +2,7 @@
 
 Every cache file is keyed by a fingerprint of locflow's own code (`fingerprint.py`), so an
 edited check or extractor never serves results computed by the old code.
-A file's entry is trusted when its size and mtime_ns are unchanged and it was not modified
+A file's entry is trusted when its size, mtime_ns and inode are unchanged and it was not modified
 within the racy window around the cache write (as git does); otherwise the content hash
 decides, and a changed file is re-read. Results are JSON-able data; a corrupt or foreign
 cache file is ignored, never an error.
@@ -41,6 +41,7 @@ class Miss:
     rel: str
     size: int
     mtime_ns: int
+    ino: int
     hash: str
     data: bytes
 
@@ -81,20 +82,21 @@ class FileCache:
         rel = key or path.relative_to(self.root).as_posix()
         st = os.stat(path)  # `path` may be a str: thousands of catalogs, no Path for each
         item = self.entries.get(rel)
-        if item and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
+        if item and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns and item["ino"] == st.st_ino \
                 and st.st_mtime < self.written_at - RACY_SECONDS:
             return item["value"], None
         with open(path, "rb") as handle:
             data = handle.read()
         h = digest(data)
         if item and item["hash"] == h:
-            item.update(size=st.st_size, mtime_ns=st.st_mtime_ns)
+            item.update(size=st.st_size, mtime_ns=st.st_mtime_ns, ino=st.st_ino)
             self.dirty = True
             return item["value"], None
-        return None, Miss(rel, st.st_size, st.st_mtime_ns, h, data)
+        return None, Miss(rel, st.st_size, st.st_mtime_ns, st.st_ino, h, data)
 
     def store(self, miss: "Miss", value: Any) -> None:
-        self.entries[miss.rel] = {"size": miss.size, "mtime_ns": miss.mtime_ns, "hash": miss.hash, "value": value}
+        self.entries[miss.rel] = {"size": miss.size, "mtime_ns": miss.mtime_ns, "ino": miss.ino, "hash": miss.hash,
+                                  "value": value}
         self.dirty = True
 
     def hash(self, path: "Path | str", rel: str | None = None) -> str:
@@ -107,12 +109,13 @@ class FileCache:
         item = self.entries.get(key)
         st = os.stat(path)
         if item is not None and item["size"] == st.st_size and item["mtime_ns"] == st.st_mtime_ns \
-                and st.st_mtime < self.written_at - RACY_SECONDS:
+                and item["ino"] == st.st_ino and st.st_mtime < self.written_at - RACY_SECONDS:
             return item["hash"]
         with open(path, "rb") as handle:
             h = digest(handle.read())
-        if item is None or item["hash"] != h or item["size"] != st.st_size or item["mtime_ns"] != st.st_mtime_ns:
-            self.entries[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "hash": h}
+        if item is None or (item["hash"], item["size"], item["mtime_ns"], item["ino"]) != (h, st.st_size,
+                                                                                          st.st_mtime_ns, st.st_ino):
+            self.entries[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "ino": st.st_ino, "hash": h}
             self.dirty = True
         return h
 
@@ -131,7 +134,7 @@ class FileCache:
         return item["value"] if item and item.get("hash") == fingerprint else None
 
     def remember(self, key: str, fingerprint: str, value: Any) -> None:
-        self.entries[key] = {"size": -1, "mtime_ns": -1, "hash": fingerprint, "value": value}
+        self.entries[key] = {"size": -1, "mtime_ns": -1, "ino": -1, "hash": fingerprint, "value": value}
         self.dirty = True
 
     def forget(self, key: str) -> None:
@@ -164,7 +167,7 @@ class FileCache:
 
 def _well_formed(key: str, item: Any) -> bool:
     """An entry as `store`, `hash` or `remember` write it; one edited by hand is dropped (computed again)."""
-    return (isinstance(item, dict) and type(item.get("size")) is int and type(item.get("mtime_ns")) is int
+    return (isinstance(item, dict) and all(type(item.get(k)) is int for k in ("size", "mtime_ns", "ino"))
             and isinstance(item.get("hash"), str) and (key.startswith("#") or "value" in item))
 
 

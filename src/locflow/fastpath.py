@@ -307,7 +307,7 @@ class OutputCache:
                 st = path.stat()
             except FileNotFoundError:
                 continue
-            stats[str(path)] = [st.st_size, st.st_mtime_ns]
+            stats[str(path)] = [st.st_size, st.st_mtime_ns, st.st_ino]
         return stats
 
     def lookup(self) -> tuple[bytes, int] | None:

@@ -74,7 +74,7 @@ class _Unit:
     plans: list[Planned]
     extra: dict = field(default_factory=dict)  # an article's slug and language
     known: bool = False  # taken from the pull state, not computed
-    observed: dict = field(default_factory=dict)  # path -> (size, mtime_ns, hash) of what the planner read
+    observed: dict = field(default_factory=dict)  # path -> (size, mtime_ns, inode, hash) of what the planner read
     errors: list = field(default_factory=list)  # LocflowError fields of catalogs that could not be merged
     outputs: list = field(default_factory=list)  # a known unit's files (paths from the root): no Planned each
     warnings: tuple = ()  # a known unit's template warnings
@@ -262,7 +262,7 @@ def _read(path: Path, observed: dict) -> bytes | None:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
-    observed[path] = (st.st_size, st.st_mtime_ns, digest(raw))
+    observed[path] = (st.st_size, st.st_mtime_ns, st.st_ino, digest(raw))
     return raw
 
 

@@ -2,7 +2,7 @@
 
 A pull that changes nothing still loads the project and asks the pull state about every unit; on
 an archive of thousands of articles that costs seconds. When a pull wrote nothing, skipped
-nothing and found no orphaned catalog, this stamp records what it saw: the stat (size, mtime_ns)
+nothing and found no orphaned catalog, this stamp records what it saw: the stat (size, mtime_ns, inode)
 of every file under the locales folder and of every file the source globs matched, the config's
 bytes and locflow's code fingerprint. The next `pull` (or `pull --check`/`--dry-run`) re-runs the
 globs and walks the locales folder; only when it finds exactly the same files with the same stat,
@@ -33,7 +33,7 @@ def _folder(root: Path) -> Path:
 
 
 def _tree(folder: str) -> dict[str, list[int]]:
-    """(size, mtime_ns) of every file under `folder` (hidden ones too), by path relative to it."""
+    """(size, mtime_ns, inode) of every file under `folder` (hidden ones too), by path relative to it."""
     found: dict[str, list[int]] = {}
     cut = len(folder) + 1
     stack = [folder]
@@ -45,19 +45,20 @@ def _tree(folder: str) -> dict[str, list[int]]:
                     stack.append(entry.path)
                     continue
                 st = entry.stat()
-                found[entry.path[cut:]] = [st.st_size, st.st_mtime_ns]
+                found[entry.path[cut:]] = [st.st_size, st.st_mtime_ns, entry.inode()]
     return found
 
 
 def _sources(root: Path, patterns: list[str]) -> dict[str, list[int]]:
-    """(size, mtime_ns) of every file the globs match, as `Project.source_files` finds them."""
+    """(size, mtime_ns, inode) of every file the globs match, as `Project.source_files` finds them (the
+    inode of what a symlink points to: pointed elsewhere, it is another file)."""
     found: dict[str, list[int]] = {}
     cut = len(str(root)) + 1
     for pattern in patterns:
         for path in root.glob(pattern):
             st = os.stat(path)
             if stat.S_ISREG(st.st_mode):
-                found[str(path)[cut:]] = [st.st_size, st.st_mtime_ns]
+                found[str(path)[cut:]] = [st.st_size, st.st_mtime_ns, st.st_ino]
     return found
 
 
@@ -119,13 +120,13 @@ def _racy(written_at: float, *stats: dict[str, list[int]]) -> bool:
     from .cache import RACY_SECONDS
 
     limit = (written_at - RACY_SECONDS) * 1e9
-    return any(max((mtime for _, mtime in found.values()), default=0) >= limit for found in stats)
+    return any(max((mtime for _, mtime, _ in found.values()), default=0) >= limit for found in stats)
 
 
 def _well_formed(data: object) -> bool:
     """The stamp as `record` writes it: its answer is printed as it stands, so its shape is checked."""
     def stats(found: object) -> bool:
-        return isinstance(found, dict) and all(isinstance(v, list) and len(v) == 2 and all(isinstance(n, int) for n in v)
+        return isinstance(found, dict) and all(isinstance(v, list) and len(v) == 3 and all(isinstance(n, int) for n in v)
                                                for v in found.values())
 
     return (isinstance(data, dict) and all(isinstance(data.get(k), str) for k in ("code", "config", "config_digest",

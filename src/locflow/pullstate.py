@@ -2,7 +2,7 @@
 
 A unit of extraction is one article, or one labels catalog with all its templates. For each, the
 state keeps its source files and the template and catalogs that were current for exactly those
-sources, each file as its path, size, mtime_ns and content hash. A unit whose files all still
+sources, each file as its path, size, mtime_ns, inode and content hash. A unit whose files all still
 hash the same is not extracted or merged again: a catalog edited by hand, a deleted template or
 an edited article sends its unit back to a full extraction. A file's hash is trusted from its
 size and mtime outside the racy window around the state's write, as git trusts its index.
@@ -29,8 +29,10 @@ if TYPE_CHECKING:
 
 SHARDS = 64
 KEEP_OTHERS = 1  # the state of `pull --purge-obsolete` besides `pull`'s (their keys differ)
-# A file as the state keeps it: "<path from the root> <size> <mtime_ns> <hash>". One string, not an
-# object: an archive's state holds ~20,000 of them, and decoding is most of reading it.
+# A file as the state keeps it: "<path from the root> <size> <mtime_ns> <inode> <hash>". One string,
+# not an object: an archive's state holds ~20,000 of them, and decoding is most of reading it. The
+# inode too (git compares it as well): a file swapped for another of the same size and mtime
+# (a symlink pointed elsewhere, `mv`) is another file.
 Record = str
 
 
@@ -86,8 +88,8 @@ class PullState:
         found = []
         for n, (path, rel) in enumerate(zip(paths, shown)):
             old = before[n] if n < len(before) else None  # the same sources in the same order, usually
-            if old is not None and old.rsplit(" ", 3)[0] != rel:
-                old = next((r for r in before if r.rsplit(" ", 3)[0] == rel), None)
+            if old is not None and old.rsplit(" ", 4)[0] != rel:
+                old = next((r for r in before if r.rsplit(" ", 4)[0] == rel), None)
             found.append(self._record(str(path), rel, old, self.written_at[i], stats[n] if stats else None))
         return found
 
@@ -104,11 +106,12 @@ class PullState:
         outputs: list[str] = []
         fresh = None  # the records again, only when a stat changed and the content did not
         for n, old in enumerate(recorded[1]):  # ~20,000 files in an archive: the stat test inline
-            rel, size, mtime, h = old.rsplit(" ", 3)
+            rel, size, mtime, ino, h = old.rsplit(" ", 4)
             outputs.append(rel)
             try:
                 st = os.stat(root + rel)
-                if st.st_mtime < limit and st.st_size == int(size) and st.st_mtime_ns == int(mtime):
+                if st.st_mtime < limit and st.st_size == int(size) and st.st_mtime_ns == int(mtime) \
+                        and st.st_ino == int(ino):
                     continue
                 new = self._record(root + rel, rel, None, 0.0)
             except (OSError, ValueError):
@@ -129,21 +132,22 @@ class PullState:
         outside the racy window."""
         st = st or os.stat(path)
         if old is not None and st.st_mtime < written_at - RACY_SECONDS:
-            _, size, mtime, h = old.rsplit(" ", 3)
-            if size == str(st.st_size) and mtime == str(st.st_mtime_ns):
+            _, size, mtime, ino, h = old.rsplit(" ", 4)
+            if size == str(st.st_size) and mtime == str(st.st_mtime_ns) and ino == str(st.st_ino):
                 return old
         with open(path, "rb") as handle:
-            return f"{rel} {st.st_size} {st.st_mtime_ns} {digest(handle.read())}"
+            return f"{rel} {st.st_size} {st.st_mtime_ns} {st.st_ino} {digest(handle.read())}"
 
-    def output(self, path: Path, observed: tuple[int, int, str] | None = None, data: bytes | None = None) -> Record:
+    def output(self, path: Path, observed: tuple[int, int, int, str] | None = None,
+               data: bytes | None = None) -> Record:
         """An output's record: from what the planner read (`observed`: its stat before the read and
         the hash of what it read), from what the pull just wrote (`data`), or read now."""
         rel = self.project.display(path)
         if observed is not None:
-            return f"{rel} {observed[0]} {observed[1]} {observed[2]}"
+            return f"{rel} {observed[0]} {observed[1]} {observed[2]} {observed[3]}"
         if data is not None:  # stat after the write: mtime is racy until the shard is older than it
             st = os.stat(path)
-            return f"{rel} {st.st_size} {st.st_mtime_ns} {digest(data)}"
+            return f"{rel} {st.st_size} {st.st_mtime_ns} {st.st_ino} {digest(data)}"
         return self._record(str(path), rel, None, 0.0)
 
     def record(self, unit: str, inputs: list[Record], outputs: list[Record], extra: dict[str, Any]) -> None:
@@ -184,7 +188,7 @@ def _well_formed(units: Any) -> bool:
     """A shard as `save` writes it (a file edited by hand is ignored, not a crash later on)."""
     return isinstance(units, dict) and all(
         isinstance(unit, list) and len(unit) == 3 and isinstance(unit[2], dict)
-        and all(isinstance(files, list) and all(isinstance(r, str) and r.count(" ") >= 3 for r in files)
+        and all(isinstance(files, list) and all(isinstance(r, str) and r.count(" ") >= 4 for r in files)
                 for files in unit[:2])
         for unit in units.values())
 
@@ -192,6 +196,6 @@ def _well_formed(units: Any) -> bool:
 def _same_files(recorded: list[Record], inputs: list[Record]) -> bool:
     """The same source files with the same content (their stat may differ)."""
     return len(recorded) == len(inputs) and all(
-        a.rsplit(" ", 3)[0] == b.rsplit(" ", 3)[0] and a.rsplit(" ", 1)[1] == b.rsplit(" ", 1)[1]
+        a.rsplit(" ", 4)[0] == b.rsplit(" ", 4)[0] and a.rsplit(" ", 1)[1] == b.rsplit(" ", 1)[1]
         for a, b in zip(recorded, inputs))
 
