@@ -163,12 +163,29 @@ def flat(archive: Path, out: Path) -> int:
     return total
 
 
+def replaceable(folder: Path) -> bool:
+    """Missing, empty, or an archive this script wrote: the only folders it may delete and rewrite."""
+    if not folder.exists():
+        return True
+    if not folder.is_dir():
+        return False
+    if not any(folder.iterdir()):
+        return True
+    config = folder / "workflow.yaml"
+    return config.is_file() and config.read_text(encoding="utf-8", errors="replace").startswith("site: Archive Bench")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--articles", type=int, default=2000, help="how many articles (default 2000)")
+    parser.add_argument("--out", type=Path, help="the archive's folder (default benchmarks/archive-N); the "
+                        "8-catalog peer goes beside it as OUT-flat. Both are replaced, but only when they are "
+                        "missing, empty or archives this script wrote")
     args = parser.parse_args()
     out = args.out or ROOT / "benchmarks" / f"archive-{args.articles}"
+    for folder in (out, out.with_name(out.name + "-flat")):
+        if not replaceable(folder):
+            sys.exit(f"{folder} exists and is not an archive this script wrote: choose another --out")
     if out.exists():
         shutil.rmtree(out)
     (out / "site" / "articles").mkdir(parents=True)
