@@ -13,6 +13,8 @@ from .project import Project
 from .pullstate import PullState
 
 if TYPE_CHECKING:
+    import os
+
     import polib
 
     from .sources.extracted import Extracted
@@ -193,12 +195,11 @@ def plan_units(project: Project, state: PullState, *, purge_obsolete: bool = Fal
         if not catalog.sources:
             continue
         found = project.source_stats(catalog)  # a pattern matching nothing is a config error: it stops the run
-        sources, stats = [path for path, _ in found], [st for _, st in found]
         try:
             if project.kind(catalog).per_source:
-                units += _plan_per_source(project, catalog, sources, purge_obsolete, state, errors, slugs, stats)
+                units += _plan_per_source(project, catalog, found, purge_obsolete, state, errors, slugs)
             else:
-                units.append(_plan_whole(project, catalog, sources, purge_obsolete, state, errors, stats))
+                units.append(_plan_whole(project, catalog, found, purge_obsolete, state, errors))
         except LocflowError as exc:
             _skip(errors, exc)
     return units
@@ -305,11 +306,12 @@ def template_of(project: Project, extracted: "Extracted") -> "polib.POFile":
     return pot
 
 
-def _plan_whole(project: Project, catalog: CatalogConfig, sources: list[Path], purge: bool, state: PullState,
-                errors: list[LocflowError] | None = None, stats: list | None = None) -> _Unit:
-    """One template and one catalog per language for all of the catalog's sources (labels)."""
-    key = catalog.name
-    inputs = state.inputs(key, sources, stats=stats)
+def _plan_whole(project: Project, catalog: CatalogConfig, found: list[tuple[Path, "os.stat_result"]], purge: bool,
+                state: PullState, errors: list[LocflowError] | None = None) -> _Unit:
+    """One template and one catalog per language for all of the catalog's sources (labels; `found`:
+    each with its stat, as `Project.source_stats` gives them)."""
+    key, sources = catalog.name, [path for path, _ in found]
+    inputs = state.inputs(key, sources, [st for _, st in found])
     known = None if custom_extractor(catalog) else _known(project, key, inputs, state)
     if known is not None:
         return known
@@ -380,35 +382,36 @@ def _unique(seen: dict[str, str], slug: str, shown: str) -> None:
     seen[slug] = shown
 
 
-def _plan_per_source(project: Project, catalog: CatalogConfig, paths: list[Path], purge: bool, state: PullState,
-                     errors: list[LocflowError] | None = None, seen: dict[str, str] | None = None,
-                     stats: list | None = None) -> list[_Unit]:
-    """One unit per source (article), in source order; with `errors`, a source that cannot be read (or
-    a catalog that cannot be merged) is recorded there and left out, and the rest is planned."""
+def _plan_per_source(project: Project, catalog: CatalogConfig, found: list[tuple[Path, "os.stat_result"]],
+                     purge: bool, state: PullState, errors: list[LocflowError] | None = None,
+                     seen: dict[str, str] | None = None) -> list[_Unit]:
+    """One unit per source (article; `found`: each with its stat, as `Project.source_stats` gives
+    them), in source order; with `errors`, a source that cannot be read (or a catalog that cannot be
+    merged) is recorded there and left out, and the rest is planned."""
     from .parallel import run_all
 
     units: list[_Unit | dict | None] = []
-    todo: list[tuple[int, str, str, Path]] = []
-    for i, path in enumerate(paths):
+    todo: list[tuple[int, str, list, Path, int]] = []
+    for i, (path, st) in enumerate(found):
         shown = project.display(path)
         key = f"{catalog.name}:{shown}"
-        inputs = state.inputs(key, [path], [shown], stats=[stats[i]] if stats else None)
+        inputs = state.inputs(key, [path], [st], [shown])
         unit = _known(project, key, inputs, state)
         units.append(unit)
         if unit is None:
-            todo.append((i, key, inputs, path))
+            todo.append((i, key, inputs, path, st.st_size))
     # Each source's extraction and merges are independent: on every core, in batches, in order.
-    weight = sum(path.stat().st_size for *_, path in todo) * len(project.config.languages)
-    results = run_all(_source_job, [str(path) for *_, path in todo], weight=weight,
+    weight = sum(size for *_, size in todo) * len(project.config.languages)
+    results = run_all(_source_job, [str(path) for _, _, _, path, _ in todo], weight=weight,
                       context=(project, catalog, purge))
-    for (i, key, inputs, _), result in zip(todo, results):
+    for (i, key, inputs, _, _), result in zip(todo, results):
         if isinstance(result, _Unit):
             result.key, result.inputs = key, inputs
         units[i] = result
     # Errors in source order, as a sequential pull meets them.
     planned: list[_Unit] = []
     seen = {} if seen is None else seen
-    for path, unit in zip(paths, units):
+    for (path, _), unit in zip(found, units):
         try:
             if isinstance(unit, dict):
                 raise LocflowError(**unit)

@@ -5,7 +5,7 @@ state keeps its source files and the template and catalogs that were current for
 sources, each file as its path, size, mtime_ns, inode and content hash. A unit whose files all still
 hash the same is not extracted or merged again: a catalog edited by hand, a deleted template or
 an edited article sends its unit back to a full extraction. A file's hash is trusted from its
-size and mtime outside the racy window around the state's write, as git trusts its index.
+size, mtime and inode outside the racy window around the state's write, as git trusts its index.
 
 The state lives in `.locflow/cache/pull-<key>/`, keyed by workflow.yaml, the purge option and
 locflow's own code (see fingerprint.py), so any of those changing means one full pull. Units are
@@ -75,10 +75,11 @@ class PullState:
     def _shard(unit: str) -> int:
         return zlib.crc32(unit.encode("utf-8")) % SHARDS
 
-    def inputs(self, unit: str, paths: list[Path], shown: list[str] | None = None,
-               stats: list[os.stat_result] | None = None) -> list[Record]:
-        """A unit's source files as records (`shown`: their paths from the root, `stats`: their stat, when
-        the caller has them); a file is read only when its stat differs from what this unit last recorded."""
+    def inputs(self, unit: str, paths: list[Path], stats: list[os.stat_result],
+               shown: list[str] | None = None) -> list[Record]:
+        """A unit's source files as records (`stats`: their stat, taken before anything read them;
+        `shown`: their paths from the root, when the caller has them); a file is read only when its
+        stat differs from what this unit last recorded."""
         if not self.enabled:
             return []
         shown = shown or [self.project.display(p) for p in paths]
@@ -90,7 +91,7 @@ class PullState:
             old = before[n] if n < len(before) else None  # the same sources in the same order, usually
             if old is not None and old.rsplit(" ", 4)[0] != rel:
                 old = next((r for r in before if r.rsplit(" ", 4)[0] == rel), None)
-            found.append(self._record(str(path), rel, old, self.written_at[i], stats[n] if stats else None))
+            found.append(self._record(str(path), rel, old, self.written_at[i], stats[n]))
         return found
 
     def current(self, unit: str, inputs: list[Record]) -> dict[str, Any] | None:
@@ -113,7 +114,7 @@ class PullState:
                 if st.st_mtime < limit and st.st_size == int(size) and st.st_mtime_ns == int(mtime) \
                         and st.st_ino == int(ino):
                     continue
-                new = self._record(root + rel, rel, None, 0.0)
+                new = self._record(root + rel, rel, None, 0.0, st)
             except (OSError, ValueError):
                 return None  # deleted or unreadable (or a record edited by hand): extract again
             if new[-len(h):] != h:
